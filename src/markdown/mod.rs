@@ -1,0 +1,1 @@
+//! Markdown to ratatui text (in progress).

@@ -197,15 +197,15 @@ pub fn extract(file: &str, markdown: &str) -> Vec<Example> {
     let mut current: Option<Example> = None;
     for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                if CodeInfo::parse(&info).rust {
-                    current = Some(Example {
-                        file: file.to_string(),
-                        line: line_of(markdown, range.start),
-                        info: info.to_string(),
-                        code: String::new(),
-                    });
-                }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if CodeInfo::parse(&info).rust =>
+            {
+                current = Some(Example {
+                    file: file.to_string(),
+                    line: line_of(markdown, range.start),
+                    info: info.to_string(),
+                    code: String::new(),
+                });
             }
             Event::Text(text) => {
                 if let Some(example) = current.as_mut() {

@@ -43,6 +43,8 @@ pub struct App {
     pub active: usize,
     pub focus: Focus,
     pub help: bool,
+    /// First line of the help overlay shown (it scrolls on small screens).
+    help_scroll: u16,
     pub status: Option<(String, bool)>,
     pub size: (u16, u16),
     pub quit: bool,
@@ -96,6 +98,7 @@ impl App {
             active: 0,
             focus: Focus::Checklist,
             help: false,
+            help_scroll: 0,
             status,
             size,
             quit: false,
@@ -103,6 +106,12 @@ impl App {
         app.resize(size.0, size.1);
         app.sync_item();
         Ok(app)
+    }
+
+    /// Select a checklist item by id (expanding its ancestors).
+    pub fn select_item(&mut self, id: &str) {
+        self.checklist.select_id(id);
+        self.sync_item();
     }
 
     /// Add a tab pane (in tab order).
@@ -338,11 +347,20 @@ impl App {
             return;
         }
         if self.help {
-            if matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
-            ) {
-                self.help = false;
+            let len = self.help_lines().len() as u16;
+            match key.code {
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => self.help = false,
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.help_scroll = (self.help_scroll + 1).min(len)
+                }
+                KeyCode::PageDown | KeyCode::Char(' ') => {
+                    self.help_scroll = (self.help_scroll + 10).min(len)
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1)
+                }
+                KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                _ => {}
             }
             return;
         }
@@ -355,6 +373,7 @@ impl App {
                 }
                 KeyCode::Char('?') => {
                     self.help = true;
+                    self.help_scroll = 0;
                     return;
                 }
                 KeyCode::Tab => {
@@ -432,11 +451,13 @@ impl App {
                 && ev.row < r.y + r.height
         };
         if self.help {
-            if matches!(ev.kind, MouseEventKind::Down(_)) {
-                self.help = false;
-                return true;
+            match ev.kind {
+                MouseEventKind::Down(_) => self.help = false,
+                MouseEventKind::ScrollDown => self.help_scroll = self.help_scroll.saturating_add(3),
+                MouseEventKind::ScrollUp => self.help_scroll = self.help_scroll.saturating_sub(3),
+                _ => return false,
             }
-            return false;
+            return true;
         }
         if matches!(
             ev.kind,
@@ -586,9 +607,9 @@ impl App {
         f.render_widget(Paragraph::new(line).style(self.theme.status), area);
     }
 
-    fn draw_help(&self, f: &mut Frame, area: Rect) {
+    fn help_lines(&self) -> Vec<Line<'static>> {
         let mut lines = Vec::new();
-        let section = |title: &str, rows: Vec<(&str, &str)>, lines: &mut Vec<Line>| {
+        let section = |title: &str, rows: Vec<(&str, &str)>, lines: &mut Vec<Line<'static>>| {
             lines.push(Line::styled(title.to_string(), self.theme.section));
             for (k, what) in rows {
                 lines.push(Line::from(vec![
@@ -601,7 +622,7 @@ impl App {
         section(
             "Everywhere",
             vec![
-                ("?", "this help (esc closes)"),
+                ("?", "this help (esc closes, j/k scroll)"),
                 ("q / ctrl-c", "quit"),
                 ("tab", "focus: checklist ⇄ main area"),
                 ("[ ] / shift-tab", "previous / next tab"),
@@ -617,7 +638,14 @@ impl App {
         if !ph.is_empty() {
             section(&format!("{} pane", pane.title()), ph, &mut lines);
         }
-        let h = (lines.len() as u16 + 2).min(area.height);
+        lines.pop();
+        lines
+    }
+
+    fn draw_help(&self, f: &mut Frame, area: Rect) {
+        let lines = self.help_lines();
+        let total = lines.len() as u16;
+        let h = (total + 2).min(area.height);
         let w = 72.min(area.width);
         let [v] = Layout::vertical([Constraint::Length(h)])
             .flex(Flex::Center)
@@ -625,12 +653,26 @@ impl App {
         let [r] = Layout::horizontal([Constraint::Length(w)])
             .flex(Flex::Center)
             .areas(v);
+        let visible = h.saturating_sub(2);
+        let scroll = self.help_scroll.min(total.saturating_sub(visible));
+        let more = if scroll + visible < total {
+            " ↓ more (j) "
+        } else {
+            ""
+        };
         f.render_widget(Clear, r);
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
             .border_style(self.theme.border_focused)
-            .title(Span::styled(" Keys ", self.theme.title));
-        f.render_widget(Paragraph::new(lines).block(block).style(self.theme.text), r);
+            .title(Span::styled(" Keys ", self.theme.title))
+            .title_bottom(Line::styled(more, self.theme.dim).right_aligned());
+        f.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .style(self.theme.text)
+                .scroll((scroll, 0)),
+            r,
+        );
     }
 }
 

@@ -3,8 +3,11 @@
 
 pub mod checklist;
 pub mod item;
+pub mod sheets;
 
 use crate::app::App;
 
 /// Add the tab panes of this build to the app, in tab order.
-pub fn register(_app: &mut App) {}
+pub fn register(app: &mut App) {
+    app.add_tab(Box::new(sheets::SheetsPane::default()));
+}

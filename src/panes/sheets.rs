@@ -8,6 +8,12 @@
 //! sheet, offers a table of contents and a link list (popups), and searches
 //! with `/`, `n` and `N`.
 //!
+//! Code colours are never waited for: the reader renders with
+//! `markdown::render_quick`, which leaves blocks plain while syntect (tens of
+//! milliseconds to load and compile its grammars) works on a background
+//! thread; when that thread reports [`HighlightReady`], the sheet is drawn
+//! again in colour.
+//!
 //! Rendering needs the width of the area, which only `draw` knows, so the
 //! rendered document is memoised in a `RefCell` keyed by (sheet, width,
 //! theme, query): `draw` fills it when the key changes and key handling reads
@@ -24,6 +30,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use crate::action::Sender;
 use crate::app::OpenSheet;
 use crate::markdown::{
     self, MarkdownView, Match, Rendered, ThemeKind, find_matches, highlight_matches,
@@ -104,6 +111,10 @@ pub fn load_sheets(dir: Option<&Path>) -> SheetsLoaded {
     SheetsLoaded { sheets, problems }
 }
 
+/// Sent by the highlighting thread when a sheet's code colours are cached.
+#[derive(Debug)]
+pub struct HighlightReady;
+
 /// How well `query` matches `name` as a fuzzy subsequence (higher is
 /// better), or `None` when its letters do not all appear in order. Letters
 /// in a row and letters at the start of a word score extra, so `bc` ranks
@@ -183,6 +194,9 @@ pub struct SheetsPane {
     /// and renders with it (80x24 until the first draw).
     last_size: Cell<(u16, u16)>,
     last_theme: Cell<ThemeKind>,
+    /// (sheet, theme, text length) whose highlighting was started, so one
+    /// sheet starts at most one background job.
+    prepared: Option<(String, ThemeKind, usize)>,
 }
 
 impl Default for SheetsPane {
@@ -209,6 +223,7 @@ impl SheetsPane {
             view: RefCell::new(None),
             last_size: Cell::new((80, 24)),
             last_theme: Cell::new(ThemeKind::Dark),
+            prepared: None,
         }
     }
 
@@ -263,6 +278,32 @@ impl SheetsPane {
         self.selected = self.selected.min(self.filtered().len().saturating_sub(1));
     }
 
+    /// Starts highlighting the open sheet's code on a worker thread if the
+    /// view is waiting for it.
+    fn prepare_highlighting(&mut self, tx: &Sender) {
+        let Some(name) = self.open.clone() else {
+            return;
+        };
+        let theme = self.last_theme.get();
+        let pending = self
+            .with_view(|v| v.rendered.highlight_pending)
+            .unwrap_or(false);
+        let Some(sheet) = self.sheets.iter().find(|s| s.name == name) else {
+            return;
+        };
+        let job = (name, theme, sheet.text.len());
+        if !pending || self.prepared.as_ref() == Some(&job) {
+            return;
+        }
+        self.prepared = Some(job);
+        let text = sheet.text.clone();
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            markdown::prepare_highlighting(&text, &markdown::Theme::of(theme));
+            tx.to_pane(ID, HighlightReady);
+        });
+    }
+
     fn start_loading(&mut self, cx: &mut Ctx) {
         let dir = cx.content.dir.clone();
         let tx = cx.tx.clone();
@@ -299,7 +340,7 @@ impl SheetsPane {
             return;
         }
         let md_theme = markdown::Theme::of(theme);
-        let mut rendered = markdown::render(&sheet.text, width, &md_theme);
+        let mut rendered = markdown::render_quick(&sheet.text, width, &md_theme);
         let matches = find_matches(&rendered.lines, &self.query);
         highlight_matches(&mut rendered.lines, &matches, md_theme.search_match);
         *self.view.borrow_mut() = Some(View {
@@ -820,11 +861,13 @@ impl Pane for SheetsPane {
     }
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
-        if self.open.is_some() {
+        let handled = if self.open.is_some() {
             self.handle_reader_key(key, cx)
         } else {
             self.handle_list_key(key, cx)
-        }
+        };
+        self.prepare_highlighting(cx.tx);
+        handled
     }
 
     fn on_show(&mut self, cx: &mut Ctx) {
@@ -835,6 +878,11 @@ impl Pane for SheetsPane {
     }
 
     fn on_message(&mut self, msg: Box<dyn std::any::Any + Send>, cx: &mut Ctx) {
+        if msg.is::<HighlightReady>() {
+            // Render again: the colours are in the cache now.
+            *self.view.borrow_mut() = None;
+            return;
+        }
         let msg = match msg.downcast::<SheetsLoaded>() {
             Ok(loaded) => {
                 if let Some(problem) = loaded.problems.first() {
@@ -845,10 +893,12 @@ impl Pane for SheetsPane {
             }
             Err(other) => other,
         };
-        if let Ok(open) = msg.downcast::<OpenSheet>()
-            && !self.open(&open.0)
-        {
-            cx.error(format!("no cheat sheet named `{}`", open.0));
+        if let Ok(open) = msg.downcast::<OpenSheet>() {
+            if self.open(&open.0) {
+                self.prepare_highlighting(cx.tx);
+            } else {
+                cx.error(format!("no cheat sheet named `{}`", open.0));
+            }
         }
     }
 
@@ -1087,6 +1137,48 @@ mod tests {
                 |r| matches!(r, crate::pane::Request::Status(m, _) if m.contains("no link 9"))
             )
         );
+    }
+
+    #[test]
+    fn code_is_coloured_after_the_background_job_reports() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let h = Harness::new();
+        let tx = Sender::new(tx);
+        let mut pane = SheetsPane::new(vec![Sheet {
+            name: "probe".into(),
+            // Code no other test highlights, so the cache starts without it.
+            text: "# Probe\n\n```rust\nfn sheets_pane_probe() -> i64 { -1 }\n```\n".into(),
+        }]);
+        let mut cx = Ctx {
+            store: &h.store,
+            content: &h.content,
+            tx: &tx,
+            requests: Vec::new(),
+        };
+        pane.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut cx);
+        assert_eq!(pane.open_sheet(), Some("probe"));
+        assert_eq!(pane.with_view(|v| v.rendered.highlight_pending), Some(true));
+        // The worker reports back over the app's channel.
+        let action = rx.blocking_recv().expect("the highlighting thread reports");
+        let crate::action::Action::Pane(msg) = action else {
+            panic!("unexpected {action:?}")
+        };
+        assert_eq!(msg.to, ID);
+        pane.on_message(msg.body, &mut cx);
+        assert_eq!(
+            pane.with_view(|v| v.rendered.highlight_pending),
+            Some(false)
+        );
+        let coloured = pane
+            .with_view(|v| {
+                v.rendered
+                    .lines
+                    .iter()
+                    .flat_map(|l| &l.spans)
+                    .any(|s| matches!(s.style.fg, Some(ratatui::style::Color::Rgb(..))))
+            })
+            .unwrap_or(false);
+        assert!(coloured);
     }
 
     #[test]

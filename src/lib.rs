@@ -1,1 +1,2 @@
 //! megarepo
+pub mod study;

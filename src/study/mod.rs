@@ -15,8 +15,10 @@ pub mod journal;
 pub mod pomodoro;
 pub mod session;
 pub mod stats;
+pub mod stored;
 pub mod streak;
 pub mod timefmt;
+pub mod timer;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use days::{ModeSplit, StudyDays, study_days};
@@ -24,4 +26,6 @@ pub use journal::{Field, JournalEntry};
 pub use pomodoro::{Pomodoro, Rhythm, pomodoro};
 pub use session::{Mode, Phase, Session, SessionKind, TimerError};
 pub use stats::{Progress, Stats, StatsInput, StudySettings};
+pub use stored::StudyStore;
 pub use streak::{DayMark, Streak, StreakRules, streak};
+pub use timer::{Timer, TimerCommandError};

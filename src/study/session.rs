@@ -123,6 +123,11 @@ pub struct Timed {
     /// Last instant the session was known to be alive.
     #[serde(with = "timefmt::instant")]
     pub checkpoint: Timestamp,
+    /// Started from the command line: it runs on the wall clock with no
+    /// process watching it, so it is never "left running by a crash" and
+    /// counts up to the present until stopped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub detached: bool,
 }
 
 /// Study logged by hand for a date, e.g. reading a book on a train.
@@ -191,6 +196,7 @@ impl Session {
                 segments: Vec::new(),
                 phase: Phase::Running { mode, since: now },
                 checkpoint: now,
+                detached: false,
             }),
         }
     }
@@ -240,6 +246,11 @@ impl Session {
             SessionKind::Timed(t) => Ok(t),
             SessionKind::Manual(_) => Err(TimerError::Manual { id }),
         }
+    }
+
+    /// True for an open session started from the command line.
+    pub fn is_detached(&self) -> bool {
+        self.timed().is_some_and(|t| t.detached)
     }
 
     /// True while the session is running or paused (not yet stopped).

@@ -9,10 +9,12 @@
 //! elsewhere and call in. The day and streak rules are written out in
 //! `README-rules.md`.
 
+pub mod cli;
 pub mod clock;
 pub mod days;
 pub mod journal;
 pub mod pomodoro;
+pub mod roadmap_link;
 pub mod session;
 pub mod stats;
 pub mod stored;

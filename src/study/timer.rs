@@ -139,6 +139,9 @@ impl<C: Clock> Timer<C> {
             t.detached = detached;
         }
         self.store.save_session(&s)?;
+        // Durable before the learner sees "started": a crash right after
+        // still finds the session.
+        self.store.flush()?;
         self.last_write = now;
         Ok(self.current.insert(s))
     }
@@ -154,6 +157,7 @@ impl<C: Clock> Timer<C> {
         // Write first: if the store refuses, memory keeps the old state, so
         // what the learner sees matches what is saved.
         self.store.save_session(&next)?;
+        self.store.flush()?;
         *s = next;
         self.last_write = now;
         Ok(s)
@@ -209,6 +213,9 @@ impl<C: Clock> Timer<C> {
         s.checkpoint(now);
         if now.duration_since(self.last_write) >= self.every {
             self.store.save_session(s)?;
+            // sled only syncs on its own schedule; a checkpoint must survive
+            // SIGKILL, so make it durable now.
+            self.store.flush()?;
             self.last_write = now;
             return Ok(true);
         }

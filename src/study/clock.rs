@@ -129,6 +129,15 @@ impl<C: Clock + ?Sized> Clock for &C {
     }
 }
 
+impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
+    fn now(&self) -> Timestamp {
+        (**self).now()
+    }
+    fn zone(&self) -> TimeZone {
+        (**self).zone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

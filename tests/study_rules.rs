@@ -66,7 +66,7 @@ const NO_FREEZES: StreakRules = StreakRules {
 #[test]
 fn midnight_crossing_is_split_between_the_two_days() {
     let s = studied(1, "Europe/Berlin", "2025-01-10T23:30", 60, Mode::Coding);
-    let days = study_days(&[s.clone()], &tz("Europe/Berlin"));
+    let days = study_days(std::slice::from_ref(&s), &tz("Europe/Berlin"));
     assert_eq!(days.on(date(2025, 1, 10)).coding, 30 * 60);
     assert_eq!(days.on(date(2025, 1, 11)).coding, 30 * 60);
     // Each half reaches a 30-minute threshold, so both days count.

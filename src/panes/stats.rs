@@ -691,7 +691,7 @@ impl Pane for StatsPane {
         self.ticks = self.ticks.wrapping_add(1);
         // Recompute when a checkpoint reached the store (every 30 s while
         // running), and on every (once a minute) tick when idle.
-        if wrote || self.timer.current().is_none() || self.ticks % 30 == 0 {
+        if wrote || self.timer.current().is_none() || self.ticks.is_multiple_of(30) {
             self.refresh();
         } else {
             self.publish();

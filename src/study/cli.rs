@@ -127,12 +127,12 @@ impl StudyCtx<'_> {
     }
 
     fn check_item(&self, item: &Option<String>) -> Result<()> {
-        if let Some(id) = item {
-            if self.roadmap.find(id).is_none() {
-                match self.roadmap.closest_id(id) {
-                    Some(near) => bail!("unknown item id `{id}` (did you mean `{near}`?)"),
-                    None => bail!("unknown item id `{id}` (see `megarepo checklist list`)"),
-                }
+        if let Some(id) = item
+            && self.roadmap.find(id).is_none()
+        {
+            match self.roadmap.closest_id(id) {
+                Some(near) => bail!("unknown item id `{id}` (did you mean `{near}`?)"),
+                None => bail!("unknown item id `{id}` (see `megarepo checklist list`)"),
             }
         }
         Ok(())
@@ -237,8 +237,8 @@ pub fn timer(ctx: &StudyCtx<'_>, cmd: TimerCmd, out: &mut dyn Write) -> Result<(
             let orphan = timer.orphans().first().cloned();
             if json {
                 let v = json!({
-                    "running": current.as_ref().map(|s| session_json(s)),
-                    "left_running": orphan.as_ref().map(|s| session_json(s)),
+                    "running": current.as_ref().map(session_json),
+                    "left_running": orphan.as_ref().map(session_json),
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             } else {
@@ -328,14 +328,10 @@ fn run_foreground(timer: &mut Timer<&dyn Clock>, out: &mut dyn Write) -> Result<
             let _ = tx.send(());
         }
     });
-    loop {
-        match rx.recv_timeout(wait) {
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                timer.tick()?;
-            }
-            // Ctrl-C, or the signal thread could not start: stop cleanly.
-            Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        }
+    // Ends on Ctrl-C, or when the signal thread could not start (its
+    // sender is dropped): either way the session is stopped cleanly.
+    while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(wait) {
+        timer.tick()?;
     }
     let s = timer.stop()?;
     writeln!(

@@ -229,14 +229,13 @@ impl JournalEntry {
                 }
                 header = false;
             }
-            if let Some(h) = line.strip_prefix("## ") {
-                if let Some(i) = Field::ALL
+            if let Some(h) = line.strip_prefix("## ")
+                && let Some(i) = Field::ALL
                     .iter()
                     .position(|f| f.heading().eq_ignore_ascii_case(h.trim()))
-                {
-                    current = i;
-                    continue;
-                }
+            {
+                current = i;
+                continue;
             }
             parts[current].push_str(line);
             parts[current].push('\n');
@@ -323,7 +322,7 @@ pub fn search(entries: &[JournalEntry], query: &str) -> Vec<SearchHit> {
         return Vec::new();
     }
     let mut sorted: Vec<&JournalEntry> = entries.iter().collect();
-    sorted.sort_by(|a, b| b.date.cmp(&a.date));
+    sorted.sort_by_key(|e| std::cmp::Reverse(e.date));
     let mut hits = Vec::new();
     for e in sorted {
         let tags = e.tags.join(", ");

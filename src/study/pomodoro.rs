@@ -57,7 +57,7 @@ impl Rhythm {
     }
 
     fn break_after(&self, blocks_done: u32) -> u32 {
-        if self.long_every > 0 && blocks_done > 0 && blocks_done % self.long_every == 0 {
+        if self.long_every > 0 && blocks_done > 0 && blocks_done.is_multiple_of(self.long_every) {
             self.long_break
         } else {
             self.short_break

@@ -203,6 +203,9 @@ impl Session {
 
     /// A manual entry of `minutes` on `date`. The date may be in the past
     /// (backdating is the point) but not after `today`.
+    // Every argument is a distinct field of the record; a builder would only
+    // move the same list elsewhere.
+    #[allow(clippy::too_many_arguments)]
     pub fn manual(
         id: u64,
         date: Date,
@@ -361,14 +364,14 @@ impl Session {
             return Vec::new();
         };
         let mut out = t.segments.clone();
-        if let Phase::Running { mode, since } = t.phase {
-            if t.checkpoint > since {
-                out.push(Segment {
-                    mode,
-                    start: since,
-                    end: t.checkpoint,
-                });
-            }
+        if let Phase::Running { mode, since } = t.phase
+            && t.checkpoint > since
+        {
+            out.push(Segment {
+                mode,
+                start: since,
+                end: t.checkpoint,
+            });
         }
         out
     }
@@ -396,10 +399,10 @@ impl Session {
             }
             Phase::Running { .. } => None,
         };
-        if let Some(end) = tail_end {
-            if end > last_end {
-                out.push((last_end, end));
-            }
+        if let Some(end) = tail_end
+            && end > last_end
+        {
+            out.push((last_end, end));
         }
         out
     }

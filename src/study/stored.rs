@@ -193,11 +193,15 @@ mod tests {
             s2.stop(now).unwrap();
             st.save_session(&s2).unwrap();
             assert_eq!(st.next_session_id().unwrap(), 11);
-            let mut bad = StudySettings::default();
-            bad.daily_goal_minutes = 500;
+            let bad = StudySettings {
+                daily_goal_minutes: 500,
+                ..StudySettings::default()
+            };
             assert!(st.save_settings(&bad).is_err());
-            let mut good = StudySettings::default();
-            good.daily_goal_minutes = 90;
+            let good = StudySettings {
+                daily_goal_minutes: 90,
+                ..StudySettings::default()
+            };
             st.save_settings(&good).unwrap();
             assert_eq!(
                 st.ensure_start_date(date(2025, 1, 2)).unwrap(),

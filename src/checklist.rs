@@ -46,7 +46,11 @@ pub struct Tally {
 
 impl Tally {
     pub fn ratio(&self) -> f64 {
-        if self.total == 0.0 { 0.0 } else { self.done / self.total }
+        if self.total == 0.0 {
+            0.0
+        } else {
+            self.done / self.total
+        }
     }
     pub fn complete(&self) -> bool {
         self.total > 0.0 && self.done >= self.total - 1e-9
@@ -70,7 +74,9 @@ pub struct Checklist<'a> {
 }
 
 fn has_checkable_child(n: &Node) -> bool {
-    n.children.iter().any(|c| c.kind == Kind::Item || has_checkable_child(c))
+    n.children
+        .iter()
+        .any(|c| c.kind == Kind::Item || has_checkable_child(c))
 }
 
 /// A node is a leaf unit of progress if it is an item with no checkable children.
@@ -114,8 +120,19 @@ impl<'a> Checklist<'a> {
                 match n.target {
                     Some(t) if t > 0 => {
                         let c = rec.map_or(0, |r| r.count);
-                        let frac = if done { 1.0 } else { (c as f64 / t as f64).min(1.0) };
-                        (Tally { done: frac, total: 1.0 }, done, Some((c, t)))
+                        let frac = if done {
+                            1.0
+                        } else {
+                            (c as f64 / t as f64).min(1.0)
+                        };
+                        (
+                            Tally {
+                                done: frac,
+                                total: 1.0,
+                            },
+                            done,
+                            Some((c, t)),
+                        )
                     }
                     _ => (
                         Tally {
@@ -235,7 +252,12 @@ mod tests {
     fn parent_is_done_when_all_children_are() {
         let r = embedded_roadmap();
         let mut p = HashMap::new();
-        for id in ["sheet-ownership", "sheet-traits", "sheet-generics", "sheet-error-handling"] {
+        for id in [
+            "sheet-ownership",
+            "sheet-traits",
+            "sheet-generics",
+            "sheet-error-handling",
+        ] {
             p.insert(id.to_string(), rec(true, 0));
         }
         let cl = Checklist::new(&r, &p);

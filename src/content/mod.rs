@@ -35,10 +35,7 @@ pub enum LoadError {
         message: String,
     },
     #[error("{path}: {source}")]
-    Invalid {
-        path: String,
-        source: RoadmapError,
-    },
+    Invalid { path: String, source: RoadmapError },
     #[error("{path}: {message}")]
     Io { path: String, message: String },
 }
@@ -202,7 +199,10 @@ mod tests {
             "3. document and share learnings",
             "4. embrace failure as a learning opportunity",
         ] {
-            assert!(titles.iter().any(|t| t == want), "missing seed item: {want}");
+            assert!(
+                titles.iter().any(|t| t == want),
+                "missing seed item: {want}"
+            );
         }
         let codewars = r.find("codewars-50").unwrap();
         assert_eq!(codewars.target, Some(50));
@@ -231,10 +231,14 @@ mod tests {
 
     #[test]
     fn duplicate_ids_and_unknown_panes_are_rejected() {
-        let dup = "version: 1\ntitle: x\nsections:\n  - id: a\n    title: A\n  - id: a\n    title: B\n";
+        let dup =
+            "version: 1\ntitle: x\nsections:\n  - id: a\n    title: A\n  - id: a\n    title: B\n";
         assert!(matches!(
             parse_roadmap(dup, "r").unwrap_err(),
-            LoadError::Invalid { source: RoadmapError::DuplicateId(_), .. }
+            LoadError::Invalid {
+                source: RoadmapError::DuplicateId(_),
+                ..
+            }
         ));
         let pane = "version: 1\ntitle: x\nsections:\n  - id: a\n    title: A\n    pane: nowhere\n";
         let msg = parse_roadmap(pane, "r").unwrap_err().to_string();

@@ -98,7 +98,9 @@ pub enum RoadmapError {
         pane: String,
         known: String,
     },
-    #[error("an item titled `{0}` has an empty or malformed id (use lowercase letters, digits and dashes)")]
+    #[error(
+        "an item titled `{0}` has an empty or malformed id (use lowercase letters, digits and dashes)"
+    )]
     BadId(String),
     #[error("item `{0}` is a section but has a target; only items can be counted")]
     SectionTarget(String),
@@ -110,8 +112,7 @@ impl Roadmap {
         for e in self.flatten() {
             let n = e.node;
             let ok = !n.id.is_empty()
-                && n
-                    .id
+                && n.id
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
             if !ok {
@@ -163,12 +164,18 @@ impl Roadmap {
     }
 
     pub fn find(&self, id: &str) -> Option<&Node> {
-        self.flatten().into_iter().find(|e| e.node.id == id).map(|e| e.node)
+        self.flatten()
+            .into_iter()
+            .find(|e| e.node.id == id)
+            .map(|e| e.node)
     }
 
     /// Every id, in roadmap order.
     pub fn ids(&self) -> Vec<&str> {
-        self.flatten().into_iter().map(|e| e.node.id.as_str()).collect()
+        self.flatten()
+            .into_iter()
+            .map(|e| e.node.id.as_str())
+            .collect()
     }
 
     /// The id closest to `wanted`, for "did you mean" messages.

@@ -30,7 +30,9 @@ pub enum StoreError {
         "the store at {0} is in use by another running megarepo; close that one first (nothing was changed)"
     )]
     Locked(PathBuf),
-    #[error("the store at {path} is damaged ({detail}); it was left untouched, move it aside to start afresh")]
+    #[error(
+        "the store at {path} is damaged ({detail}); it was left untouched, move it aside to start afresh"
+    )]
     Damaged { path: PathBuf, detail: String },
     #[error(
         "the store at {path} has schema version {found}, newer than this megarepo understands ({supported}); update megarepo"
@@ -104,7 +106,10 @@ impl Store {
 
     fn check_schema(&self) -> Result<(), StoreError> {
         let meta = self.tree("meta")?;
-        match meta.get("schema_version").map_err(|e| classify(&self.path, e))? {
+        match meta
+            .get("schema_version")
+            .map_err(|e| classify(&self.path, e))?
+        {
             Some(v) => {
                 let found = std::str::from_utf8(&v)
                     .ok()
@@ -136,21 +141,32 @@ impl Store {
     }
 
     /// Read one JSON record.
-    pub fn get_json<T: DeserializeOwned>(&self, tree: &str, key: &str) -> Result<Option<T>, StoreError> {
+    pub fn get_json<T: DeserializeOwned>(
+        &self,
+        tree: &str,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
         let t = self.tree(tree)?;
         match t.get(key).map_err(|e| classify(&self.path, e))? {
             None => Ok(None),
-            Some(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| StoreError::Damaged {
-                    path: self.path.clone(),
-                    detail: format!("record {tree}/{key} is unreadable: {e}"),
-                }),
+            Some(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| StoreError::Damaged {
+                        path: self.path.clone(),
+                        detail: format!("record {tree}/{key} is unreadable: {e}"),
+                    })
+            }
         }
     }
 
     /// Write one JSON record (atomic for that key).
-    pub fn put_json<T: Serialize>(&self, tree: &str, key: &str, value: &T) -> Result<(), StoreError> {
+    pub fn put_json<T: Serialize>(
+        &self,
+        tree: &str,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
         let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Io {
             path: self.path.clone(),
             message: e.to_string(),
@@ -163,7 +179,10 @@ impl Store {
 
     /// Every record of a tree, in key order. Unreadable records are an
     /// error naming the key, not silently skipped.
-    pub fn scan_json<T: DeserializeOwned>(&self, tree: &str) -> Result<Vec<(String, T)>, StoreError> {
+    pub fn scan_json<T: DeserializeOwned>(
+        &self,
+        tree: &str,
+    ) -> Result<Vec<(String, T)>, StoreError> {
         let mut out = Vec::new();
         for kv in self.tree(tree)?.iter() {
             let (k, v) = kv.map_err(|e| classify(&self.path, e))?;
@@ -194,7 +213,9 @@ fn classify(path: &Path, e: sled::Error) -> StoreError {
     match e {
         sled::Error::Io(io) => {
             let text = io.to_string();
-            if text.contains("could not acquire lock") || io.kind() == std::io::ErrorKind::WouldBlock {
+            if text.contains("could not acquire lock")
+                || io.kind() == std::io::ErrorKind::WouldBlock
+            {
                 StoreError::Locked(path.to_path_buf())
             } else {
                 StoreError::Io {
@@ -255,15 +276,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let s = Store::open(dir.path()).unwrap();
-            s.tree("meta").unwrap().insert("schema_version", "99").unwrap();
+            s.tree("meta")
+                .unwrap()
+                .insert("schema_version", "99")
+                .unwrap();
             s.flush().unwrap();
         }
         let err = Store::open(dir.path()).unwrap_err();
-        assert!(matches!(err, StoreError::NewerSchema { found: 99, .. }), "{err}");
+        assert!(
+            matches!(err, StoreError::NewerSchema { found: 99, .. }),
+            "{err}"
+        );
         // Still 99: nothing was rewritten.
         drop(err);
         let db = sled::open(dir.path().join("store")).unwrap();
-        let v = db.open_tree("meta").unwrap().get("schema_version").unwrap().unwrap();
+        let v = db
+            .open_tree("meta")
+            .unwrap()
+            .get("schema_version")
+            .unwrap()
+            .unwrap();
         assert_eq!(&v[..], b"99");
     }
 
@@ -272,7 +304,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(dir.path()).unwrap();
         s.put_json("t", "k", &vec![1, 2, 3]).unwrap();
-        assert_eq!(s.get_json::<Vec<i32>>("t", "k").unwrap(), Some(vec![1, 2, 3]));
+        assert_eq!(
+            s.get_json::<Vec<i32>>("t", "k").unwrap(),
+            Some(vec![1, 2, 3])
+        );
         s.tree("t").unwrap().insert("bad", "{not json").unwrap();
         let err = s.get_json::<Vec<i32>>("t", "bad").unwrap_err();
         assert!(err.to_string().contains("t/bad"), "{err}");

@@ -72,14 +72,22 @@ impl Store {
                 path: self.path.clone(),
                 message: e.to_string(),
             })?;
-            match tree.compare_and_swap(id, old, Some(new)).map_err(|e| self.err(e))? {
+            match tree
+                .compare_and_swap(id, old, Some(new))
+                .map_err(|e| self.err(e))?
+            {
                 Ok(()) => return Ok(rec),
                 Err(_) => continue, // someone else wrote in between; retry
             }
         }
     }
 
-    pub fn set_done(&self, id: &str, done: bool, now: Timestamp) -> Result<ItemProgress, StoreError> {
+    pub fn set_done(
+        &self,
+        id: &str,
+        done: bool,
+        now: Timestamp,
+    ) -> Result<ItemProgress, StoreError> {
         self.update_progress(id, now, |p| {
             if done && !p.done {
                 p.done_at = Some(now);
@@ -110,7 +118,12 @@ impl Store {
         })
     }
 
-    pub fn set_note(&self, id: &str, note: &str, now: Timestamp) -> Result<ItemProgress, StoreError> {
+    pub fn set_note(
+        &self,
+        id: &str,
+        note: &str,
+        now: Timestamp,
+    ) -> Result<ItemProgress, StoreError> {
         self.update_progress(id, now, |p| p.note = note.to_string())
     }
 }

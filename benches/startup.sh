@@ -18,7 +18,7 @@ for i in $(seq "$runs"); do
   t=$(grep -o "first frame drawn [0-9.]* ms" "$data/logs/megarepo.log" | awk '{print $4}')
   times+=("$t")
   if [ "$i" = "$runs" ]; then
-    pid=$(pgrep -f "$bin --data-dir $data" | head -1)
+    pid=$(pgrep -f "^$bin --data-dir $data" | head -1)
     sleep 1
     rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
     hz=$(getconf CLK_TCK)

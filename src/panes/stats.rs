@@ -28,7 +28,7 @@ use crate::study::cli::StudyCtx;
 use crate::study::days::{fmt_elapsed, fmt_minutes};
 use crate::study::pomodoro::{Pomodoro, pomodoro};
 use crate::study::session::{Mode, Phase};
-use crate::study::stats::{Stats, Verdict};
+use crate::study::stats::Stats;
 use crate::study::streak::DayMark;
 use crate::study::timefmt::parse_date;
 use crate::study::{Clock, StudyStore, Timer};
@@ -456,13 +456,7 @@ impl StatsPane {
             ("Fundamentals", "3-6 months", &st.fundamentals),
             ("Whole roadmap", "12-18 months", &st.roadmap),
         ] {
-            let verdict = match p.verdict {
-                Verdict::Done => "done".to_string(),
-                Verdict::Ahead => "ahead of the estimate".to_string(),
-                Verdict::OnTrack => "within the estimate".to_string(),
-                Verdict::Behind => "behind the estimate".to_string(),
-                Verdict::Unknown => "no pace yet".to_string(),
-            };
+            let verdict = p.verdict.describe();
             let when = p
                 .projected
                 .map(|d| format!(", projected {d}"))

@@ -3,6 +3,7 @@
 
 pub mod checklist;
 pub mod item;
+pub mod journal;
 pub mod stats;
 
 use crate::app::App;

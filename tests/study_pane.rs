@@ -255,7 +255,15 @@ fn goal_and_start_date_are_edited_from_the_pane() {
     }
     p.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut cx);
     assert_eq!(p.stats().unwrap().start_date.to_string(), "2025-06-01");
-    let _ = c.now();
+    // The pomodoro rhythm shows beside a running session.
+    press(&mut p, &store, 'P');
+    press(&mut p, &store, 's');
+    c.advance_mins(10);
+    assert!(render(&p, 100, 10).contains("pomodoro 1: 0:15:00 left"));
+    c.advance_mins(16);
+    assert!(render(&p, 100, 10).contains("take a 5m break"));
+    press(&mut p, &store, 'P');
+    assert!(!render(&p, 100, 10).contains("pomodoro"));
 }
 
 fn key_to(p: &mut dyn Pane, store: &Store, code: KeyCode, mods: KeyModifiers) {

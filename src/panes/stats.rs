@@ -26,7 +26,7 @@ use crate::pane::{Ctx, Handled, Pane};
 use crate::store::Store;
 use crate::study::cli::StudyCtx;
 use crate::study::days::{fmt_elapsed, fmt_minutes};
-use crate::study::pomodoro::{Pomodoro, pomodoro};
+use crate::study::pomodoro::{Pomodoro, Rhythm, pomodoro};
 use crate::study::session::{Mode, Phase};
 use crate::study::stats::Stats;
 use crate::study::streak::DayMark;
@@ -267,6 +267,25 @@ impl StatsPane {
             });
         match r {
             Ok(g) => self.command(cx, &format!("daily goal {}", fmt_minutes(g)), Ok(())),
+            Err(e) => self.command(cx, "", Err(e)),
+        }
+    }
+
+    fn toggle_rhythm(&mut self, cx: &mut Ctx) {
+        let study = StudyStore::new(self.store.clone());
+        let r = study.rhythm().map_err(|e| e.to_string()).and_then(|cur| {
+            let next = match cur {
+                Some(_) => None,
+                None => Some(Rhythm::default()),
+            };
+            study
+                .save_rhythm(next.as_ref())
+                .map(|()| next.is_some())
+                .map_err(|e| e.to_string())
+        });
+        match r {
+            Ok(true) => self.command(cx, "pomodoro on: 25 min work, 5 min breaks", Ok(())),
+            Ok(false) => self.command(cx, "pomodoro off", Ok(())),
             Err(e) => self.command(cx, "", Err(e)),
         }
     }
@@ -650,6 +669,7 @@ impl Pane for StatsPane {
                         .unwrap_or_default(),
                 })
             }
+            KeyCode::Char('P') => self.toggle_rhythm(cx),
             KeyCode::Char('R') => self.refresh(),
             _ => return Handled::No,
         }
@@ -705,6 +725,7 @@ impl Pane for StatsPane {
             ("k / x", "keep / close a session left running"),
             ("+ / -", "daily goal ±15 min (30..240)"),
             ("d", "edit the roadmap start date"),
+            ("P", "pomodoro rhythm on / off (25/5, long 15)"),
             ("R", "recompute the statistics"),
         ]
     }

@@ -6,6 +6,7 @@
 //! when something changed. Ticks run only while a pane asks for them, so
 //! an idle app sleeps in `select!` and uses no CPU.
 
+pub mod ansi;
 pub mod input;
 pub mod terminal;
 

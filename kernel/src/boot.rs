@@ -40,8 +40,9 @@ pvh_start32:
     movl $__bss_start, %edi
     movl $__bss_end, %ecx
     subl %edi, %ecx
+    shrl $2, %ecx               /* both ends are 16-byte aligned (linker.ld) */
     xorl %eax, %eax
-    rep stosb
+    rep stosl
 
     rdtsc
     movl %eax, boot_start_tsc
@@ -208,10 +209,3 @@ extern "C" fn bios_main(info: *const BootInfo) -> ! {
     crate::kernel_main(info)
 }
 
-/// The bottom of the boot stack (for reporting overflows of it).
-pub fn boot_stack_bottom() -> u64 {
-    unsafe extern "C" {
-        static boot_stack_bottom: u8;
-    }
-    &raw const boot_stack_bottom as u64
-}

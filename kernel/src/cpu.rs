@@ -50,13 +50,6 @@ pub fn read_cr2() -> u64 {
     v
 }
 
-pub fn read_cr3() -> u64 {
-    let v: u64;
-    // SAFETY: reading CR3 has no side effects.
-    unsafe { asm!("mov {}, cr3", out(reg) v, options(nomem, nostack, preserves_flags)) }
-    v
-}
-
 /// Loads a new top-level page table.
 ///
 /// # Safety
@@ -95,8 +88,7 @@ pub unsafe fn wrmsr(msr: u32, value: u64) {
 
 /// Returns (eax, ebx, ecx, edx) of CPUID leaf `leaf`.
 pub fn cpuid(leaf: u32) -> (u32, u32, u32, u32) {
-    // SAFETY: CPUID exists on every x86_64 CPU and only reads identification data.
-    let r = unsafe { core::arch::x86_64::__cpuid(leaf) };
+    let r = core::arch::x86_64::__cpuid(leaf);
     (r.eax, r.ebx, r.ecx, r.edx)
 }
 
@@ -133,15 +125,3 @@ pub fn halt_forever() -> ! {
     }
 }
 
-/// Runs `f` with interrupts disabled, restoring the previous state after.
-pub fn without_interrupts<R>(f: impl FnOnce() -> R) -> R {
-    let was_enabled = interrupts_enabled();
-    if was_enabled {
-        disable_interrupts();
-    }
-    let r = f();
-    if was_enabled {
-        enable_interrupts();
-    }
-    r
-}

@@ -99,47 +99,56 @@ pub fn log(level: Level, stage: Stage, args: fmt::Arguments) {
     ));
 }
 
-/// Like `log`, but usable while the serial lock may be held by dead code.
-pub fn log_emergency(stage: Stage, args: fmt::Arguments) {
+/// Like `log` at `level`, but usable while the serial lock may be held by
+/// code that will never resume (panics, fatal exceptions).
+pub fn log_emergency(level: Level, stage: Stage, args: fmt::Arguments) {
     let us = time::uptime_us();
     serial::write_fmt_emergency(format_args!(
-        "[{}] {}.{:06} ERROR {}\n",
+        "[{}] {}.{:06} {} {}\n",
         stage.tag(),
         us / 1_000_000,
         us % 1_000_000,
+        level.name(),
         args
     ));
 }
 
+#[allow(unused_macros)]
 macro_rules! error {
     ($stage:ident, $($arg:tt)*) => {
         $crate::log::log($crate::log::Level::Error, $crate::log::Stage::$stage, format_args!($($arg)*))
     };
 }
+#[allow(unused_macros)]
 macro_rules! warn {
     ($stage:ident, $($arg:tt)*) => {
         $crate::log::log($crate::log::Level::Warn, $crate::log::Stage::$stage, format_args!($($arg)*))
     };
 }
+#[allow(unused_macros)]
 macro_rules! info {
     ($stage:ident, $($arg:tt)*) => {
         $crate::log::log($crate::log::Level::Info, $crate::log::Stage::$stage, format_args!($($arg)*))
     };
 }
+#[allow(unused_macros)]
 macro_rules! debug {
     ($stage:ident, $($arg:tt)*) => {
         $crate::log::log($crate::log::Level::Debug, $crate::log::Stage::$stage, format_args!($($arg)*))
     };
 }
+#[allow(unused_macros)]
 macro_rules! trace {
     ($stage:ident, $($arg:tt)*) => {
         $crate::log::log($crate::log::Level::Trace, $crate::log::Stage::$stage, format_args!($($arg)*))
     };
 }
 /// Plain output without a log prefix (shell replies).
+#[allow(unused_macros)]
 macro_rules! kprint {
     ($($arg:tt)*) => { $crate::serial::write_fmt(format_args!($($arg)*)) };
 }
+#[allow(unused_macros)]
 macro_rules! kprintln {
     () => { $crate::serial::write_fmt(format_args!("\n")) };
     ($($arg:tt)*) => { $crate::serial::write_fmt(format_args!("{}\n", format_args!($($arg)*))) };

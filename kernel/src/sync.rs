@@ -94,3 +94,43 @@ impl<T> Drop for IrqGuard<'_, T> {
         }
     }
 }
+
+/// A value written once during boot and read freely afterwards.
+pub struct Once<T> {
+    state: AtomicBool,
+    value: UnsafeCell<core::mem::MaybeUninit<T>>,
+}
+
+// SAFETY: the value is written once before `state` is published with
+// Release ordering and only read after an Acquire load sees it.
+unsafe impl<T: Send + Sync> Sync for Once<T> {}
+
+impl<T> Once<T> {
+    pub const fn new() -> Self {
+        Once { state: AtomicBool::new(false), value: UnsafeCell::new(core::mem::MaybeUninit::uninit()) }
+    }
+
+    /// Stores the value; a second call is refused and hands the value back.
+    pub fn set(&self, value: T) -> Result<&T, T> {
+        // Only boot code calls this, before interrupts are on, so the
+        // check-then-write below cannot race.
+        if self.state.load(Ordering::Acquire) {
+            return Err(value);
+        }
+        // SAFETY: state is false, so no reader exists yet and nobody else writes.
+        unsafe { (*self.value.get()).write(value) };
+        self.state.store(true, Ordering::Release);
+        // SAFETY: written just above.
+        Ok(unsafe { (*self.value.get()).assume_init_ref() })
+    }
+
+    pub fn get(&self) -> Option<&T> {
+        if self.state.load(Ordering::Acquire) {
+            // SAFETY: state true means the value was fully written.
+            Some(unsafe { (*self.value.get()).assume_init_ref() })
+        } else {
+            None
+        }
+    }
+}
+

@@ -184,7 +184,10 @@ extern "C" fn pvh_main(start_info: u32) -> ! {
             // SAFETY: a NUL-terminated string in low memory; we read at most
             // CMDLINE_MAX bytes and stop at the NUL.
             let bytes = unsafe {
-                core::slice::from_raw_parts(si.cmdline_paddr as usize as *const u8, bootinfo::CMDLINE_MAX)
+                core::slice::from_raw_parts(
+                    si.cmdline_paddr as usize as *const u8,
+                    bootinfo::CMDLINE_MAX,
+                )
             };
             info.set_cmdline(bytes);
         }
@@ -192,7 +195,12 @@ extern "C" fn pvh_main(start_info: u32) -> ! {
             for i in 0..si.memmap_entries as usize {
                 // SAFETY: the table has memmap_entries entries at memmap_paddr.
                 let e = unsafe { &*((si.memmap_paddr as usize as *const HvmMemmapEntry).add(i)) };
-                info.push_region(MemoryRegion { start: e.addr, len: e.size, kind: e.kind, reserved: 0 });
+                info.push_region(MemoryRegion {
+                    start: e.addr,
+                    len: e.size,
+                    kind: e.kind,
+                    reserved: 0,
+                });
             }
         }
     }
@@ -208,4 +216,3 @@ extern "C" fn bios_main(info: *const BootInfo) -> ! {
     let info = unsafe { core::ptr::read(info) };
     crate::kernel_main(info)
 }
-

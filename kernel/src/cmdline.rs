@@ -67,7 +67,9 @@ pub fn parse<'a>(line: &'a str, mut on_error: impl FnMut(OptionError<'a>)) -> Co
             None => (option, None),
         };
         let result = match (key, value) {
-            ("log", Some(v)) => Level::parse(v).map(|l| cfg.log_level = l).ok_or("expected error|warn|info|debug|trace"),
+            ("log", Some(v)) => Level::parse(v)
+                .map(|l| cfg.log_level = l)
+                .ok_or("expected error|warn|info|debug|trace"),
             ("hz", Some(v)) => match v.parse::<u32>() {
                 Ok(hz) if (19..=10_000).contains(&hz) => {
                     cfg.timer_hz = hz;

@@ -66,7 +66,10 @@ struct DescriptorPointer {
 pub fn init() {
     let tss_addr = {
         let mut tss = TSS.lock();
-        for (i, slot) in [IST_DOUBLE_FAULT, IST_NMI, IST_PAGE_FAULT].iter().enumerate() {
+        for (i, slot) in [IST_DOUBLE_FAULT, IST_NMI, IST_PAGE_FAULT]
+            .iter()
+            .enumerate()
+        {
             // SAFETY: taking the address of a static; the stacks are only ever
             // used by the CPU through the TSS.
             let top = unsafe { addr_of!(EARLY_IST[i]) as u64 } + EARLY_IST_SIZE as u64;
@@ -86,7 +89,10 @@ pub fn init() {
     unsafe {
         GDT[3] = low;
         GDT[4] = high;
-        let ptr = DescriptorPointer { limit: (size_of::<[u64; 5]>() - 1) as u16, base: addr_of!(GDT) as u64 };
+        let ptr = DescriptorPointer {
+            limit: (size_of::<[u64; 5]>() - 1) as u16,
+            base: addr_of!(GDT) as u64,
+        };
         asm!(
             "lgdt [{ptr}]",
             // Reload CS with a far return: push selector and target, then retfq.

@@ -12,7 +12,7 @@
 //! end the VM with a failure code, except where a handler can resume:
 //! breakpoints, and page faults that a test armed with [`expect_fault`].
 
-use core::sync::atomic::{AtomicU64, AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::sync::IrqLock;
 use crate::{cpu, gdt, pic, qemu, serial, timer};
@@ -143,8 +143,15 @@ struct IdtEntry {
 }
 
 impl IdtEntry {
-    const MISSING: IdtEntry =
-        IdtEntry { offset_low: 0, selector: 0, ist: 0, type_attr: 0, offset_mid: 0, offset_high: 0, reserved: 0 };
+    const MISSING: IdtEntry = IdtEntry {
+        offset_low: 0,
+        selector: 0,
+        ist: 0,
+        type_attr: 0,
+        offset_mid: 0,
+        offset_high: 0,
+        reserved: 0,
+    };
 
     fn new(handler: u64, ist: u8) -> IdtEntry {
         IdtEntry {
@@ -202,9 +209,10 @@ const EXCEPTION_NAMES: [&str; 32] = [
 /// Fills and loads the IDT.
 pub fn init() {
     let mut idt = IDT.lock();
-    for v in 0..VECTORS {
-        // SAFETY: isr_stub_table is a read-only array of VECTORS stub addresses.
-        let handler = unsafe { isr_stub_table[v] };
+    // SAFETY: isr_stub_table is a read-only array of VECTORS stub addresses
+    // defined in the global_asm! above.
+    let stubs = unsafe { &isr_stub_table };
+    for (v, &handler) in stubs.iter().enumerate() {
         let ist = match v {
             8 => gdt::IST_DOUBLE_FAULT,
             2 => gdt::IST_NMI,
@@ -218,10 +226,15 @@ pub fn init() {
         limit: u16,
         base: u64,
     }
-    let ptr = Pointer { limit: (size_of::<Idt>() - 1) as u16, base: &idt.0 as *const _ as u64 };
+    let ptr = Pointer {
+        limit: (size_of::<Idt>() - 1) as u16,
+        base: &idt.0 as *const _ as u64,
+    };
     // SAFETY: the IDT is a static that lives forever and every present entry
     // points at a stub above.
-    unsafe { core::arch::asm!("lidt [{}]", in(reg) &ptr, options(readonly, nostack, preserves_flags)) };
+    unsafe {
+        core::arch::asm!("lidt [{}]", in(reg) &ptr, options(readonly, nostack, preserves_flags))
+    };
 }
 
 /// Chooses whether page faults switch to their IST stack. The stack-overflow
@@ -354,7 +367,10 @@ fn page_fault(frame: &mut InterruptFrame) {
     {
         let mut expected = EXPECTED_FAULT.lock();
         if let Some(slot @ None) = expected.as_mut() {
-            *slot = Some(FaultRecord { address, error_code: frame.error_code });
+            *slot = Some(FaultRecord {
+                address,
+                error_code: frame.error_code,
+            });
             frame.rip = FAULT_RESUME.load(Ordering::SeqCst);
             return;
         }
@@ -363,7 +379,10 @@ fn page_fault(frame: &mut InterruptFrame) {
         log::log_emergency(
             log::Level::Error,
             log::Stage::Fault,
-            format_args!("kernel stack overflow: {:#x} is the guard page of stack {}", address, stack),
+            format_args!(
+                "kernel stack overflow: {:#x} is the guard page of stack {}",
+                address, stack
+            ),
         );
     }
     fatal_exception(frame, "page fault");
@@ -375,9 +394,17 @@ fn double_fault(frame: &mut InterruptFrame) {
         log::log_emergency(
             log::Level::Info,
             log::Stage::Fault,
-            format_args!("double fault caught on IST stack (rsp {:#x}, cr2 {:#x})", frame.rsp, cpu::read_cr2()),
+            format_args!(
+                "double fault caught on IST stack (rsp {:#x}, cr2 {:#x})",
+                frame.rsp,
+                cpu::read_cr2()
+            ),
         );
-        log::log_emergency(log::Level::Info, log::Stage::Test, format_args!("ok {message}"));
+        log::log_emergency(
+            log::Level::Info,
+            log::Stage::Test,
+            format_args!("ok {message}"),
+        );
         qemu::exit(qemu::ExitCode::Success);
     }
     fatal_exception(frame, "double fault");
@@ -393,10 +420,30 @@ fn fatal_exception(frame: &InterruptFrame, name: &str) -> ! {
         log::Stage::Fault,
         format_args!(
             "EXCEPTION {} ({}) error={:#x} cr2={:#x}\n  rip={:#018x} cs={:#x} rflags={:#x} rsp={:#018x} ss={:#x}\n  rax={:#018x} rbx={:#018x} rcx={:#018x} rdx={:#018x}\n  rsi={:#018x} rdi={:#018x} rbp={:#018x}\n  r8={:#018x} r9={:#018x} r10={:#018x} r11={:#018x}\n  r12={:#018x} r13={:#018x} r14={:#018x} r15={:#018x}",
-            f.vector, name, f.error_code, cpu::read_cr2(),
-            f.rip, f.cs, f.rflags, f.rsp, f.ss,
-            f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp,
-            f.r8, f.r9, f.r10, f.r11, f.r12, f.r13, f.r14, f.r15
+            f.vector,
+            name,
+            f.error_code,
+            cpu::read_cr2(),
+            f.rip,
+            f.cs,
+            f.rflags,
+            f.rsp,
+            f.ss,
+            f.rax,
+            f.rbx,
+            f.rcx,
+            f.rdx,
+            f.rsi,
+            f.rdi,
+            f.rbp,
+            f.r8,
+            f.r9,
+            f.r10,
+            f.r11,
+            f.r12,
+            f.r13,
+            f.r14,
+            f.r15
         ),
     );
     qemu::exit(qemu::ExitCode::Failure)

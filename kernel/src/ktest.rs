@@ -36,7 +36,10 @@ macro_rules! ensure {
     };
 }
 
-const CASES: &[(&str, fn() -> TestResult)] = &[
+/// A named test case.
+type Case = (&'static str, fn() -> TestResult);
+
+const CASES: &[Case] = &[
     ("frames", frames),
     ("paging", paging),
     ("heap_list", heap_list),
@@ -74,7 +77,11 @@ pub fn run(selection: &str) -> ! {
         qemu::exit(qemu::ExitCode::Failure);
     }
     info!(Test, "result: {passed} passed, {failed} failed");
-    qemu::exit(if failed == 0 { qemu::ExitCode::Success } else { qemu::ExitCode::Failure })
+    qemu::exit(if failed == 0 {
+        qemu::ExitCode::Success
+    } else {
+        qemu::ExitCode::Failure
+    })
 }
 
 fn frames() -> TestResult {
@@ -85,18 +92,32 @@ fn frames() -> TestResult {
     let mut got = [0u64; 64];
     for slot in got.iter_mut() {
         let Some(frame) = f.alloc() else {
-            ensure!(false, "allocator ran dry after {} frames", before - f.stats().free);
+            ensure!(
+                false,
+                "allocator ran dry after {} frames",
+                before - f.stats().free
+            );
             unreachable!()
         };
         *slot = frame;
     }
-    ensure!(f.stats().free == before - 64, "free count {} after 64 allocations from {}", f.stats().free, before);
+    ensure!(
+        f.stats().free == before - 64,
+        "free count {} after 64 allocations from {}",
+        f.stats().free,
+        before
+    );
     for (i, &a) in got.iter().enumerate() {
         ensure!(a % PAGE_SIZE == 0, "frame {a:#x} not aligned");
         ensure!(a >= 0x10_0000, "frame {a:#x} below 1 MiB");
-        ensure!(a + PAGE_SIZE <= image.start || a >= image.end, "frame {a:#x} inside the kernel image");
         ensure!(
-            regions.iter().any(|r| r.is_usable() && a >= r.start && a + PAGE_SIZE <= r.end()),
+            a + PAGE_SIZE <= image.start || a >= image.end,
+            "frame {a:#x} inside the kernel image"
+        );
+        ensure!(
+            regions
+                .iter()
+                .any(|r| r.is_usable() && a >= r.start && a + PAGE_SIZE <= r.end()),
             "frame {a:#x} outside every usable region"
         );
         ensure!(!f.is_free(a), "frame {a:#x} still marked free");
@@ -105,10 +126,24 @@ fn frames() -> TestResult {
     for &a in &got {
         ensure!(f.free(a).is_ok(), "freeing {a:#x} failed");
     }
-    ensure!(f.stats().free == before, "free count {} after freeing, expected {}", f.stats().free, before);
-    ensure!(f.free(got[0]) == Err(FrameError::DoubleFree { addr: got[0] }), "double free not detected");
-    ensure!(f.free(image.start) == Err(FrameError::NotManaged { addr: image.start }), "freeing the kernel image accepted");
-    ensure!(f.free(got[0] + 8) == Err(FrameError::Unaligned { addr: got[0] + 8 }), "unaligned free accepted");
+    ensure!(
+        f.stats().free == before,
+        "free count {} after freeing, expected {}",
+        f.stats().free,
+        before
+    );
+    ensure!(
+        f.free(got[0]) == Err(FrameError::DoubleFree { addr: got[0] }),
+        "double free not detected"
+    );
+    ensure!(
+        f.free(image.start) == Err(FrameError::NotManaged { addr: image.start }),
+        "freeing the kernel image accepted"
+    );
+    ensure!(
+        f.free(got[0] + 8) == Err(FrameError::Unaligned { addr: got[0] + 8 }),
+        "unaligned free accepted"
+    );
     Ok(())
 }
 
@@ -124,44 +159,91 @@ fn paging() -> TestResult {
         ensure!(false, "no free frame");
         unreachable!()
     };
-    ensure!(mapper.translate(virt).is_none(), "test page mapped before the test");
-    ensure!(mapper.map(virt, frame, data_flags(), &mut *frames).is_ok(), "map failed");
-    ensure!(mapper.translate(virt + 0x123) == Some(frame + 0x123), "translate gave {:?}", mapper.translate(virt + 0x123));
+    ensure!(
+        mapper.translate(virt).is_none(),
+        "test page mapped before the test"
+    );
+    ensure!(
+        mapper.map(virt, frame, data_flags(), &mut *frames).is_ok(),
+        "map failed"
+    );
+    ensure!(
+        mapper.translate(virt + 0x123) == Some(frame + 0x123),
+        "translate gave {:?}",
+        mapper.translate(virt + 0x123)
+    );
     // The same memory seen through the new page and through the identity map.
     let write = unsafe { probe_write(virt + 8, 0xC0FFEE) };
-    ensure!(write.is_ok(), "write through new mapping faulted: {:?}", write);
-    ensure!(probe_read(frame + 8) == Ok(0xC0FFEE), "identity view disagrees: {:?}", probe_read(frame + 8));
-    let flags = mapper.flags(virt).unwrap_or(Flags(0));
-    ensure!(flags.contains(Flags::PRESENT | Flags::WRITABLE), "flags {:#x}", flags.0);
     ensure!(
-        mapper.map(virt, frame, data_flags(), &mut *frames) == Err(MapError::AlreadyMapped { virt, phys: frame }),
+        write.is_ok(),
+        "write through new mapping faulted: {:?}",
+        write
+    );
+    ensure!(
+        probe_read(frame + 8) == Ok(0xC0FFEE),
+        "identity view disagrees: {:?}",
+        probe_read(frame + 8)
+    );
+    let flags = mapper.flags(virt).unwrap_or(Flags(0));
+    ensure!(
+        flags.contains(Flags::PRESENT | Flags::WRITABLE),
+        "flags {:#x}",
+        flags.0
+    );
+    ensure!(
+        mapper.map(virt, frame, data_flags(), &mut *frames)
+            == Err(MapError::AlreadyMapped { virt, phys: frame }),
         "double map not refused"
     );
     // Read-only now: a write must fault with "present + write" in the error code.
-    ensure!(mapper.set_flags(virt, data_flags().without(Flags::WRITABLE)).is_ok(), "set_flags failed");
+    ensure!(
+        mapper
+            .set_flags(virt, data_flags().without(Flags::WRITABLE))
+            .is_ok(),
+        "set_flags failed"
+    );
     // SAFETY: the page is our scratch page; the write is expected to fault.
     let fault = unsafe { probe_write(virt, 1) };
     match fault {
-        Err(r) => ensure!(r.address == virt && r.error_code & 0b11 == 0b11, "fault {:?}", r),
+        Err(r) => ensure!(
+            r.address == virt && r.error_code & 0b11 == 0b11,
+            "fault {:?}",
+            r
+        ),
         Ok(()) => ensure!(false, "write to a read-only page did not fault"),
     }
-    ensure!(mapper.unmap(virt) == Ok(frame), "unmap did not return the frame");
-    ensure!(mapper.translate(virt).is_none(), "still mapped after unmap");
-    ensure!(mapper.unmap(virt) == Err(MapError::NotMapped { virt }), "second unmap not refused");
     ensure!(
-        mapper.map(virt + 1, frame, data_flags(), &mut *frames) == Err(MapError::Unaligned { addr: virt + 1 }),
+        mapper.unmap(virt) == Ok(frame),
+        "unmap did not return the frame"
+    );
+    ensure!(mapper.translate(virt).is_none(), "still mapped after unmap");
+    ensure!(
+        mapper.unmap(virt) == Err(MapError::NotMapped { virt }),
+        "second unmap not refused"
+    );
+    ensure!(
+        mapper.map(virt + 1, frame, data_flags(), &mut *frames)
+            == Err(MapError::Unaligned { addr: virt + 1 }),
         "unaligned map not refused"
     );
     let bad = 0x0000_8000_0000_0000;
     ensure!(
-        mapper.map(bad, frame, data_flags(), &mut *frames) == Err(MapError::NonCanonical { virt: bad }),
+        mapper.map(bad, frame, data_flags(), &mut *frames)
+            == Err(MapError::NonCanonical { virt: bad }),
         "non-canonical map not refused"
     );
     // The kernel's own tables: text is identity-mapped and executable, page 0 is not mapped.
     let text = kernel_image().text.0;
-    ensure!(mapper.translate(text) == Some(text), "kernel text not identity-mapped");
+    ensure!(
+        mapper.translate(text) == Some(text),
+        "kernel text not identity-mapped"
+    );
     let tf = mapper.flags(text).unwrap_or(Flags(0));
-    ensure!(!tf.contains(Flags::WRITABLE) && !tf.contains(Flags::NO_EXECUTE), "text flags {:#x}", tf.0);
+    ensure!(
+        !tf.contains(Flags::WRITABLE) && !tf.contains(Flags::NO_EXECUTE),
+        "text flags {:#x}",
+        tf.0
+    );
     ensure!(mapper.translate(0).is_none(), "page 0 is mapped");
     ensure!(frames.free(frame).is_ok(), "frame release failed");
     Ok(())
@@ -222,11 +304,19 @@ fn with_scratch(f: impl FnOnce(usize, usize) -> TestResult) -> TestResult {
         for i in 0..HEAP_TEST_PAGES {
             let frame = frames.alloc();
             ensure!(frame.is_some(), "out of frames");
-            let r = mapper.map(HEAP_TEST_BASE + i * PAGE_SIZE, frame.unwrap_or(0), data_flags(), &mut *frames);
+            let r = mapper.map(
+                HEAP_TEST_BASE + i * PAGE_SIZE,
+                frame.unwrap_or(0),
+                data_flags(),
+                &mut *frames,
+            );
             ensure!(r.is_ok(), "map: {:?}", r);
         }
     }
-    let result = f(HEAP_TEST_BASE as usize, (HEAP_TEST_PAGES * PAGE_SIZE) as usize);
+    let result = f(
+        HEAP_TEST_BASE as usize,
+        (HEAP_TEST_PAGES * PAGE_SIZE) as usize,
+    );
     let mut m = KERNEL_MAPPER.lock();
     if let Some(mapper) = m.as_mut() {
         let mut frames = FRAMES.lock();
@@ -258,19 +348,30 @@ fn exercise(h: &mut impl TestHeap, size: usize) -> TestResult {
         if let Some((p, l, tag)) = live[slot].take() {
             // SAFETY: p points to l.size() bytes we allocated and filled.
             let bytes = unsafe { core::slice::from_raw_parts(p, l.size()) };
-            ensure!(bytes.iter().all(|&b| b == tag), "block {p:?} overwritten (step {step})");
+            ensure!(
+                bytes.iter().all(|&b| b == tag),
+                "block {p:?} overwritten (step {step})"
+            );
             // SAFETY: p came from this heap with layout l.
             unsafe { h.dealloc(p, l) };
         } else {
             let size = 1 + (next() % 3000) as usize;
             let align = [1, 8, 16, 64, 256, 4096][(next() % 6) as usize];
-            let Ok(l) = Layout::from_size_align(size, align) else { continue };
+            let Ok(l) = Layout::from_size_align(size, align) else {
+                continue;
+            };
             let p = h.alloc(l);
             if p.is_null() {
                 continue; // exhaustion is allowed; corruption is not
             }
-            ensure!(p as usize % align == 0, "{p:?} not aligned to {align}");
-            ensure!(h.contains(p) && h.contains(p.wrapping_add(size - 1)), "{p:?}+{size} outside the heap");
+            ensure!(
+                (p as usize).is_multiple_of(align),
+                "{p:?} not aligned to {align}"
+            );
+            ensure!(
+                h.contains(p) && h.contains(p.wrapping_add(size - 1)),
+                "{p:?}+{size} outside the heap"
+            );
             let tag = (step % 251) as u8 + 1;
             // SAFETY: the heap just gave us these bytes.
             unsafe { core::ptr::write_bytes(p, tag, size) };
@@ -280,11 +381,19 @@ fn exercise(h: &mut impl TestHeap, size: usize) -> TestResult {
     for (p, l, tag) in live.iter().flatten() {
         // SAFETY: as above.
         let bytes = unsafe { core::slice::from_raw_parts(*p, l.size()) };
-        ensure!(bytes.iter().all(|b| b == tag), "block {p:?} overwritten at the end");
+        ensure!(
+            bytes.iter().all(|b| b == tag),
+            "block {p:?} overwritten at the end"
+        );
         // SAFETY: as above.
         unsafe { h.dealloc(*p, *l) };
     }
-    ensure!(h.free_bytes() == size, "{} bytes free after freeing everything, expected {}", h.free_bytes(), size);
+    ensure!(
+        h.free_bytes() == size,
+        "{} bytes free after freeing everything, expected {}",
+        h.free_bytes(),
+        size
+    );
     Ok(())
 }
 
@@ -294,7 +403,11 @@ fn heap_list() -> TestResult {
         // SAFETY: with_scratch mapped this region for us alone.
         unsafe { h.init(start, size) };
         exercise(&mut h, size)?;
-        ensure!(h.free_blocks() == (1, size), "not coalesced back into one block: {:?}", h.free_blocks());
+        ensure!(
+            h.free_blocks() == (1, size),
+            "not coalesced back into one block: {:?}",
+            h.free_blocks()
+        );
         Ok(())
     })
 }
@@ -305,13 +418,19 @@ fn heap_blocks() -> TestResult {
         // SAFETY: with_scratch mapped this region for us alone.
         unsafe { h.init(start, size) };
         exercise(&mut h, size)?;
-        ensure!(h.cached_bytes() > 0, "no block was ever recycled through a size class");
+        ensure!(
+            h.cached_bytes() > 0,
+            "no block was ever recycled through a size class"
+        );
         // A freed small block is reused at once.
         let l = Layout::from_size_align(40, 8).map_err(|_| ())?;
         let a = h.alloc(l);
         // SAFETY: a came from h with layout l.
         unsafe { h.dealloc(a, l) };
-        ensure!(h.alloc(l) == a, "size class did not hand back the block just freed");
+        ensure!(
+            h.alloc(l) == a,
+            "size class did not hand back the block just freed"
+        );
         Ok(())
     })
 }
@@ -328,11 +447,23 @@ fn global_alloc() -> TestResult {
         }
         ensure!(s.len() == 75 && b.iter().all(|&x| x == 7), "contents wrong");
         let during = heap::stats();
-        ensure!(during.allocations > before.allocations, "allocation counter did not move");
-        ensure!(during.live_bytes >= before.live_bytes + 16_000 + 300, "live bytes {}", during.live_bytes);
+        ensure!(
+            during.allocations > before.allocations,
+            "allocation counter did not move"
+        );
+        ensure!(
+            during.live_bytes >= before.live_bytes + 16_000 + 300,
+            "live bytes {}",
+            during.live_bytes
+        );
     }
     let after = heap::stats();
-    ensure!(after.live_bytes == before.live_bytes, "leak: {} live bytes, was {}", after.live_bytes, before.live_bytes);
+    ensure!(
+        after.live_bytes == before.live_bytes,
+        "leak: {} live bytes, was {}",
+        after.live_bytes,
+        before.live_bytes
+    );
     Ok(())
 }
 
@@ -352,8 +483,16 @@ fn page_fault() -> TestResult {
     match probe_read(addr) {
         Ok(v) => ensure!(false, "read of unmapped {addr:#x} returned {v:#x}"),
         Err(r) => {
-            ensure!(r.address == addr, "cr2 {:#x}, expected {addr:#x}", r.address);
-            ensure!(r.error_code & 0b11 == 0, "error code {:#x}: expected not-present read", r.error_code);
+            ensure!(
+                r.address == addr,
+                "cr2 {:#x}, expected {addr:#x}",
+                r.address
+            );
+            ensure!(
+                r.error_code & 0b11 == 0,
+                "error code {:#x}: expected not-present read",
+                r.error_code
+            );
         }
     }
     // The kernel's text is mapped read-only.
@@ -361,7 +500,11 @@ fn page_fault() -> TestResult {
     // SAFETY: the write must fault; if it did not, the test fails anyway.
     match unsafe { probe_write(text, 0) } {
         Ok(()) => ensure!(false, "kernel text is writable"),
-        Err(r) => ensure!(r.address == text && r.error_code & 0b11 == 0b11, "fault {:?}", r),
+        Err(r) => ensure!(
+            r.address == text && r.error_code & 0b11 == 0b11,
+            "fault {:?}",
+            r
+        ),
     }
     Ok(())
 }
@@ -372,7 +515,11 @@ fn timer_ticks() -> TestResult {
     while timer::ticks() < start + 3 && time::uptime_us() < deadline {
         cpu::enable_interrupts_and_halt();
     }
-    ensure!(timer::ticks() >= start + 3, "timer stuck at {} ticks", timer::ticks());
+    ensure!(
+        timer::ticks() >= start + 3,
+        "timer stuck at {} ticks",
+        timer::ticks()
+    );
     Ok(())
 }
 
@@ -384,7 +531,10 @@ fn stack_overflow() -> ! {
     interrupts::set_page_fault_ist(false);
     interrupts::expect_double_fault("stack_overflow");
     let depth = recurse(0);
-    error!(Test, "FAILED stack_overflow: recursion returned at depth {depth}");
+    error!(
+        Test,
+        "FAILED stack_overflow: recursion returned at depth {depth}"
+    );
     qemu::exit(qemu::ExitCode::Failure)
 }
 

@@ -44,33 +44,63 @@ static CONFIG: Once<Config<'static>> = Once::new();
 fn kernel_main(info: BootInfo) -> ! {
     serial::init();
     time::init(info.start_tsc);
-    let Ok(info) = BOOT_INFO.set(info) else { panic!("kernel_main entered twice") };
+    let Ok(info) = BOOT_INFO.set(info) else {
+        panic!("kernel_main entered twice")
+    };
     if !info.is_valid() {
-        panic!("boot info has magic {:#x} version {}: not from a megarepo loader", info.magic, info.version);
+        panic!(
+            "boot info has magic {:#x} version {}: not from a megarepo loader",
+            info.magic, info.version
+        );
     }
-    let cfg = cmdline::parse(info.cmdline(), |e| warn!(Boot, "ignoring option {:?}: {}", e.option, e.reason));
+    let cfg = cmdline::parse(info.cmdline(), |e| {
+        warn!(Boot, "ignoring option {:?}: {}", e.option, e.reason)
+    });
     log::set_max_level(cfg.log_level);
-    let Ok(_) = CONFIG.set(cfg) else { panic!("config set twice") };
+    let Ok(_) = CONFIG.set(cfg) else {
+        panic!("config set twice")
+    };
     let method = match info.method() {
         Some(bootinfo::BootMethod::Pvh) => "pvh",
         Some(bootinfo::BootMethod::Bios) => "bios",
         None => "unknown",
     };
-    info!(Boot, "megarepo kernel {} booted via {}", env!("CARGO_PKG_VERSION"), method);
-    info!(Boot, "cmdline {:?}, tsc {} MHz", info.cmdline(), time::tsc_khz() / 1000);
+    info!(
+        Boot,
+        "megarepo kernel {} booted via {}",
+        env!("CARGO_PKG_VERSION"),
+        method
+    );
+    info!(
+        Boot,
+        "cmdline {:?}, tsc {} MHz",
+        info.cmdline(),
+        time::tsc_khz() / 1000
+    );
 
     gdt::init();
     interrupts::init();
-    info!(Int, "GDT, TSS and IDT loaded: 32 exceptions, IST stacks for #DF, NMI, #PF");
+    info!(
+        Int,
+        "GDT, TSS and IDT loaded: 32 exceptions, IST stacks for #DF, NMI, #PF"
+    );
 
     let mut usable = 0;
     for r in info.regions() {
-        info!(Mem, "map {:#012x}-{:#012x} {:>8} KiB {}", r.start, r.end(), r.len / 1024, r.kind_name());
+        info!(
+            Mem,
+            "map {:#012x}-{:#012x} {:>8} KiB {}",
+            r.start,
+            r.end(),
+            r.len / 1024,
+            r.kind_name()
+        );
         if r.is_usable() {
             usable += r.len;
         }
     }
-    let report = kernel_space::init(info).unwrap_or_else(|e| panic!("building the kernel page tables: {e}"));
+    let report =
+        kernel_space::init(info).unwrap_or_else(|e| panic!("building the kernel page tables: {e}"));
     let image = memory::layout::kernel_image();
     info!(
         Mem,
@@ -83,7 +113,12 @@ fn kernel_main(info: BootInfo) -> ! {
         image.end
     );
     if report.frames.untracked_bytes > 0 {
-        warn!(Mem, "{} MiB above {} MiB not tracked", report.frames.untracked_bytes >> 20, memory::frames::MAX_PHYS >> 20);
+        warn!(
+            Mem,
+            "{} MiB above {} MiB not tracked",
+            report.frames.untracked_bytes >> 20,
+            memory::frames::MAX_PHYS >> 20
+        );
     }
     info!(
         Mem,
@@ -93,19 +128,28 @@ fn kernel_main(info: BootInfo) -> ! {
         report.page_table_frames
     );
 
-    for (slot, name) in [(gdt::IST_DOUBLE_FAULT, "ist-df"), (gdt::IST_NMI, "ist-nmi"), (gdt::IST_PAGE_FAULT, "ist-pf")] {
+    for (slot, name) in [
+        (gdt::IST_DOUBLE_FAULT, "ist-df"),
+        (gdt::IST_NMI, "ist-nmi"),
+        (gdt::IST_PAGE_FAULT, "ist-pf"),
+    ] {
         match stacks::allocate(name, 4) {
             Ok(s) => gdt::set_ist_stack(slot, s.top),
             Err(e) => panic!("IST stack: {e}"),
         }
     }
     let stack = stacks::allocate("kernel", 16).unwrap_or_else(|e| panic!("kernel stack: {e}"));
-    info!(Mem, "kernel stack {:#x}-{:#x}, guard page at {:#x}", stack.bottom, stack.top, stack.guard);
+    info!(
+        Mem,
+        "kernel stack {:#x}-{:#x}, guard page at {:#x}", stack.bottom, stack.top, stack.guard
+    );
     stacks::switch_to(&stack, kernel_main_on_guarded_stack)
 }
 
 extern "C" fn kernel_main_on_guarded_stack() -> ! {
-    let Some(cfg) = CONFIG.get() else { panic!("config missing") };
+    let Some(cfg) = CONFIG.get() else {
+        panic!("config missing")
+    };
     match heap::global::init(cfg.heap) {
         Ok(h) => info!(
             Heap,
@@ -120,14 +164,21 @@ extern "C" fn kernel_main_on_guarded_stack() -> ! {
     // One real allocation, so the boot log proves `alloc` works.
     let probe = alloc::format!("{}+{}", "heap", "alloc");
     let h = heap::global::stats();
-    info!(Heap, "alloc check {:?}: {} allocs, {} live bytes", probe, h.allocations, h.live_bytes);
+    info!(
+        Heap,
+        "alloc check {:?}: {} allocs, {} live bytes", probe, h.allocations, h.live_bytes
+    );
     drop(probe);
 
     pic::init();
     timer::init(cfg.timer_hz);
     serial::enable_rx_interrupt();
     cpu::enable_interrupts();
-    info!(Int, "PIC remapped to vectors 32-47, PIT timer at {} Hz, COM1 input on IRQ 4", timer::rate_hz());
+    info!(
+        Int,
+        "PIC remapped to vectors 32-47, PIT timer at {} Hz, COM1 input on IRQ 4",
+        timer::rate_hz()
+    );
 
     if let Some(test) = cfg.test {
         ktest::run(test);
@@ -147,9 +198,19 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
         Some(loc) => log::log_emergency(
             log::Level::Error,
             log::Stage::Panic,
-            format_args!("at {}:{}:{}: {}", loc.file(), loc.line(), loc.column(), info.message()),
+            format_args!(
+                "at {}:{}:{}: {}",
+                loc.file(),
+                loc.line(),
+                loc.column(),
+                info.message()
+            ),
         ),
-        None => log::log_emergency(log::Level::Error, log::Stage::Panic, format_args!("{}", info.message())),
+        None => log::log_emergency(
+            log::Level::Error,
+            log::Stage::Panic,
+            format_args!("{}", info.message()),
+        ),
     }
     qemu::exit(qemu::ExitCode::Failure)
 }

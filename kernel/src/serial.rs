@@ -105,8 +105,12 @@ struct RxBuffer {
     dropped: u64,
 }
 
-static RX: IrqLock<RxBuffer> =
-    IrqLock::new(RxBuffer { bytes: [0; RX_CAPACITY], head: 0, len: 0, dropped: 0 });
+static RX: IrqLock<RxBuffer> = IrqLock::new(RxBuffer {
+    bytes: [0; RX_CAPACITY],
+    head: 0,
+    len: 0,
+    dropped: 0,
+});
 
 /// IRQ 4 handler body: moves every waiting byte into the ring buffer.
 pub fn handle_rx_interrupt() {

@@ -24,11 +24,9 @@ pub fn run() -> ! {
                     len = 0;
                 }
             }
-            0x08 | 0x7f => {
-                if len > 0 {
-                    len -= 1;
-                    kprint!("\x08 \x08");
-                }
+            0x08 | 0x7f if len > 0 => {
+                len -= 1;
+                kprint!("\x08 \x08");
             }
             0x20..=0x7e if len < LINE_MAX => {
                 line[len] = b;
@@ -51,7 +49,12 @@ fn execute(cmd: &str) {
         }
         "boot" => {
             if let Some(info) = BOOT_INFO.get() {
-                kprintln!("booted via {:?}, cmdline {:?}, {} regions", info.method(), info.cmdline(), info.region_count);
+                kprintln!(
+                    "booted via {:?}, cmdline {:?}, {} regions",
+                    info.method(),
+                    info.cmdline(),
+                    info.region_count
+                );
             }
         }
         "int3" => {

@@ -25,7 +25,10 @@ unsafe impl<T: Send> Send for IrqLock<T> {}
 
 impl<T> IrqLock<T> {
     pub const fn new(value: T) -> Self {
-        IrqLock { locked: AtomicBool::new(false), value: UnsafeCell::new(value) }
+        IrqLock {
+            locked: AtomicBool::new(false),
+            value: UnsafeCell::new(value),
+        }
     }
 
     pub fn lock(&self) -> IrqGuard<'_, T> {
@@ -38,7 +41,10 @@ impl<T> IrqLock<T> {
         {
             core::hint::spin_loop();
         }
-        IrqGuard { lock: self, were_enabled }
+        IrqGuard {
+            lock: self,
+            were_enabled,
+        }
     }
 
     /// Takes the lock only if it is free: the panic path uses this so that a
@@ -46,8 +52,15 @@ impl<T> IrqLock<T> {
     pub fn try_lock(&self) -> Option<IrqGuard<'_, T>> {
         let were_enabled = cpu::interrupts_enabled();
         cpu::disable_interrupts();
-        if self.locked.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_ok() {
-            Some(IrqGuard { lock: self, were_enabled })
+        if self
+            .locked
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            Some(IrqGuard {
+                lock: self,
+                were_enabled,
+            })
         } else {
             if were_enabled {
                 cpu::enable_interrupts();
@@ -107,7 +120,10 @@ unsafe impl<T: Send + Sync> Sync for Once<T> {}
 
 impl<T> Once<T> {
     pub const fn new() -> Self {
-        Once { state: AtomicBool::new(false), value: UnsafeCell::new(core::mem::MaybeUninit::uninit()) }
+        Once {
+            state: AtomicBool::new(false),
+            value: UnsafeCell::new(core::mem::MaybeUninit::uninit()),
+        }
     }
 
     /// Stores the value; a second call is refused and hands the value back.
@@ -133,4 +149,3 @@ impl<T> Once<T> {
         }
     }
 }
-

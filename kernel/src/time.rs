@@ -23,7 +23,11 @@ static TSC_KHZ: AtomicU64 = AtomicU64::new(0);
 /// Records the boot start and calibrates the TSC. `start_tsc` of 0 means the
 /// loader did not read one, so the timeline starts now.
 pub fn init(start_tsc: u64) {
-    let start = if start_tsc == 0 { cpu::rdtsc() } else { start_tsc };
+    let start = if start_tsc == 0 {
+        cpu::rdtsc()
+    } else {
+        start_tsc
+    };
     START_TSC.store(start, Ordering::Relaxed);
     let khz = (0..CALIBRATION_RUNS).filter_map(|_| calibrate()).min();
     TSC_KHZ.store(khz.unwrap_or(1_000_000), Ordering::Relaxed);

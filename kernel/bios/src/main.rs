@@ -387,15 +387,24 @@ fn load_elf(elf: &[u8]) -> Result<u64, &'static str> {
         let paddr = u64_at(elf, ph + 24).ok_or("truncated program header")?;
         let filesz = u64_at(elf, ph + 32).ok_or("truncated program header")? as usize;
         let memsz = u64_at(elf, ph + 40).ok_or("truncated program header")?;
-        let data = elf.get(offset..offset.checked_add(filesz).ok_or("segment size overflows")?).ok_or("segment runs past the end of the file")?;
-        if (memsz as usize) < filesz || paddr < LOAD_MIN || paddr.checked_add(memsz).is_none_or(|end| end > LOAD_MAX) {
+        let data = elf
+            .get(offset..offset.checked_add(filesz).ok_or("segment size overflows")?)
+            .ok_or("segment runs past the end of the file")?;
+        if (memsz as usize) < filesz
+            || paddr < LOAD_MIN
+            || paddr.checked_add(memsz).is_none_or(|end| end > LOAD_MAX)
+        {
             return Err("segment outside the loadable window 1 MiB..4 GiB");
         }
         // SAFETY: the destination lies in 1 MiB..4 GiB, identity-mapped by our
         // page tables and used by nothing of the loader's (its data is below 1 MiB).
         unsafe {
             core::ptr::copy_nonoverlapping(data.as_ptr(), paddr as *mut u8, filesz);
-            core::ptr::write_bytes((paddr as usize + filesz) as *mut u8, 0, memsz as usize - filesz);
+            core::ptr::write_bytes(
+                (paddr as usize + filesz) as *mut u8,
+                0,
+                memsz as usize - filesz,
+            );
         }
         loaded += 1;
     }
@@ -408,17 +417,32 @@ fn load_elf(elf: &[u8]) -> Result<u64, &'static str> {
 #[unsafe(no_mangle)]
 extern "C" fn loader_main() -> ! {
     // SAFETY: only this function touches BOOT_INFO, once, before the kernel runs.
-    let info = unsafe { &mut *(&raw mut BOOT_INFO) };
+    let info: &mut BootInfo = unsafe { &mut *core::ptr::addr_of_mut!(BOOT_INFO) };
     // SAFETY: the MBR stored the TSC at 0x600; the header and buffers are
     // statics filled by the real-mode code before we got here.
     let (kernel_bytes, count, e820, cmdline) = unsafe {
         info.start_tsc = core::ptr::read_volatile(START_TSC as *const u64);
-        (hdr_kernel_bytes as usize, e820_count as usize, &*(&raw const e820_buf), &*(&raw const cmdline_buf))
+        (
+            hdr_kernel_bytes as usize,
+            e820_count as usize,
+            &e820_buf,
+            &cmdline_buf,
+        )
     };
     for i in 0..count.min(64) {
         let e = &e820[i * 24..i * 24 + 24];
-        let (Some(start), Some(len), Some(kind)) = (u64_at(e, 0), u64_at(e, 8), u32_at(e, 16)) else { continue };
-        if len > 0 && !info.push_region(MemoryRegion { start, len, kind, reserved: 0 }) {
+        let (Some(start), Some(len), Some(kind)) = (u64_at(e, 0), u64_at(e, 8), u32_at(e, 16))
+        else {
+            continue;
+        };
+        if len > 0
+            && !info.push_region(MemoryRegion {
+                start,
+                len,
+                kind,
+                reserved: 0,
+            })
+        {
             break;
         }
     }
@@ -432,7 +456,9 @@ extern "C" fn loader_main() -> ! {
     };
     // SAFETY: entry is the kernel's 64-bit entry (`_start64`), which takes the
     // BootInfo pointer in RDI, sets up its own stack and never returns.
-    unsafe { asm!("jmp {entry}", entry = in(reg) entry, in("rdi") info as *const BootInfo, options(noreturn)) }
+    unsafe {
+        asm!("jmp {entry}", entry = in(reg) entry, in("rdi") info as *const BootInfo, options(noreturn))
+    }
 }
 
 #[panic_handler]

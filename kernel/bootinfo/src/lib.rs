@@ -41,7 +41,12 @@ pub struct MemoryRegion {
 }
 
 impl MemoryRegion {
-    pub const EMPTY: MemoryRegion = MemoryRegion { start: 0, len: 0, kind: 0, reserved: 0 };
+    pub const EMPTY: MemoryRegion = MemoryRegion {
+        start: 0,
+        len: 0,
+        kind: 0,
+        reserved: 0,
+    };
     pub const USABLE: u32 = 1;
 
     pub fn end(&self) -> u64 {

@@ -32,10 +32,19 @@ pub fn median(v: &[Duration]) -> Option<Duration> {
 }
 
 /// Boots `boots` times on `path` and records the times.
-pub fn measure(paths: &KernelPaths, out: &BuildOutput, path: BootPath, boots: usize) -> anyhow::Result<BootSamples> {
+pub fn measure(
+    paths: &KernelPaths,
+    out: &BuildOutput,
+    path: BootPath,
+    boots: usize,
+) -> anyhow::Result<BootSamples> {
     let source = boot_source(paths, out, path, "exit-after-ready")?;
     let cfg = QemuConfig::new(source);
-    let mut samples = BootSamples { path, wall: Vec::new(), kernel: Vec::new() };
+    let mut samples = BootSamples {
+        path,
+        wall: Vec::new(),
+        kernel: Vec::new(),
+    };
     for i in 0..boots {
         let start = Instant::now();
         let session = QemuSession::spawn(&cfg)?;
@@ -52,7 +61,11 @@ pub fn measure(paths: &KernelPaths, out: &BuildOutput, path: BootPath, boots: us
             }
         }
         let Some((wall, kernel)) = ready else {
-            anyhow::bail!("boot {} on the {} path never reached [ready]", i + 1, path.name());
+            anyhow::bail!(
+                "boot {} on the {} path never reached [ready]",
+                i + 1,
+                path.name()
+            );
         };
         samples.wall.push(wall);
         samples.kernel.push(kernel);
@@ -61,7 +74,10 @@ pub fn measure(paths: &KernelPaths, out: &BuildOutput, path: BootPath, boots: us
 }
 
 pub fn report(s: &BootSamples) -> String {
-    let ms = |d: Option<Duration>| d.map(|d| format!("{:.1} ms", d.as_secs_f64() * 1000.0)).unwrap_or("-".into());
+    let ms = |d: Option<Duration>| {
+        d.map(|d| format!("{:.1} ms", d.as_secs_f64() * 1000.0))
+            .unwrap_or("-".into())
+    };
     format!(
         "{:<5} boots={:<3} wall to [ready]: median {} (min {}, max {}); kernel clock at [ready]: median {}",
         s.path.name(),
@@ -81,7 +97,10 @@ mod tests {
     fn median_of_odd_and_even_counts() {
         let ms = Duration::from_millis;
         assert_eq!(median(&[ms(5), ms(1), ms(3)]), Some(ms(3)));
-        assert_eq!(median(&[ms(4), ms(1), ms(3), ms(2)]), Some(Duration::from_micros(2500)));
+        assert_eq!(
+            median(&[ms(4), ms(1), ms(3), ms(2)]),
+            Some(Duration::from_micros(2500))
+        );
         assert_eq!(median(&[]), None);
     }
 }

@@ -30,7 +30,10 @@ impl Default for KernelPaths {
     fn default() -> Self {
         let kernel_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let kernel_dir = kernel_dir.canonicalize().unwrap_or(kernel_dir);
-        KernelPaths { target_dir: kernel_dir.join("target"), kernel_dir }
+        KernelPaths {
+            target_dir: kernel_dir.join("target"),
+            kernel_dir,
+        }
     }
 }
 
@@ -63,7 +66,10 @@ pub struct BuildOutput {
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error("could not start cargo ({program}): {source}")]
-    CargoNotStarted { program: String, source: std::io::Error },
+    CargoNotStarted {
+        program: String,
+        source: std::io::Error,
+    },
     #[error("the {TARGET} target is not installed; install it with: {INSTALL_TARGET}")]
     TargetMissing,
     #[error("the kernel did not compile ({} error(s)); first: {}", .errors.len(), .errors.first().map(String::as_str).unwrap_or("see cargo output"))]
@@ -84,7 +90,14 @@ fn should_strip(key: &str) -> bool {
     }
     matches!(
         key,
-        "RUSTFLAGS" | "RUSTDOCFLAGS" | "RUSTC_WORKSPACE_WRAPPER" | "MAKEFLAGS" | "MFLAGS" | "RUSTC" | "RUSTDOC" | "CARGO"
+        "RUSTFLAGS"
+            | "RUSTDOCFLAGS"
+            | "RUSTC_WORKSPACE_WRAPPER"
+            | "MAKEFLAGS"
+            | "MFLAGS"
+            | "RUSTC"
+            | "RUSTDOC"
+            | "CARGO"
     )
 }
 
@@ -94,14 +107,25 @@ fn cargo_program() -> String {
 }
 
 /// Builds the kernel and the BIOS loader, reporting progress to `on_event`.
-pub fn build(paths: &KernelPaths, on_event: &mut dyn FnMut(BuildEvent)) -> Result<BuildOutput, BuildError> {
+pub fn build(
+    paths: &KernelPaths,
+    on_event: &mut dyn FnMut(BuildEvent),
+) -> Result<BuildOutput, BuildError> {
     let program = cargo_program();
     let manifest = paths.kernel_dir.join("Cargo.toml");
     let mut cmd = Command::new(&program);
     cmd.arg("build")
         .arg("--manifest-path")
         .arg(&manifest)
-        .args(["--target", TARGET, "--release", "-p", "kernel", "-p", "bios"])
+        .args([
+            "--target",
+            TARGET,
+            "--release",
+            "-p",
+            "kernel",
+            "-p",
+            "bios",
+        ])
         .arg("--target-dir")
         .arg(&paths.target_dir)
         .arg("--message-format=json-diagnostic-rendered-ansi")
@@ -117,31 +141,51 @@ pub fn build(paths: &KernelPaths, on_event: &mut dyn FnMut(BuildEvent)) -> Resul
         }
     }
     on_event(BuildEvent::Started {
-        command: format!("{program} build --manifest-path {} --target {TARGET} --release", manifest.display()),
+        command: format!(
+            "{program} build --manifest-path {} --target {TARGET} --release",
+            manifest.display()
+        ),
     });
-    let mut child = cmd.spawn().map_err(|source| BuildError::CargoNotStarted { program: program.clone(), source })?;
-    let mut stderr = child.stderr.take().ok_or_else(|| std::io::Error::other("cargo stderr not captured"))?;
+    let mut child = cmd.spawn().map_err(|source| BuildError::CargoNotStarted {
+        program: program.clone(),
+        source,
+    })?;
+    let mut stderr = child
+        .stderr
+        .take()
+        .ok_or_else(|| std::io::Error::other("cargo stderr not captured"))?;
     // Drain stderr on a thread so a chatty cargo cannot block on a full pipe.
     let stderr_thread = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = stderr.read_to_string(&mut s);
         s
     });
-    let stdout = child.stdout.take().ok_or_else(|| std::io::Error::other("cargo stdout not captured"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| std::io::Error::other("cargo stdout not captured"))?;
     let mut errors = Vec::new();
     let mut warnings = 0;
     let mut target_missing = false;
     for line in BufReader::new(stdout).lines() {
         let line = line?;
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
         match msg["reason"].as_str() {
             Some("compiler-artifact") => on_event(BuildEvent::Compiled {
                 crate_name: msg["target"]["name"].as_str().unwrap_or("?").to_string(),
                 fresh: msg["fresh"].as_bool().unwrap_or(false),
             }),
             Some("compiler-message") => {
-                let level = msg["message"]["level"].as_str().unwrap_or("note").to_string();
-                let rendered = msg["message"]["rendered"].as_str().unwrap_or("").to_string();
+                let level = msg["message"]["level"]
+                    .as_str()
+                    .unwrap_or("note")
+                    .to_string();
+                let rendered = msg["message"]["rendered"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string();
                 let plain = strip_ansi(&rendered);
                 if plain.contains("target may not be installed") {
                     target_missing = true;
@@ -153,9 +197,9 @@ pub fn build(paths: &KernelPaths, on_event: &mut dyn FnMut(BuildEvent)) -> Resul
                 }
                 on_event(BuildEvent::Diagnostic { level, rendered });
             }
-            Some("build-finished") => {
-                on_event(BuildEvent::Finished { success: msg["success"].as_bool().unwrap_or(false) })
-            }
+            Some("build-finished") => on_event(BuildEvent::Finished {
+                success: msg["success"].as_bool().unwrap_or(false),
+            }),
             _ => {}
         }
     }
@@ -168,11 +212,17 @@ pub fn build(paths: &KernelPaths, on_event: &mut dyn FnMut(BuildEvent)) -> Resul
         if errors.is_empty() {
             let tail: Vec<&str> = stderr_text.lines().rev().take(5).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
-            return Err(BuildError::Cargo { stderr: tail.join(" / ") });
+            return Err(BuildError::Cargo {
+                stderr: tail.join(" / "),
+            });
         }
         return Err(BuildError::Compile { errors });
     }
-    let out = BuildOutput { kernel_elf: paths.artifact("kernel"), bios_elf: paths.artifact("bios"), warnings };
+    let out = BuildOutput {
+        kernel_elf: paths.artifact("kernel"),
+        bios_elf: paths.artifact("bios"),
+        warnings,
+    };
     for p in [&out.kernel_elf, &out.bios_elf] {
         if !p.is_file() {
             return Err(BuildError::MissingArtifact { path: p.clone() });
@@ -217,7 +267,10 @@ mod tests {
 
     #[test]
     fn ansi_sequences_are_removed() {
-        assert_eq!(strip_ansi("\x1b[0m\x1b[1m\x1b[38;5;9merror\x1b[0m: x"), "error: x");
+        assert_eq!(
+            strip_ansi("\x1b[0m\x1b[1m\x1b[38;5;9merror\x1b[0m: x"),
+            "error: x"
+        );
         assert_eq!(strip_ansi("plain"), "plain");
     }
 }

@@ -56,7 +56,12 @@ pub fn run_cli(cmd: KernelCommand) -> anyhow::Result<i32> {
             println!("disk image: {}", img.display());
             Ok(0)
         }
-        KernelCommand::Run { bios, headless, append, timeout } => {
+        KernelCommand::Run {
+            bios,
+            headless,
+            append,
+            timeout,
+        } => {
             let path = if bios { BootPath::Bios } else { BootPath::Pvh };
             let source = suite::boot_source(&paths, &out, path, &append)?;
             let mut cfg = QemuConfig::new(source);
@@ -78,8 +83,13 @@ pub fn run_cli(cmd: KernelCommand) -> anyhow::Result<i32> {
 /// Builds with progress on stderr.
 pub fn build_verbose(paths: &KernelPaths) -> anyhow::Result<BuildOutput> {
     let mut on_event = |e: BuildEvent| match e {
-        BuildEvent::Compiled { crate_name, fresh: false } => eprintln!("   compiled {crate_name}"),
-        BuildEvent::Diagnostic { level, rendered } if level == "error" || level == "warning" => eprint!("{rendered}"),
+        BuildEvent::Compiled {
+            crate_name,
+            fresh: false,
+        } => eprintln!("   compiled {crate_name}"),
+        BuildEvent::Diagnostic { level, rendered } if level == "error" || level == "warning" => {
+            eprint!("{rendered}")
+        }
         _ => {}
     };
     builder::build(paths, &mut on_event).context("building the kernel")
@@ -102,7 +112,12 @@ fn run_interactive(cfg: &QemuConfig, timeout: Option<Duration>) -> anyhow::Resul
             let mut buf = [0u8; 256];
             let mut stdin = std::io::stdin();
             while let Ok(n) = stdin.read(&mut buf) {
-                if n == 0 || input.write_all(&buf[..n]).and_then(|_| input.flush()).is_err() {
+                if n == 0
+                    || input
+                        .write_all(&buf[..n])
+                        .and_then(|_| input.flush())
+                        .is_err()
+                {
                     break;
                 }
             }
@@ -153,11 +168,26 @@ fn run_tests(paths: &KernelPaths, out: &BuildOutput) -> anyhow::Result<i32> {
             for p in &r.problems {
                 println!("       {p}");
             }
-            for l in r.lines.iter().rev().take(15).collect::<Vec<_>>().into_iter().rev() {
+            for l in r
+                .lines
+                .iter()
+                .rev()
+                .take(15)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
                 println!("       | {l}");
             }
         }
     }
-    println!("{}", if failed == 0 { "all kernel tests passed".to_string() } else { format!("{failed} kernel test(s) failed") });
+    println!(
+        "{}",
+        if failed == 0 {
+            "all kernel tests passed".to_string()
+        } else {
+            format!("{failed} kernel test(s) failed")
+        }
+    );
     Ok(if failed == 0 { 0 } else { 1 })
 }

@@ -41,16 +41,26 @@ const CMDLINE_MAX: usize = 256;
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
     #[error("reading {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("writing {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is not a 64-bit little-endian ELF file ({why})")]
     NotElf { path: PathBuf, why: &'static str },
-    #[error("{path}: the loader must start at {LOAD_BASE:#x}, but its lowest segment is at {found:#x}")]
+    #[error(
+        "{path}: the loader must start at {LOAD_BASE:#x}, but its lowest segment is at {found:#x}"
+    )]
     WrongBase { path: PathBuf, found: u64 },
     #[error("{path}: the loader has no 0x55AA boot signature at byte 510")]
     NoBootSignature { path: PathBuf },
-    #[error("the second stage needs {sectors} sectors; the MBR can load at most {MAX_STAGE2_SECTORS}")]
+    #[error(
+        "the second stage needs {sectors} sectors; the MBR can load at most {MAX_STAGE2_SECTORS}"
+    )]
     Stage2TooLarge { sectors: usize },
     #[error("the kernel is {bytes} bytes; the BIOS loader's buffer holds {MAX_KERNEL_BYTES}")]
     KernelTooLarge { bytes: usize },
@@ -69,7 +79,10 @@ pub struct ImageLayout {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, ImageError> {
-    std::fs::read(path).map_err(|source| ImageError::Read { path: path.to_path_buf(), source })
+    std::fs::read(path).map_err(|source| ImageError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn u16_at(b: &[u8], o: usize) -> Option<u16> {
@@ -93,7 +106,10 @@ pub struct Segment {
 
 /// The PT_LOAD segments of an ELF64 file, checked against the file size.
 pub fn load_segments(elf: &[u8], path: &Path) -> Result<Vec<Segment>, ImageError> {
-    let bad = |why| ImageError::NotElf { path: path.to_path_buf(), why };
+    let bad = |why| ImageError::NotElf {
+        path: path.to_path_buf(),
+        why,
+    };
     if elf.get(0..4) != Some(b"\x7fELF") {
         return Err(bad("no ELF magic"));
     }
@@ -119,7 +135,10 @@ pub fn load_segments(elf: &[u8], path: &Path) -> Result<Vec<Segment>, ImageError
             file_size: u64_at(elf, o + 32).ok_or(bad("truncated program header"))?,
             mem_size: u64_at(elf, o + 40).ok_or(bad("truncated program header"))?,
         };
-        if s.file_offset.checked_add(s.file_size).is_none_or(|end| end > elf.len() as u64) {
+        if s.file_offset
+            .checked_add(s.file_size)
+            .is_none_or(|end| end > elf.len() as u64)
+        {
             return Err(bad("segment extends past the end of the file"));
         }
         if s.mem_size < s.file_size {
@@ -138,33 +157,52 @@ pub fn flatten_loader(elf: &[u8], path: &Path) -> Result<Vec<u8>, ImageError> {
     let segs = load_segments(elf, path)?;
     let base = segs.iter().map(|s| s.paddr).min().unwrap_or(0);
     if base != LOAD_BASE {
-        return Err(ImageError::WrongBase { path: path.to_path_buf(), found: base });
+        return Err(ImageError::WrongBase {
+            path: path.to_path_buf(),
+            found: base,
+        });
     }
-    let end = segs.iter().map(|s| s.paddr + s.mem_size).max().unwrap_or(base);
+    let end = segs
+        .iter()
+        .map(|s| s.paddr + s.mem_size)
+        .max()
+        .unwrap_or(base);
     let mut flat = vec![0u8; (end - base) as usize];
     for s in &segs {
         let at = (s.paddr - base) as usize;
         let from = s.file_offset as usize;
-        flat[at..at + s.file_size as usize].copy_from_slice(&elf[from..from + s.file_size as usize]);
+        flat[at..at + s.file_size as usize]
+            .copy_from_slice(&elf[from..from + s.file_size as usize]);
     }
     if flat.len() < SECTOR || flat[510] != 0x55 || flat[511] != 0xAA {
-        return Err(ImageError::NoBootSignature { path: path.to_path_buf() });
+        return Err(ImageError::NoBootSignature {
+            path: path.to_path_buf(),
+        });
     }
     Ok(flat)
 }
 
 /// Builds the image bytes from the loader ELF, the kernel ELF and a command line.
-pub fn build_image(loader_elf: &[u8], loader_path: &Path, kernel_elf: &[u8], cmdline: &str) -> Result<(Vec<u8>, ImageLayout), ImageError> {
+pub fn build_image(
+    loader_elf: &[u8],
+    loader_path: &Path,
+    kernel_elf: &[u8],
+    cmdline: &str,
+) -> Result<(Vec<u8>, ImageLayout), ImageError> {
     let mut flat = flatten_loader(loader_elf, loader_path)?;
     if cmdline.len() > CMDLINE_MAX {
         return Err(ImageError::CmdlineTooLong { len: cmdline.len() });
     }
     if kernel_elf.len() > MAX_KERNEL_BYTES {
-        return Err(ImageError::KernelTooLarge { bytes: kernel_elf.len() });
+        return Err(ImageError::KernelTooLarge {
+            bytes: kernel_elf.len(),
+        });
     }
     let stage2_sectors = (flat.len() - SECTOR).div_ceil(SECTOR);
     if stage2_sectors > MAX_STAGE2_SECTORS {
-        return Err(ImageError::Stage2TooLarge { sectors: stage2_sectors });
+        return Err(ImageError::Stage2TooLarge {
+            sectors: stage2_sectors,
+        });
     }
     let cmdline_lba = 1 + stage2_sectors;
     let kernel_lba = cmdline_lba + 1;
@@ -193,15 +231,29 @@ pub fn build_image(loader_elf: &[u8], loader_path: &Path, kernel_elf: &[u8], cmd
     // Round up to whole MiB: some BIOSes dislike disks that end mid-track.
     let total = image.len().div_ceil(1 << 20) * (1 << 20);
     image.resize(total, 0);
-    Ok((image, ImageLayout { total_bytes: total, ..layout }))
+    Ok((
+        image,
+        ImageLayout {
+            total_bytes: total,
+            ..layout
+        },
+    ))
 }
 
 /// Reads both ELF files and writes the image to `out`.
-pub fn write_image(loader: &Path, kernel: &Path, cmdline: &str, out: &Path) -> Result<ImageLayout, ImageError> {
+pub fn write_image(
+    loader: &Path,
+    kernel: &Path,
+    cmdline: &str,
+    out: &Path,
+) -> Result<ImageLayout, ImageError> {
     let loader_elf = read(loader)?;
     let kernel_elf = read(kernel)?;
     let (bytes, layout) = build_image(&loader_elf, loader, &kernel_elf, cmdline)?;
-    std::fs::write(out, bytes).map_err(|source| ImageError::Write { path: out.to_path_buf(), source })?;
+    std::fs::write(out, bytes).map_err(|source| ImageError::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
     Ok(layout)
 }
 
@@ -239,7 +291,8 @@ mod tests {
     fn image_has_header_cmdline_and_kernel_where_the_header_says() {
         let loader = elf_with(LOAD_BASE, &loader_payload(1000), (SECTOR + 1000) as u64);
         let kernel = b"\x7fELF-kernel-bytes".repeat(100);
-        let (img, layout) = build_image(&loader, Path::new("l"), &kernel, "exit-after-ready").expect("builds");
+        let (img, layout) =
+            build_image(&loader, Path::new("l"), &kernel, "exit-after-ready").expect("builds");
         assert_eq!(layout.stage2_sectors, 2);
         assert_eq!(&img[HEADER_OFFSET..HEADER_OFFSET + 4], b"MGLD");
         assert_eq!(u16_at(&img, HEADER_OFFSET + 4), Some(2));
@@ -264,20 +317,38 @@ mod tests {
     #[test]
     fn bad_inputs_are_refused_with_reasons() {
         let p = Path::new("x");
-        assert!(matches!(flatten_loader(b"not an elf", p), Err(ImageError::NotElf { .. })));
+        assert!(matches!(
+            flatten_loader(b"not an elf", p),
+            Err(ImageError::NotElf { .. })
+        ));
         let wrong_base = elf_with(0x8000, &loader_payload(0), 512);
-        assert!(matches!(flatten_loader(&wrong_base, p), Err(ImageError::WrongBase { found: 0x8000, .. })));
+        assert!(matches!(
+            flatten_loader(&wrong_base, p),
+            Err(ImageError::WrongBase { found: 0x8000, .. })
+        ));
         let mut unsigned = loader_payload(0);
         unsigned[511] = 0;
         let no_sig = elf_with(LOAD_BASE, &unsigned, 512);
-        assert!(matches!(flatten_loader(&no_sig, p), Err(ImageError::NoBootSignature { .. })));
+        assert!(matches!(
+            flatten_loader(&no_sig, p),
+            Err(ImageError::NoBootSignature { .. })
+        ));
         let mut truncated = elf_with(LOAD_BASE, &loader_payload(0), 512);
         truncated.truncate(300);
-        assert!(matches!(flatten_loader(&truncated, p), Err(ImageError::NotElf { .. })));
+        assert!(matches!(
+            flatten_loader(&truncated, p),
+            Err(ImageError::NotElf { .. })
+        ));
         let ok_loader = elf_with(LOAD_BASE, &loader_payload(0), 512);
         let huge = vec![0u8; MAX_KERNEL_BYTES + 1];
-        assert!(matches!(build_image(&ok_loader, p, &huge, ""), Err(ImageError::KernelTooLarge { .. })));
+        assert!(matches!(
+            build_image(&ok_loader, p, &huge, ""),
+            Err(ImageError::KernelTooLarge { .. })
+        ));
         let long = "x".repeat(300);
-        assert!(matches!(build_image(&ok_loader, p, b"k", &long), Err(ImageError::CmdlineTooLong { len: 300 })));
+        assert!(matches!(
+            build_image(&ok_loader, p, b"k", &long),
+            Err(ImageError::CmdlineTooLong { len: 300 })
+        ));
     }
 }

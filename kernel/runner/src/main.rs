@@ -2,7 +2,10 @@
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(name = "kernel-runner", about = "Build, boot and test the megarepo kernel in QEMU")]
+#[command(
+    name = "kernel-runner",
+    about = "Build, boot and test the megarepo kernel in QEMU"
+)]
 struct Args {
     #[command(subcommand)]
     command: kernel_runner::KernelCommand,

@@ -42,7 +42,11 @@ pub struct QemuConfig {
 
 impl QemuConfig {
     pub fn new(boot: BootSource) -> Self {
-        QemuConfig { boot, memory_mib: 128, headless: true }
+        QemuConfig {
+            boot,
+            memory_mib: 128,
+            headless: true,
+        }
     }
 
     /// The full argument list (without the program name).
@@ -56,15 +60,27 @@ impl QemuConfig {
                 }
             }
             BootSource::Disk { image } => {
-                a.extend(["-drive".into(), format!("format=raw,file={}", image.display())]);
+                a.extend([
+                    "-drive".into(),
+                    format!("format=raw,file={}", image.display()),
+                ]);
             }
         }
         a.extend(["-m".into(), format!("{}M", self.memory_mib)]);
-        a.extend(["-serial".into(), "stdio".into(), "-monitor".into(), "none".into()]);
-        a.extend(["-device".into(), "isa-debug-exit,iobase=0xf4,iosize=0x04".into()]);
+        a.extend([
+            "-serial".into(),
+            "stdio".into(),
+            "-monitor".into(),
+            "none".into(),
+        ]);
+        a.extend([
+            "-device".into(),
+            "isa-debug-exit,iobase=0xf4,iosize=0x04".into(),
+        ]);
         // A triple fault should end the run, not loop through reboots.
         a.push("-no-reboot".into());
-        let has_display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+        let has_display =
+            std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
         if self.headless || !has_display {
             a.extend(["-display".into(), "none".into()]);
         }
@@ -105,7 +121,9 @@ impl KernelExit {
         match self {
             KernelExit::Success => "kernel exited with success".into(),
             KernelExit::Failure => "kernel reported failure".into(),
-            KernelExit::Qemu(c) => format!("QEMU exited with status {c} (the kernel did not exit by itself)"),
+            KernelExit::Qemu(c) => {
+                format!("QEMU exited with status {c} (the kernel did not exit by itself)")
+            }
             KernelExit::Killed(s) => format!("QEMU was stopped by signal {s}"),
         }
     }
@@ -162,9 +180,18 @@ impl QemuSession {
         let (state, stdin) = match ready_rx.recv() {
             Ok(Ok(pair)) => pair,
             Ok(Err(e)) => return Err(e),
-            Err(_) => return Err(QemuError::Spawn(std::io::Error::other("QEMU owner thread died"))),
+            Err(_) => {
+                return Err(QemuError::Spawn(std::io::Error::other(
+                    "QEMU owner thread died",
+                )));
+            }
         };
-        Ok(QemuSession { state, stdin: Some(stdin), events, started })
+        Ok(QemuSession {
+            state,
+            stdin: Some(stdin),
+            events,
+            started,
+        })
     }
 
     /// Serial lines and the final exit, in order.
@@ -227,7 +254,11 @@ impl QemuSession {
                 self.stop();
                 stopped = true;
             }
-            let wait = if stopped { Duration::from_secs(5) } else { left };
+            let wait = if stopped {
+                Duration::from_secs(5)
+            } else {
+                left
+            };
             match self.events.recv_timeout(wait) {
                 Ok(SerialEvent::Line(l)) => lines.push(l),
                 Ok(SerialEvent::QemuMessage(m)) => lines.push(format!("qemu: {m}")),
@@ -249,7 +280,10 @@ type Ready = Result<(Arc<Mutex<ChildState>>, ChildStdin), QemuError>;
 
 fn owner_thread(args: Vec<String>, tx: Sender<SerialEvent>, ready: Sender<Ready>) {
     let mut cmd = Command::new(QEMU);
-    cmd.args(&args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;
@@ -274,13 +308,20 @@ fn owner_thread(args: Vec<String>, tx: Sender<SerialEvent>, ready: Sender<Ready>
             return;
         }
     };
-    let (Some(stdin), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take()) else {
+    let (Some(stdin), Some(stdout), Some(stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
         let _ = child.kill();
         let _ = child.wait();
-        let _ = ready.send(Err(QemuError::Spawn(std::io::Error::other("pipes not set up"))));
+        let _ = ready.send(Err(QemuError::Spawn(std::io::Error::other(
+            "pipes not set up",
+        ))));
         return;
     };
-    let state = Arc::new(Mutex::new(ChildState { pid: child.id() as i32, reaped: false }));
+    let state = Arc::new(Mutex::new(ChildState {
+        pid: child.id() as i32,
+        reaped: false,
+    }));
     let _ = ready.send(Ok((state.clone(), stdin)));
 
     let out_tx = tx.clone();
@@ -293,7 +334,12 @@ fn owner_thread(args: Vec<String>, tx: Sender<SerialEvent>, ready: Sender<Ready>
     // SAFETY: waitid on our own child's pid with a zeroed siginfo to fill.
     unsafe {
         let mut info: libc::siginfo_t = std::mem::zeroed();
-        libc::waitid(libc::P_PID, child.id(), &mut info, libc::WEXITED | libc::WNOWAIT);
+        libc::waitid(
+            libc::P_PID,
+            child.id(),
+            &mut info,
+            libc::WEXITED | libc::WNOWAIT,
+        );
     }
     let status = {
         let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
@@ -310,7 +356,11 @@ fn owner_thread(args: Vec<String>, tx: Sender<SerialEvent>, ready: Sender<Ready>
     let _ = tx.send(SerialEvent::Exited(exit));
 }
 
-fn forward_lines(stream: impl std::io::Read, tx: Sender<SerialEvent>, wrap: fn(String) -> SerialEvent) {
+fn forward_lines(
+    stream: impl std::io::Read,
+    tx: Sender<SerialEvent>,
+    wrap: fn(String) -> SerialEvent,
+) {
     let mut reader = BufReader::new(stream);
     let mut buf = Vec::new();
     loop {
@@ -336,18 +386,26 @@ mod tests {
 
     #[test]
     fn pvh_args_carry_kernel_cmdline_and_exit_device() {
-        let cfg = QemuConfig::new(BootSource::Pvh { kernel: "/k".into(), cmdline: "exit-after-ready".into() });
+        let cfg = QemuConfig::new(BootSource::Pvh {
+            kernel: "/k".into(),
+            cmdline: "exit-after-ready".into(),
+        });
         let a = cfg.args();
         let pos = a.iter().position(|x| x == "-kernel").expect("has -kernel");
         assert_eq!(a[pos + 1], "/k");
-        assert!(a.windows(2).any(|w| w[0] == "-append" && w[1] == "exit-after-ready"));
+        assert!(
+            a.windows(2)
+                .any(|w| w[0] == "-append" && w[1] == "exit-after-ready")
+        );
         assert!(a.iter().any(|x| x.starts_with("isa-debug-exit")));
         assert!(a.windows(2).any(|w| w[0] == "-display" && w[1] == "none"));
     }
 
     #[test]
     fn disk_args_use_raw_drive() {
-        let cfg = QemuConfig::new(BootSource::Disk { image: "/d.img".into() });
+        let cfg = QemuConfig::new(BootSource::Disk {
+            image: "/d.img".into(),
+        });
         assert!(cfg.args().iter().any(|x| x == "format=raw,file=/d.img"));
     }
 
@@ -358,6 +416,9 @@ mod tests {
         assert_eq!(KernelExit::from_status(st(33)), KernelExit::Success);
         assert_eq!(KernelExit::from_status(st(35)), KernelExit::Failure);
         assert_eq!(KernelExit::from_status(st(1)), KernelExit::Qemu(1));
-        assert_eq!(KernelExit::from_status(std::process::ExitStatus::from_raw(9)), KernelExit::Killed(9));
+        assert_eq!(
+            KernelExit::from_status(std::process::ExitStatus::from_raw(9)),
+            KernelExit::Killed(9)
+        );
     }
 }

@@ -14,8 +14,16 @@ use crate::qemu::{BootSource, KernelExit, QemuConfig, QemuError, QemuSession, Se
 use crate::timeline::Timeline;
 
 /// The in-kernel test cases that `test=all` runs (kernel/src/ktest.rs).
-pub const KERNEL_TESTS: [&str; 8] =
-    ["frames", "paging", "heap_list", "heap_blocks", "global_alloc", "breakpoint", "page_fault", "timer"];
+pub const KERNEL_TESTS: [&str; 8] = [
+    "frames",
+    "paging",
+    "heap_list",
+    "heap_blocks",
+    "global_alloc",
+    "breakpoint",
+    "page_fault",
+    "timer",
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BootPath {
@@ -70,12 +78,33 @@ fn case(name: &str, path: BootPath, cmdline: &str, exit: KernelExit, lines: &[&s
 }
 
 pub fn default_cases() -> Vec<Case> {
-    let mut all_ok: Vec<String> = KERNEL_TESTS.iter().map(|t| format!("INFO ok {t}")).collect();
+    let mut all_ok: Vec<String> = KERNEL_TESTS
+        .iter()
+        .map(|t| format!("INFO ok {t}"))
+        .collect();
     all_ok.push(format!("result: {} passed, 0 failed", KERNEL_TESTS.len()));
     let boot_lines = ["] ", "INFO map 0x", "INFO heap: ", "[ready] "];
     let mut v = vec![
-        Case { expect_lines: all_ok.clone(), ..case("pvh tests", BootPath::Pvh, "test=all", KernelExit::Success, &[]) },
-        Case { expect_lines: all_ok, ..case("bios tests", BootPath::Bios, "test=all", KernelExit::Success, &[]) },
+        Case {
+            expect_lines: all_ok.clone(),
+            ..case(
+                "pvh tests",
+                BootPath::Pvh,
+                "test=all",
+                KernelExit::Success,
+                &[],
+            )
+        },
+        Case {
+            expect_lines: all_ok,
+            ..case(
+                "bios tests",
+                BootPath::Bios,
+                "test=all",
+                KernelExit::Success,
+                &[],
+            )
+        },
         case(
             "pvh stack overflow caught by the double-fault handler",
             BootPath::Pvh,
@@ -83,8 +112,20 @@ pub fn default_cases() -> Vec<Case> {
             KernelExit::Success,
             &["double fault caught on IST stack", "INFO ok stack_overflow"],
         ),
-        case("pvh boot to ready", BootPath::Pvh, "exit-after-ready", KernelExit::Success, &boot_lines),
-        case("bios boot to ready", BootPath::Bios, "exit-after-ready heap=list", KernelExit::Success, &boot_lines),
+        case(
+            "pvh boot to ready",
+            BootPath::Pvh,
+            "exit-after-ready",
+            KernelExit::Success,
+            &boot_lines,
+        ),
+        case(
+            "bios boot to ready",
+            BootPath::Bios,
+            "exit-after-ready heap=list",
+            KernelExit::Success,
+            &boot_lines,
+        ),
     ];
     v[3].expect_lines.push("booted via pvh".into());
     v[4].expect_lines.push("booted via bios".into());
@@ -95,33 +136,70 @@ pub fn default_cases() -> Vec<Case> {
             BootPath::Pvh,
             "",
             KernelExit::Failure,
-            &["frames: ", "heap: blocks strategy", "[panic] ", "panic requested from the shell"],
+            &[
+                "frames: ",
+                "heap: blocks strategy",
+                "[panic] ",
+                "panic requested from the shell",
+            ],
         )
     });
     v
 }
 
 /// Writes (or rewrites) a BIOS image for `cmdline` under the target dir.
-pub fn bios_image(paths: &KernelPaths, out: &BuildOutput, cmdline: &str) -> Result<PathBuf, image::ImageError> {
+pub fn bios_image(
+    paths: &KernelPaths,
+    out: &BuildOutput,
+    cmdline: &str,
+) -> Result<PathBuf, image::ImageError> {
     let dir = paths.target_dir.join("images");
-    std::fs::create_dir_all(&dir).map_err(|source| image::ImageError::Write { path: dir.clone(), source })?;
+    std::fs::create_dir_all(&dir).map_err(|source| image::ImageError::Write {
+        path: dir.clone(),
+        source,
+    })?;
     // One file per command line, so parallel runs never share an image.
-    let tag: String = cmdline.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    let path = dir.join(format!("disk-{}.img", if tag.is_empty() { "default".into() } else { tag }));
+    let tag: String = cmdline
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let path = dir.join(format!(
+        "disk-{}.img",
+        if tag.is_empty() {
+            "default".into()
+        } else {
+            tag
+        }
+    ));
     image::write_image(&out.bios_elf, &out.kernel_elf, cmdline, &path)?;
     Ok(path)
 }
 
-pub fn boot_source(paths: &KernelPaths, out: &BuildOutput, path: BootPath, cmdline: &str) -> anyhow::Result<BootSource> {
+pub fn boot_source(
+    paths: &KernelPaths,
+    out: &BuildOutput,
+    path: BootPath,
+    cmdline: &str,
+) -> anyhow::Result<BootSource> {
     Ok(match path {
-        BootPath::Pvh => BootSource::Pvh { kernel: out.kernel_elf.clone(), cmdline: cmdline.to_string() },
-        BootPath::Bios => BootSource::Disk { image: bios_image(paths, out, cmdline)? },
+        BootPath::Pvh => BootSource::Pvh {
+            kernel: out.kernel_elf.clone(),
+            cmdline: cmdline.to_string(),
+        },
+        BootPath::Bios => BootSource::Disk {
+            image: bios_image(paths, out, cmdline)?,
+        },
     })
 }
 
 /// Boots one case and checks it. QEMU errors (not installed) are returned
 /// as errors, not as failed cases, so the caller can print the fix.
-pub fn run_case(paths: &KernelPaths, out: &BuildOutput, c: &Case, timeout: Duration) -> anyhow::Result<CaseResult> {
+pub fn run_case(
+    paths: &KernelPaths,
+    out: &BuildOutput,
+    c: &Case,
+    timeout: Duration,
+) -> anyhow::Result<CaseResult> {
     let source = boot_source(paths, out, c.path, &c.cmdline)?;
     let mut session = QemuSession::spawn(&QemuConfig::new(source))?;
     let deadline = std::time::Instant::now() + timeout;
@@ -140,7 +218,9 @@ pub fn run_case(paths: &KernelPaths, out: &BuildOutput, c: &Case, timeout: Durat
                 if let Some((trigger, text)) = &pending_input
                     && l.starts_with(trigger.as_str())
                 {
-                    session.send(text.as_bytes()).map_err(|e: QemuError| anyhow::anyhow!(e))?;
+                    session
+                        .send(text.as_bytes())
+                        .map_err(|e: QemuError| anyhow::anyhow!(e))?;
                     pending_input = None;
                 }
                 lines.push(l);
@@ -152,7 +232,11 @@ pub fn run_case(paths: &KernelPaths, out: &BuildOutput, c: &Case, timeout: Durat
     };
     let mut problems = Vec::new();
     if exit != c.expect_exit {
-        problems.push(format!("expected {:?}, got {} ", c.expect_exit, exit.describe()));
+        problems.push(format!(
+            "expected {:?}, got {} ",
+            c.expect_exit,
+            exit.describe()
+        ));
     }
     for want in &c.expect_lines {
         if !lines.iter().any(|l| l.contains(want.as_str())) {
@@ -168,7 +252,12 @@ pub fn run_case(paths: &KernelPaths, out: &BuildOutput, c: &Case, timeout: Durat
     {
         problems.push(format!("error line: [{}] {}", e.stage, e.message));
     }
-    Ok(CaseResult { name: c.name.clone(), exit, problems, lines })
+    Ok(CaseResult {
+        name: c.name.clone(),
+        exit,
+        problems,
+        lines,
+    })
 }
 
 /// Whether QEMU can be started at all (for a clear message up front).

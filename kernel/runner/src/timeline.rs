@@ -30,12 +30,21 @@ pub fn parse_line(line: &str) -> Option<TimelineEntry> {
     if frac.len() != 6 {
         return None;
     }
-    let micros = secs.parse::<u64>().ok()?.checked_mul(1_000_000)?.checked_add(frac.parse::<u64>().ok()?)?;
+    let micros = secs
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(1_000_000)?
+        .checked_add(frac.parse::<u64>().ok()?)?;
     let (level, message) = rest.split_once(' ').unwrap_or((rest, ""));
     if !LEVELS.contains(&level) {
         return None;
     }
-    Some(TimelineEntry { stage: stage.to_string(), micros, level: level.to_string(), message: message.to_string() })
+    Some(TimelineEntry {
+        stage: stage.to_string(),
+        micros,
+        level: level.to_string(),
+        message: message.to_string(),
+    })
 }
 
 /// The entries seen so far, in arrival order.
@@ -63,7 +72,10 @@ impl Timeline {
 
     /// When `[ready]` was logged, by the kernel's clock.
     pub fn ready_micros(&self) -> Option<u64> {
-        self.entries.iter().find(|e| e.stage == "ready").map(|e| e.micros)
+        self.entries
+            .iter()
+            .find(|e| e.stage == "ready")
+            .map(|e| e.micros)
     }
 
     /// Stages in the order they first appeared, with their time spans.
@@ -137,7 +149,15 @@ mod tests {
         assert_eq!(t.entries.len(), 5);
         assert_eq!(t.ready_micros(), Some(9000));
         let s = t.stages();
-        assert_eq!(s[1], StageSpan { stage: "mem".into(), first_micros: 6000, last_micros: 7500, lines: 2 });
+        assert_eq!(
+            s[1],
+            StageSpan {
+                stage: "mem".into(),
+                first_micros: 6000,
+                last_micros: 7500,
+                lines: 2
+            }
+        );
         assert_eq!(t.errors().count(), 1);
     }
 }

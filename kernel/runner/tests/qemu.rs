@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use kernel_runner::builder::{self, BuildOutput, KernelPaths};
-use kernel_runner::qemu::{BootSource, KernelExit, QemuConfig, QemuError, QemuSession, SerialEvent};
+use kernel_runner::qemu::{
+    BootSource, KernelExit, QemuConfig, QemuError, QemuSession, SerialEvent,
+};
 use kernel_runner::suite;
 
 fn built() -> &'static (KernelPaths, BuildOutput) {
@@ -14,7 +16,8 @@ fn built() -> &'static (KernelPaths, BuildOutput) {
     BUILT.get_or_init(|| {
         assert!(suite::qemu_available(), "{}", QemuError::NotInstalled);
         let paths = KernelPaths::default();
-        let out = builder::build(&paths, &mut |_| {}).unwrap_or_else(|e| panic!("kernel build failed: {e}"));
+        let out = builder::build(&paths, &mut |_| {})
+            .unwrap_or_else(|e| panic!("kernel build failed: {e}"));
         (paths, out)
     })
 }
@@ -24,18 +27,31 @@ fn in_qemu_test_suite_passes_on_both_boot_paths() {
     let (paths, out) = built();
     let mut report = Vec::new();
     for case in suite::default_cases() {
-        let r = suite::run_case(paths, out, &case, Duration::from_secs(120)).unwrap_or_else(|e| panic!("{}: {e:#}", case.name));
+        let r = suite::run_case(paths, out, &case, Duration::from_secs(120))
+            .unwrap_or_else(|e| panic!("{}: {e:#}", case.name));
         if !r.passed() {
-            report.push(format!("{}: {:?}\n  last lines: {:?}", r.name, r.problems, r.lines.iter().rev().take(10).collect::<Vec<_>>()));
+            report.push(format!(
+                "{}: {:?}\n  last lines: {:?}",
+                r.name,
+                r.problems,
+                r.lines.iter().rev().take(10).collect::<Vec<_>>()
+            ));
         }
     }
-    assert!(report.is_empty(), "kernel test failures:\n{}", report.join("\n"));
+    assert!(
+        report.is_empty(),
+        "kernel test failures:\n{}",
+        report.join("\n")
+    );
 }
 
 #[test]
 fn a_running_kernel_can_be_stopped_and_its_input_then_closes() {
     let (_, out) = built();
-    let cfg = QemuConfig::new(BootSource::Pvh { kernel: out.kernel_elf.clone(), cmdline: String::new() });
+    let cfg = QemuConfig::new(BootSource::Pvh {
+        kernel: out.kernel_elf.clone(),
+        cmdline: String::new(),
+    });
     let mut session = QemuSession::spawn(&cfg).unwrap_or_else(|e| panic!("{e}"));
     // Wait for the shell: the kernel now idles until input arrives.
     let mut saw_shell = false;
@@ -46,7 +62,10 @@ fn a_running_kernel_can_be_stopped_and_its_input_then_closes() {
             saw_shell = true;
             break;
         }
-        assert!(!matches!(ev, SerialEvent::Exited(_)), "kernel exited before the shell: {ev:?}");
+        assert!(
+            !matches!(ev, SerialEvent::Exited(_)),
+            "kernel exited before the shell: {ev:?}"
+        );
     }
     assert!(saw_shell, "no [shell] line within 60 s");
     session.send(b"ticks\n").unwrap_or_else(|e| panic!("{e}"));

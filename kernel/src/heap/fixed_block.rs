@@ -37,7 +37,11 @@ fn class_of(layout: Layout) -> Option<usize> {
 
 impl FixedBlockHeap {
     pub const fn empty() -> Self {
-        FixedBlockHeap { lists: [ptr::null_mut(); CLASSES.len()], backing: LinkedListHeap::empty(), cached: 0 }
+        FixedBlockHeap {
+            lists: [ptr::null_mut(); CLASSES.len()],
+            backing: LinkedListHeap::empty(),
+            cached: 0,
+        }
     }
 
     /// # Safety
@@ -76,7 +80,11 @@ impl FixedBlockHeap {
                 let node = ptr as *mut Node;
                 // SAFETY: the block is at least 16 bytes and aligned to its class,
                 // so it can hold a list node; it is ours again.
-                unsafe { node.write(Node { next: self.lists[c] }) };
+                unsafe {
+                    node.write(Node {
+                        next: self.lists[c],
+                    })
+                };
                 self.lists[c] = node;
                 self.cached += CLASSES[c];
             }

@@ -61,7 +61,15 @@ static HEAP: KernelHeap = KernelHeap {
         strategy: None,
         list: LinkedListHeap::empty(),
         blocks: FixedBlockHeap::empty(),
-        stats: HeapStats { strategy: None, size: 0, free: 0, allocations: 0, frees: 0, failures: 0, live_bytes: 0 },
+        stats: HeapStats {
+            strategy: None,
+            size: 0,
+            free: 0,
+            allocations: 0,
+            frees: 0,
+            failures: 0,
+            live_bytes: 0,
+        },
     }),
 };
 
@@ -110,8 +118,17 @@ pub fn init(strategy: HeapStrategy) -> Result<HeapStats, HeapError> {
         let mut frames = FRAMES.lock();
         for i in 0..HEAP_SIZE / PAGE_SIZE {
             let virt = HEAP_BASE + i * PAGE_SIZE;
-            let frame = frames.alloc().ok_or(HeapError::Map(MapError::OutOfFrames { virt }))?;
-            mapper.map(virt, frame, crate::memory::kernel_space::data_flags(), &mut *frames).map_err(HeapError::Map)?;
+            let frame = frames
+                .alloc()
+                .ok_or(HeapError::Map(MapError::OutOfFrames { virt }))?;
+            mapper
+                .map(
+                    virt,
+                    frame,
+                    crate::memory::kernel_space::data_flags(),
+                    &mut *frames,
+                )
+                .map_err(HeapError::Map)?;
         }
     }
     // SAFETY: the region was just mapped for the heap and nothing else uses it.

@@ -43,7 +43,12 @@ fn block_of(layout: Layout) -> Option<(usize, usize)> {
 
 impl LinkedListHeap {
     pub const fn empty() -> Self {
-        LinkedListHeap { head: ptr::null_mut(), start: 0, size: 0, free: 0 }
+        LinkedListHeap {
+            head: ptr::null_mut(),
+            start: 0,
+            size: 0,
+            free: 0,
+        }
     }
 
     /// Gives the heap the memory `[start, start + size)`.
@@ -52,7 +57,9 @@ impl LinkedListHeap {
     /// The range must be mapped, writable, and used by nothing else for as
     /// long as the heap exists; `init` must be called once.
     pub unsafe fn init(&mut self, start: usize, size: usize) {
-        let Some(aligned) = align_up(start, UNIT) else { return };
+        let Some(aligned) = align_up(start, UNIT) else {
+            return;
+        };
         let size = size.saturating_sub(aligned - start) & !(UNIT - 1);
         if size < UNIT {
             return;
@@ -60,7 +67,12 @@ impl LinkedListHeap {
         let block = aligned as *mut FreeBlock;
         // SAFETY: the caller gave us this memory; it is 16-aligned and large
         // enough for one header.
-        unsafe { block.write(FreeBlock { size, next: ptr::null_mut() }) };
+        unsafe {
+            block.write(FreeBlock {
+                size,
+                next: ptr::null_mut(),
+            })
+        };
         self.head = block;
         self.start = aligned;
         self.size = size;
@@ -69,7 +81,9 @@ impl LinkedListHeap {
 
     /// Returns a pointer to at least `layout.size()` bytes, or null.
     pub fn alloc(&mut self, layout: Layout) -> *mut u8 {
-        let Some((size, align)) = block_of(layout) else { return ptr::null_mut() };
+        let Some((size, align)) = block_of(layout) else {
+            return ptr::null_mut();
+        };
         let mut link: *mut *mut FreeBlock = &mut self.head;
         // SAFETY: every pointer on the list was written by init/alloc/dealloc
         // and points to a free block inside our memory; we hold &mut self.
@@ -85,7 +99,10 @@ impl LinkedListHeap {
                     let mut rest = (*block).next;
                     if end > at_end {
                         let tail = at_end as *mut FreeBlock;
-                        tail.write(FreeBlock { size: end - at_end, next: rest });
+                        tail.write(FreeBlock {
+                            size: end - at_end,
+                            next: rest,
+                        });
                         rest = tail;
                     }
                     if at > start {
@@ -109,7 +126,9 @@ impl LinkedListHeap {
     /// `ptr` must come from `alloc` on this heap with the same `layout`, and
     /// must not be freed twice.
     pub unsafe fn dealloc(&mut self, ptr: *mut u8, layout: Layout) {
-        let Some((size, _)) = block_of(layout) else { return };
+        let Some((size, _)) = block_of(layout) else {
+            return;
+        };
         let addr = ptr as usize;
         // SAFETY: the caller returns a block we handed out; list pointers are ours.
         unsafe {

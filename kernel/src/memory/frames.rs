@@ -29,8 +29,12 @@ pub enum FrameError {
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            FrameError::Unaligned { addr } => write!(f, "frame address {addr:#x} is not 4 KiB aligned"),
-            FrameError::NotManaged { addr } => write!(f, "frame {addr:#x} is not managed by the allocator"),
+            FrameError::Unaligned { addr } => {
+                write!(f, "frame address {addr:#x} is not 4 KiB aligned")
+            }
+            FrameError::NotManaged { addr } => {
+                write!(f, "frame {addr:#x} is not managed by the allocator")
+            }
             FrameError::DoubleFree { addr } => write!(f, "frame {addr:#x} freed twice"),
         }
     }
@@ -55,7 +59,16 @@ pub struct FrameAllocator {
 
 impl FrameAllocator {
     pub const fn new() -> Self {
-        FrameAllocator { free: [0; WORDS], managed: [0; WORDS], stats: FrameStats { managed: 0, free: 0, untracked_bytes: 0 }, hint: 0 }
+        FrameAllocator {
+            free: [0; WORDS],
+            managed: [0; WORDS],
+            stats: FrameStats {
+                managed: 0,
+                free: 0,
+                untracked_bytes: 0,
+            },
+            hint: 0,
+        }
     }
 
     fn set(bits: &mut [u64; WORDS], i: usize, on: bool) -> bool {
@@ -125,7 +138,7 @@ impl FrameAllocator {
     }
 
     pub fn free(&mut self, addr: u64) -> Result<(), FrameError> {
-        if addr % PAGE_SIZE != 0 {
+        if !addr.is_multiple_of(PAGE_SIZE) {
             return Err(FrameError::Unaligned { addr });
         }
         let i = (addr / PAGE_SIZE) as usize;

@@ -24,7 +24,11 @@ static NX_ENABLED: AtomicBool = AtomicBool::new(false);
 /// Flags for kernel data pages: writable, and not executable when the CPU
 /// supports NX (setting bit 63 without EFER.NXE would be a reserved-bit fault).
 pub fn data_flags() -> Flags {
-    if NX_ENABLED.load(Ordering::Relaxed) { Flags::WRITABLE | Flags::NO_EXECUTE } else { Flags::WRITABLE }
+    if NX_ENABLED.load(Ordering::Relaxed) {
+        Flags::WRITABLE | Flags::NO_EXECUTE
+    } else {
+        Flags::WRITABLE
+    }
 }
 
 const EFER: u32 = 0xC000_0080;
@@ -96,5 +100,10 @@ pub fn init(info: &BootInfo) -> Result<SpaceReport, MapError> {
     let stats = frames.stats();
     drop(frames);
     *KERNEL_MAPPER.lock() = Some(mapper);
-    Ok(SpaceReport { frames: stats, identity_bytes: identity_end, nx, page_table_frames })
+    Ok(SpaceReport {
+        frames: stats,
+        identity_bytes: identity_end,
+        nx,
+        page_table_frames,
+    })
 }

@@ -53,24 +53,43 @@ const ADDR_MASK: u64 = 0x000F_FFFF_FFFF_F000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MapError {
-    Unaligned { addr: u64 },
-    NonCanonical { virt: u64 },
-    AlreadyMapped { virt: u64, phys: u64 },
-    NotMapped { virt: u64 },
+    Unaligned {
+        addr: u64,
+    },
+    NonCanonical {
+        virt: u64,
+    },
+    AlreadyMapped {
+        virt: u64,
+        phys: u64,
+    },
+    NotMapped {
+        virt: u64,
+    },
     /// A 2 MiB page covers the address, so a 4 KiB entry cannot be used.
-    HugePage { virt: u64 },
-    OutOfFrames { virt: u64 },
+    HugePage {
+        virt: u64,
+    },
+    OutOfFrames {
+        virt: u64,
+    },
 }
 
 impl fmt::Display for MapError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
             MapError::Unaligned { addr } => write!(f, "address {addr:#x} is not page aligned"),
-            MapError::NonCanonical { virt } => write!(f, "virtual address {virt:#x} is not canonical"),
-            MapError::AlreadyMapped { virt, phys } => write!(f, "{virt:#x} is already mapped to {phys:#x}"),
+            MapError::NonCanonical { virt } => {
+                write!(f, "virtual address {virt:#x} is not canonical")
+            }
+            MapError::AlreadyMapped { virt, phys } => {
+                write!(f, "{virt:#x} is already mapped to {phys:#x}")
+            }
             MapError::NotMapped { virt } => write!(f, "{virt:#x} is not mapped"),
             MapError::HugePage { virt } => write!(f, "{virt:#x} lies inside a 2 MiB page"),
-            MapError::OutOfFrames { virt } => write!(f, "no free frame for a page table while mapping {virt:#x}"),
+            MapError::OutOfFrames { virt } => {
+                write!(f, "no free frame for a page table while mapping {virt:#x}")
+            }
         }
     }
 }
@@ -132,7 +151,12 @@ impl Mapper {
 
     /// Walks to the table holding the entry at `level_index` (0 = PML4 entry,
     /// 3 = PT entry) for `virt`, creating tables if `frames` is given.
-    fn walk(&mut self, virt: u64, depth: usize, mut frames: Option<&mut dyn FrameSourceDyn>) -> Result<&'static mut u64, MapError> {
+    fn walk(
+        &mut self,
+        virt: u64,
+        depth: usize,
+        mut frames: Option<&mut dyn FrameSourceDyn>,
+    ) -> Result<&'static mut u64, MapError> {
         if !is_canonical(virt) {
             return Err(MapError::NonCanonical { virt });
         }
@@ -145,7 +169,9 @@ impl Mapper {
                 let Some(src) = frames.as_deref_mut() else {
                     return Err(MapError::NotMapped { virt });
                 };
-                let frame = src.alloc_frame_dyn().ok_or(MapError::OutOfFrames { virt })?;
+                let frame = src
+                    .alloc_frame_dyn()
+                    .ok_or(MapError::OutOfFrames { virt })?;
                 // SAFETY: a fresh frame that nothing else references yet.
                 unsafe { table_at(frame).entries = [0; 512] };
                 *entry = frame | Flags::PRESENT.0 | Flags::WRITABLE.0;
@@ -159,26 +185,49 @@ impl Mapper {
     }
 
     /// Maps the 4 KiB page at `virt` to the frame at `phys`.
-    pub fn map(&mut self, virt: u64, phys: u64, flags: Flags, frames: &mut impl FrameSource) -> Result<(), MapError> {
+    pub fn map(
+        &mut self,
+        virt: u64,
+        phys: u64,
+        flags: Flags,
+        frames: &mut impl FrameSource,
+    ) -> Result<(), MapError> {
         self.map_sized(virt, phys, flags, 3, PAGE_SIZE, frames)
     }
 
     /// Maps a 2 MiB page.
-    pub fn map_huge(&mut self, virt: u64, phys: u64, flags: Flags, frames: &mut impl FrameSource) -> Result<(), MapError> {
+    pub fn map_huge(
+        &mut self,
+        virt: u64,
+        phys: u64,
+        flags: Flags,
+        frames: &mut impl FrameSource,
+    ) -> Result<(), MapError> {
         self.map_sized(virt, phys, flags | Flags::HUGE, 2, HUGE_PAGE_SIZE, frames)
     }
 
-    fn map_sized(&mut self, virt: u64, phys: u64, flags: Flags, depth: usize, size: u64, frames: &mut impl FrameSource) -> Result<(), MapError> {
-        if virt % size != 0 {
+    fn map_sized(
+        &mut self,
+        virt: u64,
+        phys: u64,
+        flags: Flags,
+        depth: usize,
+        size: u64,
+        frames: &mut impl FrameSource,
+    ) -> Result<(), MapError> {
+        if !virt.is_multiple_of(size) {
             return Err(MapError::Unaligned { addr: virt });
         }
-        if phys % size != 0 || phys & !ADDR_MASK != 0 {
+        if !phys.is_multiple_of(size) || phys & !ADDR_MASK != 0 {
             return Err(MapError::Unaligned { addr: phys });
         }
         let mut adapter = Adapter(frames);
         let entry = self.walk(virt, depth, Some(&mut adapter))?;
         if *entry & Flags::PRESENT.0 != 0 {
-            return Err(MapError::AlreadyMapped { virt, phys: *entry & ADDR_MASK });
+            return Err(MapError::AlreadyMapped {
+                virt,
+                phys: *entry & ADDR_MASK,
+            });
         }
         *entry = phys | ((flags | Flags::PRESENT).0 & Flags::ALL);
         cpu::invlpg(virt);
@@ -188,7 +237,7 @@ impl Mapper {
     /// Removes the 4 KiB mapping at `virt` and returns the frame it used.
     /// Emptied intermediate tables are kept (they are cheap and often reused).
     pub fn unmap(&mut self, virt: u64) -> Result<u64, MapError> {
-        if virt % PAGE_SIZE != 0 {
+        if !virt.is_multiple_of(PAGE_SIZE) {
             return Err(MapError::Unaligned { addr: virt });
         }
         let entry = self.walk(virt, 3, None)?;
@@ -203,7 +252,8 @@ impl Mapper {
 
     /// The physical address `virt` maps to, following 2 MiB pages too.
     pub fn translate(&self, virt: u64) -> Option<u64> {
-        self.leaf(virt).map(|(entry, size)| (entry & ADDR_MASK & !(size - 1)) + (virt & (size - 1)))
+        self.leaf(virt)
+            .map(|(entry, size)| (entry & ADDR_MASK & !(size - 1)) + (virt & (size - 1)))
     }
 
     /// The flags of the leaf entry mapping `virt`.

@@ -34,8 +34,13 @@ pub enum StackError {
 impl fmt::Display for StackError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            StackError::NoPagingYet => write!(f, "stacks need the kernel page tables, which are not set up yet"),
-            StackError::RegionFull { name } => write!(f, "no room left in the stack region for stack {name}"),
+            StackError::NoPagingYet => write!(
+                f,
+                "stacks need the kernel page tables, which are not set up yet"
+            ),
+            StackError::RegionFull { name } => {
+                write!(f, "no room left in the stack region for stack {name}")
+            }
             StackError::Map { name, error } => write!(f, "mapping stack {name}: {error}"),
         }
     }
@@ -48,12 +53,19 @@ struct StackTable {
     stacks: [Option<Stack>; MAX_STACKS],
 }
 
-static STACKS: IrqLock<StackTable> = IrqLock::new(StackTable { next: STACKS_BASE, stacks: [None; MAX_STACKS] });
+static STACKS: IrqLock<StackTable> = IrqLock::new(StackTable {
+    next: STACKS_BASE,
+    stacks: [None; MAX_STACKS],
+});
 
 /// Maps a new stack of `pages` pages above a fresh guard page.
 pub fn allocate(name: &'static str, pages: u64) -> Result<Stack, StackError> {
     let mut table = STACKS.lock();
-    let slot = table.stacks.iter().position(|s| s.is_none()).ok_or(StackError::RegionFull { name })?;
+    let slot = table
+        .stacks
+        .iter()
+        .position(|s| s.is_none())
+        .ok_or(StackError::RegionFull { name })?;
     let guard = table.next;
     let bottom = guard + PAGE_SIZE;
     let top = bottom + pages * PAGE_SIZE;
@@ -65,12 +77,25 @@ pub fn allocate(name: &'static str, pages: u64) -> Result<Stack, StackError> {
     let mut frames = FRAMES.lock();
     for i in 0..pages {
         let virt = bottom + i * PAGE_SIZE;
-        let frame = frames.alloc().ok_or(StackError::Map { name, error: MapError::OutOfFrames { virt } })?;
+        let frame = frames.alloc().ok_or(StackError::Map {
+            name,
+            error: MapError::OutOfFrames { virt },
+        })?;
         mapper
-            .map(virt, frame, crate::memory::kernel_space::data_flags(), &mut *frames)
+            .map(
+                virt,
+                frame,
+                crate::memory::kernel_space::data_flags(),
+                &mut *frames,
+            )
             .map_err(|error| StackError::Map { name, error })?;
     }
-    let stack = Stack { name, guard, bottom, top };
+    let stack = Stack {
+        name,
+        guard,
+        bottom,
+        top,
+    };
     table.stacks[slot] = Some(stack);
     table.next = top;
     Ok(stack)

@@ -159,6 +159,7 @@ struct ChildState {
 }
 
 pub struct QemuSession {
+    config: QemuConfig,
     state: Arc<Mutex<ChildState>>,
     stdin: Option<ChildStdin>,
     events: Receiver<SerialEvent>,
@@ -187,11 +188,31 @@ impl QemuSession {
             }
         };
         Ok(QemuSession {
+            config: config.clone(),
             state,
             stdin: Some(stdin),
             events,
             started,
         })
+    }
+
+    /// The configuration this session was started with.
+    pub fn config(&self) -> &QemuConfig {
+        &self.config
+    }
+
+    /// Stops this VM (waiting up to five seconds for it to go) and boots a
+    /// fresh one with the same configuration.
+    pub fn restart(mut self) -> Result<QemuSession, QemuError> {
+        self.stop();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.events.recv_timeout(left) {
+                Ok(SerialEvent::Exited(_)) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        QemuSession::spawn(&self.config)
     }
 
     /// Serial lines and the final exit, in order.

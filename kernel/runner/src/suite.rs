@@ -115,7 +115,7 @@ pub fn default_cases() -> Vec<Case> {
         case(
             "pvh boot to ready",
             BootPath::Pvh,
-            "exit-after-ready",
+            "exit-after-ready hz=1000 bogus",
             KernelExit::Success,
             &boot_lines,
         ),
@@ -127,8 +127,25 @@ pub fn default_cases() -> Vec<Case> {
             &boot_lines,
         ),
     ];
-    v[3].expect_lines.push("booted via pvh".into());
-    v[4].expect_lines.push("booted via bios".into());
+    // The command line reaches the kernel on both paths and takes effect;
+    // a bad option is reported and ignored.
+    v[3].expect_lines.extend(
+        [
+            "booted via pvh",
+            "PIT timer at 1000 Hz",
+            "WARN ignoring option \"bogus\": unknown option",
+            "heap: blocks strategy",
+        ]
+        .map(String::from),
+    );
+    v[4].expect_lines.extend(
+        [
+            "booted via bios",
+            "heap: list strategy",
+            "PIT timer at 100 Hz",
+        ]
+        .map(String::from),
+    );
     v.push(Case {
         input: Some(("[shell]".into(), "mem\npanic\n".into())),
         ..case(

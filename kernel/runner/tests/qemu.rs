@@ -46,7 +46,7 @@ fn in_qemu_test_suite_passes_on_both_boot_paths() {
 }
 
 #[test]
-fn a_running_kernel_can_be_stopped_and_its_input_then_closes() {
+fn a_running_kernel_can_be_stopped_and_restarted() {
     let (_, out) = built();
     let cfg = QemuConfig::new(BootSource::Pvh {
         kernel: out.kernel_elf.clone(),
@@ -87,10 +87,22 @@ fn a_running_kernel_can_be_stopped_and_its_input_then_closes() {
             break;
         }
     }
-    assert_eq!(exit, Some(KernelExit::Killed(libc_sigkill())));
+    assert_eq!(exit, Some(KernelExit::Killed(SIGKILL)));
     assert!(matches!(session.send(b"x"), Err(QemuError::InputClosed)));
+
+    // Restart boots a fresh VM with the same configuration.
+    let session = session.restart().unwrap_or_else(|e| panic!("{e}"));
+    let mut booted = false;
+    while let Some(ev) = session.next_event(Duration::from_secs(60)) {
+        if let SerialEvent::Line(l) = ev
+            && l.starts_with("[ready]")
+        {
+            booted = true;
+            break;
+        }
+    }
+    assert!(booted, "restarted VM did not reach [ready]");
 }
 
-fn libc_sigkill() -> i32 {
-    9
-}
+/// Linux's SIGKILL, which `stop` sends.
+const SIGKILL: i32 = 9;

@@ -40,7 +40,7 @@ pub fn run() -> ! {
 
 fn execute(cmd: &str) {
     match cmd.trim() {
-        "help" => kprintln!("commands: help mem ticks uptime boot int3 exit panic"),
+        "help" => kprintln!("commands: help mem ticks uptime boot int3 fault exit panic"),
         "mem" => mem(),
         "ticks" => kprintln!("ticks: {} at {} Hz", timer::ticks(), timer::rate_hz()),
         "uptime" => {
@@ -67,6 +67,15 @@ fn execute(cmd: &str) {
             qemu::exit(qemu::ExitCode::Success)
         }
         "panic" => panic!("panic requested from the shell"),
+        "fault" => {
+            // Page 0 is never mapped, so this read ends in the page-fault
+            // handler's register dump and a failure exit.
+            // SAFETY: the read faults before it could observe anything; the
+            // handler never returns here.
+            let v =
+                unsafe { core::ptr::read_volatile(core::hint::black_box(8usize) as *const u64) };
+            kprintln!("read {v:#x} from page 0?!");
+        }
         other => kprintln!("unknown command {other:?}; try help"),
     }
 }

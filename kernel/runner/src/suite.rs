@@ -161,6 +161,21 @@ pub fn default_cases() -> Vec<Case> {
             ],
         )
     });
+    v.push(Case {
+        input: Some(("[shell]".into(), "fault\n".into())),
+        ..case(
+            "pvh page fault prints vector, error code, cr2 and registers",
+            BootPath::Pvh,
+            "",
+            KernelExit::Failure,
+            &[
+                "EXCEPTION 14 (page fault) error=0x0 cr2=0x8",
+                "  rip=0x",
+                "  rax=0x",
+                "  r12=0x",
+            ],
+        )
+    });
     v
 }
 

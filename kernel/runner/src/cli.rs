@@ -82,13 +82,19 @@ pub fn run_cli(cmd: KernelCommand) -> anyhow::Result<i32> {
 
 /// Builds with progress on stderr.
 pub fn build_verbose(paths: &KernelPaths) -> anyhow::Result<BuildOutput> {
+    use std::io::IsTerminal;
+    let colour = std::io::stderr().is_terminal();
     let mut on_event = |e: BuildEvent| match e {
         BuildEvent::Compiled {
             crate_name,
             fresh: false,
         } => eprintln!("   compiled {crate_name}"),
         BuildEvent::Diagnostic { level, rendered } if level == "error" || level == "warning" => {
-            eprint!("{rendered}")
+            if colour {
+                eprint!("{rendered}");
+            } else {
+                eprint!("{}", builder::strip_ansi(&rendered));
+            }
         }
         _ => {}
     };

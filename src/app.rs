@@ -48,6 +48,8 @@ pub struct App {
     pub status: Option<(String, bool)>,
     pub size: (u16, u16),
     pub quit: bool,
+    /// The study timer's state for the status bar (set by the study pane).
+    pub study_status: Option<crate::panes::stats::StudyStatus>,
 }
 
 /// Where everything goes on screen; one function so drawing and mouse
@@ -102,6 +104,7 @@ impl App {
             status,
             size,
             quit: false,
+            study_status: None,
         };
         app.resize(size.0, size.1);
         app.sync_item();
@@ -241,6 +244,8 @@ impl App {
     }
 
     fn show(&mut self, id: &str) {
+        // The timer lives in the study pane.
+        let id = if id == "timer" { "stats" } else { id };
         if id == "checklist" {
             self.focus = Focus::Checklist;
             return;
@@ -594,14 +599,20 @@ impl App {
                     self.checklist.progress(),
                 )
                 .overall();
-                Line::from(vec![
-                    Span::styled(" megarepo ", self.theme.title),
-                    Span::styled(
-                        format!("· {:.0}% of the roadmap ", overall.ratio() * 100.0),
-                        self.theme.text,
-                    ),
-                    Span::styled("· Tab focus · [ ] tabs · ? help · q quit", self.theme.dim),
-                ])
+                let mut spans = vec![Span::styled(" megarepo ", self.theme.title)];
+                if let Some(st) = &self.study_status {
+                    spans.extend(crate::panes::stats::status_bar_spans(
+                        &st.get(),
+                        &self.theme,
+                    ));
+                    spans.push(Span::raw(" "));
+                }
+                spans.push(Span::styled(
+                    format!("· {:.0}% of the roadmap ", overall.ratio() * 100.0),
+                    self.theme.text,
+                ));
+                spans.push(Span::styled("· ? help · q quit", self.theme.dim));
+                Line::from(spans)
             }
         };
         f.render_widget(Paragraph::new(line).style(self.theme.status), area);

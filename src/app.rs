@@ -481,8 +481,8 @@ impl App {
         if inside(a.tabs) {
             if let MouseEventKind::Down(MouseButton::Left) = ev.kind {
                 let mut x = a.tabs.x;
-                for (i, t) in self.tab_titles().iter().enumerate() {
-                    let w = tab_label(i, t).chars().count() as u16;
+                for (i, label) in self.tab_labels(a.tabs.width).iter().enumerate() {
+                    let w = label.chars().count() as u16;
                     if ev.column >= x && ev.column < x + w {
                         self.switch_to(i);
                         self.focus = Focus::Main;
@@ -544,13 +544,13 @@ impl App {
 
         // Tab bar.
         let mut spans = Vec::new();
-        for (i, t) in self.tab_titles().iter().enumerate() {
+        for (i, label) in self.tab_labels(a.tabs.width).into_iter().enumerate() {
             let style = if i == self.active {
                 self.theme.tab_active
             } else {
                 self.theme.tab
             };
-            spans.push(Span::styled(tab_label(i, t), style));
+            spans.push(Span::styled(label, style));
             spans.push(Span::raw(" "));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), a.tabs);
@@ -684,6 +684,48 @@ impl App {
                 .scroll((scroll, 0)),
             r,
         );
+    }
+}
+
+impl App {
+    /// Tab labels that fit in `width`: full titles when there is room, else
+    /// the active tab in full and the others shortened, else numbers only.
+    /// Drawing and mouse hit-testing both use this.
+    pub fn tab_labels(&self, width: u16) -> Vec<String> {
+        let titles = self.tab_titles();
+        let fits = |labels: &[String]| {
+            labels.iter().map(|l| l.chars().count() + 1).sum::<usize>() <= width as usize
+        };
+        let full: Vec<String> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| tab_label(i, t))
+            .collect();
+        if fits(&full) {
+            return full;
+        }
+        for keep in [4, 0] {
+            let short: Vec<String> = titles
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    if i == self.active {
+                        tab_label(i, t)
+                    } else {
+                        let s: String = t.chars().take(keep).collect();
+                        if s.is_empty() {
+                            format!(" {} ", i + 1)
+                        } else {
+                            tab_label(i, &s)
+                        }
+                    }
+                })
+                .collect();
+            if fits(&short) || keep == 0 {
+                return short;
+            }
+        }
+        full
     }
 }
 

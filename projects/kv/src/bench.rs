@@ -254,7 +254,7 @@ pub fn run(
     let mut r = Runner {
         root: root.to_path_buf(),
         step: 0,
-        total: 2 * 9,
+        total: 2 * 6,
         progress,
     };
     let mut rows = Vec::new();
@@ -613,7 +613,7 @@ mod tests {
         let report =
             run(&BenchConfig::tiny(), dir.path(), &mut |_| steps += 1).expect("bench runs");
         assert_eq!(report.rows.len(), 9);
-        assert_eq!(steps, 18);
+        assert_eq!(steps, 12);
         for r in &report.rows {
             assert!(r.ours > 0.0 && r.sled > 0.0, "{r:?}");
         }

@@ -1,13 +1,26 @@
-fn main() {
-    let c = if std::env::args().any(|a| a == "large") {
-        kv::bench::BenchConfig::large()
-    } else {
-        kv::bench::BenchConfig::small()
-    };
-    let dir = std::env::temp_dir().join("kvbench-tmp");
-    let r = kv::bench::run(&c, &dir, &mut |p| {
-        eprintln!("{}/{} {}", p.step, p.total, p.label)
-    })
-    .unwrap();
-    print!("{}", r.table());
+//! The `kv` binary: the same command as `megarepo kv`, on its own.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// A key-value store on our own log-structured engine (or sled).
+#[derive(Parser)]
+#[command(name = "kv", version, about)]
+struct Cli {
+    #[command(flatten)]
+    args: kv::cli::KvArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match kv::cli::run(cli.args, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kv: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -75,14 +75,28 @@ impl SledEngine {
             Durability::Every(d) => Some(d.as_millis().max(1) as u64),
             Durability::Always | Durability::Never => None,
         };
-        let db = sled::Config::new()
-            .path(dir)
-            .flush_every_ms(flush_every)
-            .open()
-            .map_err(|source| OpenError::Sled {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+        let config = sled::Config::new().path(dir).flush_every_ms(flush_every);
+        // sled's flusher thread keeps the previous handle's file lock for a
+        // moment after the handle is dropped, so a quick reopen (tests,
+        // benchmarks) can find the lock still held: wait briefly for it.
+        let mut tries = 0;
+        let db = loop {
+            match config.open() {
+                Ok(db) => break db,
+                Err(sled::Error::Io(e))
+                    if tries < 200 && e.to_string().contains("could not acquire lock") =>
+                {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(source) => {
+                    return Err(OpenError::Sled {
+                        path: dir.to_path_buf(),
+                        source,
+                    });
+                }
+            }
+        };
         Ok(SledEngine {
             db,
             durability,

@@ -152,7 +152,11 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let engine = open(&args)?;
     match args.cmd {
         KvCommand::Set { key, value, ttl } => {
-            engine.set_with_ttl(key.as_bytes(), value.as_bytes(), ttl.map(Duration::from_secs))?;
+            engine.set_with_ttl(
+                key.as_bytes(),
+                value.as_bytes(),
+                ttl.map(Duration::from_secs),
+            )?;
             if !args.json {
                 writeln!(out, "OK")?;
             }
@@ -176,7 +180,11 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         KvCommand::Rm { key } => {
             let removed = engine.delete(key.as_bytes())?;
             if args.json {
-                writeln!(out, "{}", serde_json::json!({ "key": key, "removed": removed }))?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({ "key": key, "removed": removed })
+                )?;
             } else {
                 writeln!(out, "{}", if removed { "deleted" } else { "(not found)" })?;
             }
@@ -245,7 +253,9 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                 anyhow::bail!("a console line failed");
             }
         }
-        KvCommand::CrashWriter { start, count } => crash_writer(engine.as_ref(), start, count, out)?,
+        KvCommand::CrashWriter { start, count } => {
+            crash_writer(engine.as_ref(), start, count, out)?
+        }
         // Handled before the store is opened.
         KvCommand::Bench { .. } => {}
     }
@@ -255,7 +265,12 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// Write `c{i}` keys one by one, and every tenth step an atomic batch of
 /// three `b{i}/{j}` keys; print `c i` or `b i` after each is acknowledged.
-fn crash_writer(engine: &dyn Engine, start: u64, count: u64, out: &mut dyn Write) -> anyhow::Result<()> {
+fn crash_writer(
+    engine: &dyn Engine,
+    start: u64,
+    count: u64,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     for i in start..start.saturating_add(count) {
         if i % 10 == 9 {
             let ops: Vec<BatchOp> = (0..3)
@@ -268,7 +283,10 @@ fn crash_writer(engine: &dyn Engine, start: u64, count: u64, out: &mut dyn Write
             engine.apply_batch(&ops)?;
             writeln!(out, "b {i}")?;
         } else {
-            engine.set(format!("c{i:010}").as_bytes(), format!("value {i}").as_bytes())?;
+            engine.set(
+                format!("c{i:010}").as_bytes(),
+                format!("value {i}").as_bytes(),
+            )?;
             writeln!(out, "c {i}")?;
         }
         out.flush()?;

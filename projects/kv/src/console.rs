@@ -141,7 +141,9 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, ConsoleError> {
                                     let byte = u8::from_str_radix(&hex, 16)
                                         .ok()
                                         .filter(|_| hex.len() == 2)
-                                        .ok_or_else(|| ConsoleError::BadEscape(format!("x{hex}")))?;
+                                        .ok_or_else(|| {
+                                            ConsoleError::BadEscape(format!("x{hex}"))
+                                        })?;
                                     w.push(byte);
                                 }
                                 other => return Err(ConsoleError::BadEscape(other.to_string())),
@@ -322,7 +324,9 @@ pub fn render(bytes: &[u8]) -> String {
                 '\n' => out.push_str("\\n"),
                 '\t' => out.push_str("\\t"),
                 '\r' => out.push_str("\\r"),
-                c if c.is_control() && (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c if c.is_control() && (c as u32) < 0x80 => {
+                    out.push_str(&format!("\\x{:02x}", c as u32))
+                }
                 c => out.push(c),
             }
         }
@@ -452,17 +456,37 @@ mod tests {
         assert_eq!(words(r#"set a "hello world""#), ["set", "a", "hello world"]);
         assert_eq!(words(r"set a 'x\ny'"), ["set", "a", r"x\ny"]);
         assert_eq!(words(r#"set a "x\ny\x41""#), ["set", "a", "x\nyA"]);
-        assert_eq!(words("batch set a 1;del b"), ["batch", "set", "a", "1", ";", "del", "b"]);
+        assert_eq!(
+            words("batch set a 1;del b"),
+            ["batch", "set", "a", "1", ";", "del", "b"]
+        );
         assert_eq!(words(r#"set k "a;b""#), ["set", "k", "a;b"]);
         assert_eq!(words(r#"set k """#), ["set", "k", ""]);
-        assert!(matches!(tokenize(r#"set a "open"#), Err(ConsoleError::UnterminatedQuote('"'))));
-        assert!(matches!(tokenize(r#"set a "\q""#), Err(ConsoleError::BadEscape(_))));
-        assert!(matches!(tokenize(r#"set a "\x4""#), Err(ConsoleError::BadEscape(_))));
+        assert!(matches!(
+            tokenize(r#"set a "open"#),
+            Err(ConsoleError::UnterminatedQuote('"'))
+        ));
+        assert!(matches!(
+            tokenize(r#"set a "\q""#),
+            Err(ConsoleError::BadEscape(_))
+        ));
+        assert!(matches!(
+            tokenize(r#"set a "\x4""#),
+            Err(ConsoleError::BadEscape(_))
+        ));
     }
 
     #[test]
     fn render_round_trips_through_tokenize() {
-        for bytes in [&b"plain"[..], b"with space", b"q\"uote", b"\x00\xff\n", b"", b"a;b", "é".as_bytes()] {
+        for bytes in [
+            &b"plain"[..],
+            b"with space",
+            b"q\"uote",
+            b"\x00\xff\n",
+            b"",
+            b"a;b",
+            "é".as_bytes(),
+        ] {
             let shown = render(bytes);
             let back = tokenize(&shown).expect("tokenizes");
             assert_eq!(back, vec![Token::Word(bytes.to_vec())], "{shown}");
@@ -473,12 +497,24 @@ mod tests {
     fn console_session_on_the_model_engine() {
         let e = MemEngine::new();
         assert_eq!(execute(&e, "set user:1 ada").expect("set"), "OK");
-        assert_eq!(execute(&e, r#"set user:2 "grace hopper""#).expect("set"), "OK");
+        assert_eq!(
+            execute(&e, r#"set user:2 "grace hopper""#).expect("set"),
+            "OK"
+        );
         assert_eq!(execute(&e, "get user:2").expect("get"), "\"grace hopper\"");
         assert_eq!(execute(&e, "get nope").expect("get"), "(nil)");
-        assert_eq!(execute(&e, "scan user:").expect("scan"), "user:1 = ada\nuser:2 = \"grace hopper\"\n(2 keys)");
-        assert_eq!(execute(&e, "scan limit 1").expect("scan"), "user:1 = ada\n(1 keys, limit reached)");
-        assert_eq!(execute(&e, "batch set a 1; del user:1; set b 2").expect("batch"), "OK (3 operations)");
+        assert_eq!(
+            execute(&e, "scan user:").expect("scan"),
+            "user:1 = ada\nuser:2 = \"grace hopper\"\n(2 keys)"
+        );
+        assert_eq!(
+            execute(&e, "scan limit 1").expect("scan"),
+            "user:1 = ada\n(1 keys, limit reached)"
+        );
+        assert_eq!(
+            execute(&e, "batch set a 1; del user:1; set b 2").expect("batch"),
+            "OK (3 operations)"
+        );
         assert_eq!(execute(&e, "get user:1").expect("get"), "(nil)");
         assert_eq!(execute(&e, "del a").expect("del"), "deleted");
         assert_eq!(execute(&e, "del a").expect("del"), "(not found)");
@@ -499,9 +535,21 @@ mod tests {
     fn bad_lines_are_one_line_errors_and_change_nothing() {
         let e = MemEngine::new();
         for line in [
-            "", "   ", "frobnicate x", "set onlykey", "set k v ex soon", "get", "get a b",
-            "batch", "batch set a", "batch get a", "set a 1; set b 2", "scan p limit x", "expire k",
-            "stats now", r#"set k "unterminated"#,
+            "",
+            "   ",
+            "frobnicate x",
+            "set onlykey",
+            "set k v ex soon",
+            "get",
+            "get a b",
+            "batch",
+            "batch set a",
+            "batch get a",
+            "set a 1; set b 2",
+            "scan p limit x",
+            "expire k",
+            "stats now",
+            r#"set k "unterminated"#,
         ] {
             let err = execute(&e, line).expect_err(line);
             assert!(!err.to_string().contains('\n'), "{line}: {err}");

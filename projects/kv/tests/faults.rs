@@ -45,7 +45,11 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 }
 
 fn flip(path: &Path, offset: u64) {
-    let f = OpenOptions::new().read(true).write(true).open(path).expect("open file");
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .expect("open file");
     let mut b = [0u8; 1];
     f.read_exact_at(&mut b, offset).expect("read byte");
     b[0] ^= 0x5A;
@@ -57,7 +61,14 @@ fn truncated_tail_is_cut_reported_and_earlier_keys_survive() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
         // One big segment so the tail is in the active segment.
-        let e = LogEngine::open(dir.path(), Options { segment_size: 1 << 20, ..opts() }).expect("open");
+        let e = LogEngine::open(
+            dir.path(),
+            Options {
+                segment_size: 1 << 20,
+                ..opts()
+            },
+        )
+        .expect("open");
         for i in 0..50 {
             e.set(&key(i), &value(i)).expect("set");
         }
@@ -65,7 +76,12 @@ fn truncated_tail_is_cut_reported_and_earlier_keys_survive() {
     let seg = files(dir.path(), "seg").pop().expect("a segment");
     let len = fs::metadata(&seg).expect("meta").len();
     // Cut the last record in half, as a crash mid-append would.
-    OpenOptions::new().write(true).open(&seg).expect("open").set_len(len - 10).expect("truncate");
+    OpenOptions::new()
+        .write(true)
+        .open(&seg)
+        .expect("open")
+        .set_len(len - 10)
+        .expect("truncate");
     let e = LogEngine::open(dir.path(), opts()).expect("a torn tail is recoverable");
     let report = e.recovery_report();
     assert_eq!(report.truncated.len(), 1, "{report:?}");
@@ -86,7 +102,14 @@ fn truncated_tail_is_cut_reported_and_earlier_keys_survive() {
 fn flipped_byte_in_the_last_record_is_a_torn_tail() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
-        let e = LogEngine::open(dir.path(), Options { segment_size: 1 << 20, ..opts() }).expect("open");
+        let e = LogEngine::open(
+            dir.path(),
+            Options {
+                segment_size: 1 << 20,
+                ..opts()
+            },
+        )
+        .expect("open");
         for i in 0..20 {
             e.set(&key(i), &value(i)).expect("set");
         }
@@ -104,7 +127,14 @@ fn flipped_byte_in_the_last_record_is_a_torn_tail() {
 fn flipped_byte_mid_segment_is_an_error_naming_file_and_offset() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
-        let e = LogEngine::open(dir.path(), Options { segment_size: 1 << 20, ..opts() }).expect("open");
+        let e = LogEngine::open(
+            dir.path(),
+            Options {
+                segment_size: 1 << 20,
+                ..opts()
+            },
+        )
+        .expect("open");
         for i in 0..20 {
             e.set(&key(i), &value(i)).expect("set");
         }
@@ -126,7 +156,10 @@ fn flipped_byte_mid_segment_is_an_error_naming_file_and_offset() {
     // Also a damaged length field, which must not pass for a torn tail.
     flip(&seg, 16 + 29 + 2); // undo
     flip(&seg, 16 + 25);
-    assert!(matches!(LogEngine::open(dir.path(), opts()), Err(OpenError::Corrupt { offset: 16, .. })));
+    assert!(matches!(
+        LogEngine::open(dir.path(), opts()),
+        Err(OpenError::Corrupt { offset: 16, .. })
+    ));
 }
 
 #[test]
@@ -154,12 +187,19 @@ fn hint_files_are_used_and_a_missing_one_is_rebuilt() {
     fill(dir.path(), 300);
     let segs = files(dir.path(), "seg");
     let hints = files(dir.path(), "hint");
-    assert_eq!(hints.len(), segs.len() - 1, "every sealed segment gets a hint on close");
+    assert_eq!(
+        hints.len(),
+        segs.len() - 1,
+        "every sealed segment gets a hint on close"
+    );
     {
         let e = LogEngine::open(dir.path(), opts()).expect("open");
         let r = e.recovery_report();
         assert_eq!(r.hints_used, segs.len() - 1);
-        assert_eq!(r.segments_scanned, 1, "only the active segment is read in full");
+        assert_eq!(
+            r.segments_scanned, 1,
+            "only the active segment is read in full"
+        );
         assert_eq!(r.keys, 300);
     }
     fs::remove_file(&hints[1]).expect("remove a hint");
@@ -176,7 +216,10 @@ fn hint_files_are_used_and_a_missing_one_is_rebuilt() {
     flip(&hints[0], 40);
     let e = LogEngine::open(dir.path(), opts()).expect("open with a bad hint");
     assert_eq!(e.recovery_report().hints_rejected.len(), 1);
-    assert_eq!(e.scan(&KeyRange::all(), usize::MAX).expect("scan").len(), 300);
+    assert_eq!(
+        e.scan(&KeyRange::all(), usize::MAX).expect("scan").len(),
+        300
+    );
 }
 
 #[test]
@@ -210,7 +253,12 @@ fn leftovers_of_an_interrupted_compaction_are_cleaned_up() {
     fs::copy(&segs[0], dir.path().join("0000000098.seg")).expect("copy");
     fs::write(dir.path().join("PENDING-DELETE"), "98\n").expect("write");
     let e = LogEngine::open(dir.path(), opts()).expect("open");
-    assert_eq!(e.recovery_report().removed.len(), 2, "{:?}", e.recovery_report());
+    assert_eq!(
+        e.recovery_report().removed.len(),
+        2,
+        "{:?}",
+        e.recovery_report()
+    );
     assert!(!dir.path().join("0000000098.seg").exists());
     assert!(!dir.path().join("PENDING-DELETE").exists());
     for i in 0..100 {
@@ -222,7 +270,10 @@ fn leftovers_of_an_interrupted_compaction_are_cleaned_up() {
 fn a_store_is_opened_by_one_handle_at_a_time() {
     let dir = tempfile::tempdir().expect("tempdir");
     let _e = LogEngine::open(dir.path(), opts()).expect("open");
-    assert!(matches!(LogEngine::open(dir.path(), opts()), Err(OpenError::Locked { .. })));
+    assert!(matches!(
+        LogEngine::open(dir.path(), opts()),
+        Err(OpenError::Locked { .. })
+    ));
 }
 
 #[test]
@@ -242,12 +293,27 @@ fn oversized_input_is_refused_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let e = LogEngine::open(dir.path(), opts()).expect("open");
     let big_key = vec![b'k'; 70 * 1024];
-    assert!(matches!(e.set(&big_key, b"v"), Err(KvError::KeyTooLarge { .. })));
+    assert!(matches!(
+        e.set(&big_key, b"v"),
+        Err(KvError::KeyTooLarge { .. })
+    ));
     let batch = vec![
-        kv::BatchOp::Set { key: b"ok".to_vec(), value: b"1".to_vec(), ttl: None },
-        kv::BatchOp::Set { key: big_key, value: b"2".to_vec(), ttl: None },
+        kv::BatchOp::Set {
+            key: b"ok".to_vec(),
+            value: b"1".to_vec(),
+            ttl: None,
+        },
+        kv::BatchOp::Set {
+            key: big_key,
+            value: b"2".to_vec(),
+            ttl: None,
+        },
     ];
     assert!(e.apply_batch(&batch).is_err());
-    assert_eq!(e.get(b"ok").expect("get"), None, "a refused batch applies nothing");
+    assert_eq!(
+        e.get(b"ok").expect("get"),
+        None,
+        "a refused batch applies nothing"
+    );
     assert_eq!(e.stats().writes, 0);
 }

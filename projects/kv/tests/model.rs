@@ -40,7 +40,8 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn check_all(engine: &dyn Engine, model: &BTreeMap<Vec<u8>, Vec<u8>>) {
     let all = engine.scan(&KeyRange::all(), usize::MAX).expect("scan");
-    let expected: Vec<(Vec<u8>, Vec<u8>)> = model.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let expected: Vec<(Vec<u8>, Vec<u8>)> =
+        model.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     assert_eq!(all, expected);
 }
 
@@ -61,7 +62,11 @@ fn run(ops: &[Op], dir: &Path, open: &dyn Fn(&Path) -> Box<dyn Engine>) {
                 let batch: Vec<BatchOp> = items
                     .iter()
                     .map(|(k, v)| match v {
-                        Some(v) => BatchOp::Set { key: key(*k), value: v.clone(), ttl: None },
+                        Some(v) => BatchOp::Set {
+                            key: key(*k),
+                            value: v.clone(),
+                            ttl: None,
+                        },
                         None => BatchOp::Delete { key: key(*k) },
                     })
                     .collect();
@@ -73,7 +78,10 @@ fn run(ops: &[Op], dir: &Path, open: &dyn Fn(&Path) -> Box<dyn Engine>) {
                     };
                 }
             }
-            Op::Get(k) => assert_eq!(engine.get(&key(*k)).expect("get"), model.get(&key(*k)).cloned()),
+            Op::Get(k) => assert_eq!(
+                engine.get(&key(*k)).expect("get"),
+                model.get(&key(*k)).cloned()
+            ),
             Op::Scan(k) => {
                 let prefix: &[u8] = if k % 2 == 0 { b"even/" } else { b"odd/" };
                 let limit = (*k as usize % 7) + 1;

@@ -164,7 +164,7 @@ fn open(which: Which, dir: &Path, d: Durability) -> Result<Arc<dyn Engine>, Benc
 
 /// A small, fast, deterministic generator (xorshift64*), so both engines
 /// see exactly the same keys in the same order.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Rng(u64);
 
 impl Rng {
@@ -172,7 +172,8 @@ impl Rng {
         Rng(seed.max(1))
     }
     pub fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
+        // A zero state (from `Default`) would stay zero forever.
+        let mut x = self.0.max(1);
         x ^= x >> 12;
         x ^= x << 25;
         x ^= x >> 27;
@@ -312,9 +313,11 @@ fn run_all(
     let mut scans = [0.0; 2];
     let mut mix = [0.0; 2];
     let writes = {
-        let mut i = 0;
         let mut results = [0.0; 2];
-        for (which, name) in [(Which::Ours, "log"), (Which::Sled, "sled")] {
+        for (i, (which, name)) in [(Which::Ours, "log"), (Which::Sled, "sled")]
+            .into_iter()
+            .enumerate()
+        {
             r.tick(format!("random writes, reads, scans, mix ({name})"));
             let dir = r.fresh_dir(name)?;
             let e = open(which, &dir, Durability::Never)?;
@@ -327,7 +330,6 @@ fn run_all(
             reads[i] = random_reads(e.as_ref(), c)?;
             scans[i] = prefix_scans(e.as_ref(), c)?;
             mix[i] = mixed(&e, c)?;
-            i += 1;
         }
         results
     };

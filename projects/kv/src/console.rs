@@ -186,7 +186,10 @@ fn number(what: &'static str, word: &[u8]) -> Result<u64, ConsoleError> {
 }
 
 /// Parse `KEY VALUE [ex SECS]`.
-fn parse_set(args: &[Vec<u8>]) -> Result<(Vec<u8>, Vec<u8>, Option<Duration>), ConsoleError> {
+/// A parsed `set`: key, value, time to live.
+type SetArgs = (Vec<u8>, Vec<u8>, Option<Duration>);
+
+fn parse_set(args: &[Vec<u8>]) -> Result<SetArgs, ConsoleError> {
     match args {
         [k, v] => Ok((k.clone(), v.clone(), None)),
         [k, v, ex, secs] if ex.eq_ignore_ascii_case(b"ex") => Ok((

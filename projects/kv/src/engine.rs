@@ -62,12 +62,13 @@ pub trait Engine: Send + Sync {
 
 /// When writes reach stable storage. Shared by every engine so comparisons
 /// are made at equal durability.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub enum Durability {
     /// Every write is on disk (fsync) before it is acknowledged. Concurrent
     /// writers waiting at the same moment share one fsync (group commit).
     /// This is the default: an acknowledged write survives a crash or power
     /// loss.
+    #[default]
     Always,
     /// Writes are acknowledged at once and a background thread writes and
     /// fsyncs them every interval: a crash loses at most that interval.
@@ -76,12 +77,6 @@ pub enum Durability {
     /// [`Engine::flush`] and on close (and about every 100 ms in the
     /// background). Fastest, and a crash may lose the latest writes.
     Never,
-}
-
-impl Default for Durability {
-    fn default() -> Self {
-        Durability::Always
-    }
 }
 
 impl std::fmt::Display for Durability {

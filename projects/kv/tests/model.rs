@@ -22,7 +22,12 @@ enum Op {
 fn key(k: u8) -> Vec<u8> {
     // Few distinct keys so overwrites and deletes hit existing ones; two
     // prefixes so scans have something to select.
-    format!("{}{:02}", if k % 2 == 0 { "even/" } else { "odd/" }, k % 24).into_bytes()
+    format!(
+        "{}{:02}",
+        if k.is_multiple_of(2) { "even/" } else { "odd/" },
+        k % 24
+    )
+    .into_bytes()
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -83,7 +88,11 @@ fn run(ops: &[Op], dir: &Path, open: &dyn Fn(&Path) -> Box<dyn Engine>) {
                 model.get(&key(*k)).cloned()
             ),
             Op::Scan(k) => {
-                let prefix: &[u8] = if k % 2 == 0 { b"even/" } else { b"odd/" };
+                let prefix: &[u8] = if k.is_multiple_of(2) {
+                    b"even/"
+                } else {
+                    b"odd/"
+                };
                 let limit = (*k as usize % 7) + 1;
                 let got = engine.scan(&KeyRange::prefix(prefix), limit).expect("scan");
                 let want: Vec<(Vec<u8>, Vec<u8>)> = model

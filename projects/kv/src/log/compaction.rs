@@ -15,7 +15,7 @@
 //! segment that could hold an older version of a key is a victim: the only
 //! segment left out is the fresh active one, whose records are all newer.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -82,6 +82,7 @@ impl Core {
             return Ok(CompactionReport::default());
         }
         let victim_ids: HashSet<u32> = victims.iter().map(|s| s.id).collect();
+        let by_id: HashMap<u32, &Arc<Segment>> = victims.iter().map(|s| (s.id, s)).collect();
         let bytes_before: u64 = victims.iter().map(|s| s.data_len()).sum();
 
         let mut outputs: Vec<Segment> = Vec::new();
@@ -99,17 +100,16 @@ impl Core {
                     moves.push((key.clone(), loc, None));
                     continue;
                 }
-                let Some(seg) = victims.iter().find(|s| s.id == loc.seg) else {
+                let Some(seg) = by_id.get(&loc.seg) else {
                     continue;
                 };
                 let value = self.read_record(seg, &key, loc, None)?;
                 let len = record_len(key.len(), value.len());
-                if current.as_ref().is_some_and(|o| {
+                let full = current.as_ref().is_some_and(|o| {
                     o.end > FILE_HEADER_LEN as u64 && o.end + len > self.opts.segment_size
-                }) {
-                    if let Some(done) = current.take() {
-                        outputs.push(self.finish_output(done)?);
-                    }
+                });
+                if full && let Some(done) = current.take() {
+                    outputs.push(self.finish_output(done)?);
                 }
                 if current.is_none() {
                     let id = {

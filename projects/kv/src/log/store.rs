@@ -1163,11 +1163,8 @@ fn background(core: Arc<Core>, stop: mpsc::Receiver<()>) {
     };
     let mut job: Option<JoinHandle<()>> = None;
     let mut last_check = Instant::now();
-    loop {
-        match stop.recv_timeout(tick) {
-            Err(RecvTimeoutError::Timeout) => {}
-            Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
-        }
+    // Any message, or the sender going away, means stop.
+    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(tick) {
         if let Err(e) = core.background_tick() {
             core.record_background_error(&e);
         }

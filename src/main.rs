@@ -1,3 +1,35 @@
-fn main() {
-    println!("Hello, world!");
+//! The `megarepo` binary: parse the command line, then run a headless
+//! command or the TUI. Errors are printed as one line and exit non-zero.
+
+use clap::Parser;
+use megarepo::cli::{Cli, Env};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let started = std::time::Instant::now();
+    let cli = Cli::parse();
+    let result = if cli.command.is_none() {
+        let env = Env::new(&cli);
+        env.warn_content();
+        megarepo::tui::run(env, started)
+    } else {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        megarepo::cli::run(cli, &mut out)
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // `megarepo checklist list | head` closes the pipe early: not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            // `{:#}` joins the context chain on one line.
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,0 +1,71 @@
+//! Everything that can happen to the app becomes one [`Action`].
+//!
+//! Terminal input, ticks, file-watcher events and messages from panes'
+//! background tasks are all turned into actions and fed, one at a time, to
+//! `App::update` on the UI task. Background work never touches app state
+//! directly: it sends a [`PaneMsg`] over the channel in [`Sender`].
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use std::any::Any;
+use std::path::PathBuf;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub enum Action {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    /// Pasted text (bracketed paste), delivered to whatever has focus.
+    Paste(String),
+    Resize(u16, u16),
+    /// A periodic tick, only while something on screen is animating.
+    Tick,
+    /// A message from a pane's background task, addressed by pane id.
+    Pane(PaneMsg),
+    /// Content files changed on disk (from the notify watcher).
+    ContentChanged(Vec<PathBuf>),
+    /// The terminal went away or a signal asked us to stop.
+    Quit,
+}
+
+/// A type-erased message for one pane; the pane downcasts it.
+pub struct PaneMsg {
+    pub to: &'static str,
+    pub body: Box<dyn Any + Send>,
+}
+
+/// The handle background tasks use to report back to the UI task.
+#[derive(Clone)]
+pub struct Sender(UnboundedSender<Action>);
+
+impl Sender {
+    pub fn new(tx: UnboundedSender<Action>) -> Self {
+        Sender(tx)
+    }
+
+    /// Send a message to pane `to`. Fails silently when the app is closing,
+    /// which is the only time the receiver is gone.
+    pub fn to_pane<T: Any + Send>(&self, to: &'static str, body: T) {
+        let _ = self.0.send(Action::Pane(PaneMsg {
+            to,
+            body: Box::new(body),
+        }));
+    }
+
+    pub fn send(&self, action: Action) {
+        let _ = self.0.send(action);
+    }
+}
+
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Action::Key(k) => write!(f, "Key({k:?})"),
+            Action::Mouse(m) => write!(f, "Mouse({m:?})"),
+            Action::Paste(s) => write!(f, "Paste({} bytes)", s.len()),
+            Action::Resize(w, h) => write!(f, "Resize({w}, {h})"),
+            Action::Tick => write!(f, "Tick"),
+            Action::Pane(m) => write!(f, "Pane({})", m.to),
+            Action::ContentChanged(p) => write!(f, "ContentChanged({p:?})"),
+            Action::Quit => write!(f, "Quit"),
+        }
+    }
+}

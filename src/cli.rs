@@ -1,0 +1,372 @@
+//! The command line: one contract, used by people and by the tests.
+//!
+//! `megarepo` with no subcommand starts the TUI; every subcommand runs
+//! headless, prints to stdout (JSON with `--json` where it prints data) and
+//! exits non-zero with a one-line reason on error. Argument parsing is clap
+//! derive; each subcommand is a small function over [`Env`].
+
+use crate::checklist::{Checklist, Filter, is_leaf_item, leaf_items};
+use crate::content::{Content, Kind, Node};
+use crate::store::{Store, default_data_dir};
+use anyhow::{Context, Result, bail};
+use clap::{CommandFactory, Parser, Subcommand};
+use jiff::Timestamp;
+use serde_json::json;
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "megarepo",
+    version,
+    about = "A terminal study environment for learning Rust and systems programming",
+    long_about = "A terminal study environment for learning Rust and systems programming.\n\n\
+                  Run without a subcommand to open the app (checklist, cheat sheets, timer, \
+                  and live project panes)."
+)]
+pub struct Cli {
+    /// Folder for your data (progress, sessions, journal, logs).
+    /// Defaults to the platform's data folder.
+    #[arg(long, global = true, env = "MEGAREPO_HOME", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Folder with lessons/ and cheatsheets/ to use instead of the built-in copies.
+    /// Defaults to the checkout megarepo was built from, if it still exists.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub content_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Work with the roadmap checklist.
+    #[command(subcommand)]
+    Checklist(ChecklistCmd),
+    /// The study timer: start, stop, pause, switch mode, log time done away.
+    #[command(subcommand)]
+    Timer(crate::study::cli::TimerCmd),
+    /// One short line for a shell prompt or tmux: today's minutes, split, streak.
+    Status,
+    /// Study statistics: streaks, minutes per day, balance, projections.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The learning journal: daily entries and reflections.
+    #[command(subcommand)]
+    Journal(crate::study::cli::JournalCmd),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecklistCmd {
+    /// List every item with its state.
+    List {
+        /// Show only some items.
+        #[arg(long, value_enum, default_value = "all")]
+        filter: FilterArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark an item done (an item with sub-items marks all of them).
+    Done { id: String },
+    /// Mark an item not done.
+    Undo { id: String },
+    /// Add N (default 1, may be negative) to an item's counter.
+    Inc {
+        id: String,
+        #[arg(allow_negative_numbers = true, default_value_t = 1)]
+        n: i64,
+    },
+    /// Set (or with an empty text, clear) an item's note.
+    Note { id: String, text: String },
+    /// Progress per section and overall.
+    Progress {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FilterArg {
+    All,
+    Open,
+    Done,
+}
+
+impl From<FilterArg> for Filter {
+    fn from(f: FilterArg) -> Filter {
+        match f {
+            FilterArg::All => Filter::All,
+            FilterArg::Open => Filter::Open,
+            FilterArg::Done => Filter::Done,
+        }
+    }
+}
+
+/// What every command needs: where data lives and the loaded content.
+pub struct Env {
+    pub data_dir: PathBuf,
+    pub content: Content,
+}
+
+impl Env {
+    pub fn new(cli: &Cli) -> Env {
+        let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+        let dir = crate::content::resolve_dir(cli.content_dir.as_deref());
+        let content = Content::load(dir.as_deref());
+        Env { data_dir, content }
+    }
+
+    pub fn open_store(&self) -> Result<Store> {
+        Ok(Store::open(&self.data_dir)?)
+    }
+
+    /// Content problems go to stderr as warnings: the command still runs on
+    /// the built-in copy.
+    pub fn warn_content(&self) {
+        for w in &self.content.warnings {
+            eprintln!("warning: {w} (using the built-in roadmap)");
+        }
+    }
+
+    fn node(&self, id: &str) -> Result<&Node> {
+        match self.content.roadmap.find(id) {
+            Some(n) => Ok(n),
+            None => match self.content.roadmap.closest_id(id) {
+                Some(near) => bail!("unknown item id `{id}` (did you mean `{near}`?)"),
+                None => bail!("unknown item id `{id}` (see `megarepo checklist list`)"),
+            },
+        }
+    }
+}
+
+/// Run a headless command. The TUI (no command) is started by `main`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let env = Env::new(&cli);
+    match cli.command {
+        None => unreachable_tui(),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "megarepo", out);
+            Ok(())
+        }
+        Some(Command::Checklist(cmd)) => {
+            env.warn_content();
+            checklist(&env, cmd, out)
+        }
+        Some(Command::Timer(cmd)) => {
+            study(&env, out, |cx, out| crate::study::cli::timer(cx, cmd, out))
+        }
+        Some(Command::Status) => study(&env, out, crate::study::cli::status),
+        Some(Command::Stats { json }) => {
+            study(&env, out, |cx, out| crate::study::cli::stats(cx, json, out))
+        }
+        Some(Command::Journal(cmd)) => study(&env, out, |cx, out| {
+            crate::study::cli::journal(cx, cmd, out)
+        }),
+    }
+}
+
+/// Run a study command (timer, status, stats, journal) with the store open
+/// and the system clock in the learner's time zone.
+fn study(
+    env: &Env,
+    out: &mut dyn Write,
+    f: impl FnOnce(&crate::study::cli::StudyCtx, &mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    env.warn_content();
+    let store = env.open_store()?;
+    let clock = crate::study::clock::SystemClock::new();
+    let cx = crate::study::cli::StudyCtx {
+        store: &store,
+        clock: &clock,
+        roadmap: &env.content.roadmap,
+    };
+    let r = f(&cx, out);
+    store.flush()?;
+    r
+}
+
+fn unreachable_tui() -> Result<()> {
+    bail!("the TUI is started by main, not by cli::run")
+}
+
+fn checklist(env: &Env, cmd: ChecklistCmd, out: &mut dyn Write) -> Result<()> {
+    let store = env.open_store()?;
+    let roadmap = &env.content.roadmap;
+    let now = Timestamp::now();
+    match cmd {
+        ChecklistCmd::List { filter, json } => {
+            let progress = store.all_progress()?;
+            let cl = Checklist::new(roadmap, &progress);
+            let rows = cl.rows(&HashSet::new(), filter.into());
+            if json {
+                let flat = roadmap.flatten();
+                let items: Vec<_> = rows
+                    .iter()
+                    .map(|r| {
+                        let n = r.node;
+                        let st = cl.state(&n.id);
+                        let rec = progress.get(&n.id);
+                        let entry = flat.iter().find(|e| e.node.id == n.id);
+                        json!({
+                            "id": n.id,
+                            "title": n.title,
+                            "kind": n.kind,
+                            "depth": r.depth,
+                            "parent": entry.and_then(|e| e.parent).map(|p| flat[p].node.id.clone()),
+                            "section": entry.map(|e| e.section),
+                            "done": st.map(|s| s.done),
+                            "progress": st.map(|s| s.tally.ratio()),
+                            "count": rec.map(|r| r.count),
+                            "target": n.target,
+                            "note": rec.map(|r| r.note.clone()).filter(|s| !s.is_empty()),
+                            "done_at": rec.and_then(|r| r.done_at).map(|t| t.to_string()),
+                            "pane": n.pane,
+                            "sheet": n.sheet,
+                            "links": n.links.iter().map(|l| json!({"title": l.title, "url": l.url})).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+            } else {
+                for r in rows {
+                    let n = r.node;
+                    let st = cl.state(&n.id);
+                    let indent = "  ".repeat(r.depth);
+                    let line = match n.kind {
+                        Kind::Section => {
+                            let t = st.map(|s| s.tally).unwrap_or_default();
+                            format!(
+                                "{indent}{}  ({:.0}/{:.0})",
+                                n.title,
+                                t.done.floor(),
+                                t.total
+                            )
+                        }
+                        Kind::Info => format!("{indent}  · {}", n.title),
+                        Kind::Item => {
+                            let mark = if st.is_some_and(|s| s.done) {
+                                "[x]"
+                            } else {
+                                "[ ]"
+                            };
+                            let count = match st.and_then(|s| s.count) {
+                                Some((c, t)) => format!(" [{c}/{t}]"),
+                                None => String::new(),
+                            };
+                            format!("{indent}{mark} {}{count}  ({})", n.title, n.id)
+                        }
+                    };
+                    writeln!(out, "{line}")?;
+                }
+            }
+        }
+        ChecklistCmd::Done { id } => set_done(env, &store, &id, true, now, out)?,
+        ChecklistCmd::Undo { id } => set_done(env, &store, &id, false, now, out)?,
+        ChecklistCmd::Inc { id, n } => {
+            let node = env.node(&id)?;
+            if !is_leaf_item(node) {
+                bail!("`{id}` is not a single item; counters live on items without sub-items");
+            }
+            let p = store.add_count(&id, n, node.target, now)?;
+            store.flush()?;
+            match node.target {
+                Some(t) => writeln!(
+                    out,
+                    "{id}: {}/{t}{}",
+                    p.count,
+                    if p.done { " (done)" } else { "" }
+                )?,
+                None => writeln!(out, "{id}: {}", p.count)?,
+            }
+        }
+        ChecklistCmd::Note { id, text } => {
+            env.node(&id)?;
+            store.set_note(&id, &text, now)?;
+            store.flush()?;
+            writeln!(
+                out,
+                "{id}: note {}",
+                if text.is_empty() { "cleared" } else { "saved" }
+            )?;
+        }
+        ChecklistCmd::Progress { json } => {
+            let progress = store.all_progress()?;
+            let cl = Checklist::new(roadmap, &progress);
+            let sections: Vec<_> = roadmap
+                .sections
+                .iter()
+                .filter_map(|s| cl.state(&s.id).map(|st| (s, st.tally)))
+                .filter(|(_, t)| t.total > 0.0)
+                .collect();
+            let overall = cl.overall();
+            if json {
+                let v = json!({
+                    "overall": {"done": overall.done, "total": overall.total, "ratio": overall.ratio()},
+                    "sections": sections.iter().map(|(s, t)| json!({
+                        "id": s.id, "title": s.title, "done": t.done, "total": t.total, "ratio": t.ratio()
+                    })).collect::<Vec<_>>(),
+                });
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            } else {
+                for (s, t) in &sections {
+                    writeln!(
+                        out,
+                        "{:<28} {:>5.1}/{:<3} {:>4.0}%",
+                        s.title,
+                        t.done,
+                        t.total,
+                        t.ratio() * 100.0
+                    )?;
+                }
+                writeln!(
+                    out,
+                    "{:<28} {:>5.1}/{:<3} {:>4.0}%",
+                    "Overall",
+                    overall.done,
+                    overall.total,
+                    overall.ratio() * 100.0
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn set_done(
+    env: &Env,
+    store: &Store,
+    id: &str,
+    done: bool,
+    now: Timestamp,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let node = env.node(id)?;
+    match node.kind {
+        Kind::Item => {}
+        Kind::Section => bail!("`{id}` is a section; mark its items instead"),
+        Kind::Info => bail!("`{id}` is an information line and cannot be checked"),
+    }
+    let leaves = leaf_items(node);
+    for leaf in &leaves {
+        store
+            .set_done(&leaf.id, done, now)
+            .with_context(|| format!("while marking `{}`", leaf.id))?;
+    }
+    store.flush()?;
+    let word = if done { "done" } else { "not done" };
+    if leaves.len() == 1 {
+        writeln!(out, "{id}: {word}")?;
+    } else {
+        writeln!(out, "{id}: {word} ({} items)", leaves.len())?;
+    }
+    Ok(())
+}

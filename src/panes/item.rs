@@ -1,0 +1,272 @@
+//! The item pane: everything about the checklist item under the cursor:
+//! its text, links (open them with 1-9), what it leads to, its counter and
+//! the learner's note (edited in place with `n`).
+
+use crate::checklist::Checklist;
+use crate::content::{Kind, Node, Roadmap};
+use crate::pane::{Ctx, Handled, Pane, Request};
+use crate::store::ItemProgress;
+use crate::theme::Theme;
+use crate::tui::input::{InputEvent, LineInput};
+use crossterm::event::{KeyCode, KeyEvent};
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use std::collections::HashMap;
+
+pub const ID: &str = "item";
+
+pub struct ItemPane {
+    roadmap: Roadmap,
+    progress: HashMap<String, ItemProgress>,
+    selected: Option<String>,
+    editing: Option<LineInput>,
+}
+
+impl ItemPane {
+    pub fn new(roadmap: Roadmap) -> Self {
+        ItemPane {
+            roadmap,
+            progress: HashMap::new(),
+            selected: None,
+            editing: None,
+        }
+    }
+
+    /// Fed by the app whenever roadmap, progress or selection change.
+    pub fn sync(
+        &mut self,
+        roadmap: &Roadmap,
+        progress: &HashMap<String, ItemProgress>,
+        selected: Option<String>,
+    ) {
+        if &self.roadmap != roadmap {
+            self.roadmap = roadmap.clone();
+        }
+        self.progress = progress.clone();
+        if self.selected != selected {
+            self.editing = None;
+        }
+        self.selected = selected;
+    }
+
+    fn node(&self) -> Option<&Node> {
+        self.roadmap.find(self.selected.as_deref()?)
+    }
+
+    /// Start editing the note (the `n` key, from the checklist or here).
+    pub fn edit_note(&mut self) -> bool {
+        let Some(id) = self.selected.clone() else {
+            return false;
+        };
+        let Some(node) = self.roadmap.find(&id) else {
+            return false;
+        };
+        if node.kind == Kind::Section {
+            return false;
+        }
+        let text = self
+            .progress
+            .get(&id)
+            .map(|p| p.note.clone())
+            .unwrap_or_default();
+        self.editing = Some(LineInput::with_text(&text));
+        true
+    }
+}
+
+/// Open a URL with the desktop's opener, in the background.
+pub fn open_url(url: &str, cx: &mut Ctx) {
+    let opener = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| "xdg-open".into());
+    match std::process::Command::new(&opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(_) => cx.info(format!("opening {url}")),
+        Err(_) => cx.error(format!("no browser ({opener}) to open {url}; set $BROWSER")),
+    }
+}
+
+impl Pane for ItemPane {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> String {
+        "Item".into()
+    }
+
+    fn captures_text(&self) -> bool {
+        self.editing.is_some()
+    }
+
+    fn handle_paste(&mut self, text: &str, _cx: &mut Ctx) -> Handled {
+        match &mut self.editing {
+            Some(input) => {
+                input.insert_str(text);
+                Handled::Yes
+            }
+            None => Handled::No,
+        }
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        if let Some(input) = &mut self.editing {
+            match input.handle_key(key) {
+                InputEvent::Submit(text) => {
+                    self.editing = None;
+                    if let Some(id) = self.selected.clone() {
+                        match cx.store.set_note(&id, text.trim(), Timestamp::now()) {
+                            Ok(_) => {
+                                cx.info("note saved");
+                                cx.request(Request::ProgressChanged);
+                            }
+                            Err(e) => cx.error(e.to_string()),
+                        }
+                    }
+                }
+                InputEvent::Cancel => {
+                    self.editing = None;
+                    cx.info("note unchanged");
+                }
+                InputEvent::Edited | InputEvent::Unhandled => {}
+            }
+            return Handled::Yes;
+        }
+        match key.code {
+            KeyCode::Char('n') => {
+                if !self.edit_note() {
+                    cx.info("sections have no notes; select an item");
+                }
+                Handled::Yes
+            }
+            KeyCode::Char(c @ '1'..='9') => {
+                let i = c as usize - '1' as usize;
+                match self
+                    .node()
+                    .and_then(|n| n.links.get(i))
+                    .map(|l| l.url.clone())
+                {
+                    Some(url) => open_url(&url, cx),
+                    None => cx.info(format!("this item has no link {c}")),
+                }
+                Handled::Yes
+            }
+            _ => Handled::No,
+        }
+    }
+
+    fn help(&self) -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("n", "write a note on the item (enter saves, esc cancels)"),
+            ("1-9", "open the item's links in the browser"),
+        ]
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let Some(node) = self.node() else {
+            f.render_widget(
+                Paragraph::new("Select an item in the checklist.").style(theme.dim),
+                area,
+            );
+            return;
+        };
+        let cl = Checklist::new(&self.roadmap, &self.progress);
+        let st = cl.state(&node.id);
+        let rec = self.progress.get(&node.id);
+        let mut lines = vec![Line::styled(node.title.clone(), theme.title), Line::raw("")];
+        let flat = self.roadmap.flatten();
+        if let Some(mut i) = flat.iter().position(|e| e.node.id == node.id) {
+            let mut path = Vec::new();
+            while let Some(p) = flat[i].parent {
+                path.push(flat[p].node.title.clone());
+                i = p;
+            }
+            path.reverse();
+            if !path.is_empty() {
+                lines.push(Line::styled(path.join(" › "), theme.dim));
+            }
+        }
+        let state = match (node.kind, st) {
+            (Kind::Section, Some(s)) => format!(
+                "Section: {:.1} of {:.0} items done ({:.0}%)",
+                s.tally.done,
+                s.tally.total,
+                s.tally.ratio() * 100.0
+            ),
+            (Kind::Info, _) => "For reference".into(),
+            (Kind::Item, Some(s)) => {
+                let mut t = if s.done {
+                    "Done".to_string()
+                } else {
+                    "Open".to_string()
+                };
+                if let Some((c, target)) = s.count {
+                    t.push_str(&format!(" · {c} of {target} (+/- to count)"));
+                }
+                if let Some(at) = rec.and_then(|r| r.done_at).filter(|_| s.done) {
+                    let local = at.to_zoned_datetime(jiff::tz::TimeZone::system());
+                    t.push_str(&format!(" · since {}", local.strftime("%Y-%m-%d %H:%M")));
+                }
+                t
+            }
+            _ => String::new(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled("State  ", theme.dim),
+            Span::styled(state, theme.text),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled("Id     ", theme.dim),
+            Span::styled(node.id.clone(), theme.text),
+        ]));
+        if node.pane.is_some() || node.sheet.is_some() {
+            let mut spans = vec![Span::styled("Opens  ", theme.dim)];
+            if let Some(p) = &node.pane {
+                spans.push(Span::styled(format!("the {p} pane (enter)"), theme.accent));
+            }
+            if let Some(s) = &node.sheet {
+                if node.pane.is_some() {
+                    spans.push(Span::raw(", "));
+                }
+                spans.push(Span::styled(format!("cheat sheet `{s}` (s)"), theme.accent));
+            }
+            lines.push(Line::from(spans));
+        }
+        if let Some(text) = &node.text {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(text.clone(), theme.text));
+        }
+        if !node.links.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Links", theme.section));
+            for (i, l) in node.links.iter().enumerate() {
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {} ", i + 1), theme.key),
+                    Span::styled(l.title.clone(), theme.text),
+                    Span::styled(format!("  {}", l.url), theme.dim),
+                ]));
+            }
+        }
+        if node.kind != Kind::Section {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Note (n to edit)", theme.section));
+            match &self.editing {
+                Some(input) => lines.push(input.line("> ", area.width, theme.text)),
+                None => match rec.map(|r| r.note.as_str()).filter(|n| !n.is_empty()) {
+                    Some(n) => lines.push(Line::styled(n.to_string(), theme.text)),
+                    None => lines.push(Line::styled("(none)", theme.dim)),
+                },
+            }
+        }
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+}

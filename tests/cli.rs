@@ -1,0 +1,209 @@
+//! The command-line contract, run against the real binary.
+
+use std::process::{Command, Output};
+
+fn megarepo(data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("MEGAREPO_HOME")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn done_then_list_json_shows_it_done() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["checklist", "done", "rust-book"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = megarepo(d.path(), &["checklist", "list", "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let item = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "rust-book")
+        .unwrap();
+    assert_eq!(item["done"], true);
+    assert!(item["done_at"].is_string());
+    let other = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "daily-challenge")
+        .unwrap();
+    assert_eq!(other["done"], false);
+    // undo
+    assert!(
+        megarepo(d.path(), &["checklist", "undo", "rust-book"])
+            .status
+            .success()
+    );
+    let o = megarepo(d.path(), &["checklist", "list", "--filter", "done"]);
+    assert!(!stdout(&o).contains("rust-book"), "{}", stdout(&o));
+}
+
+#[test]
+fn every_seed_item_is_listed() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["checklist", "list"]);
+    let out = stdout(&o);
+    for want in [
+        "Complete \"The Rust Programming Language\" book",
+        "Solve 50 Rust problems on Codewars",
+        "Jon Gjengset",
+        "Write a basic bootloader",
+        "Embrace failure as a learning opportunity",
+        "Estimated full journey: 12-18 months",
+    ] {
+        assert!(out.contains(want), "missing {want}");
+    }
+}
+
+#[test]
+fn unknown_id_names_the_closest() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["checklist", "done", "rust-bok"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("unknown item id `rust-bok` (did you mean `rust-book`?)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn inc_counts_to_target_and_progress_sums() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["checklist", "inc", "leetcode-30", "30"]);
+    assert_eq!(stdout(&o).trim(), "leetcode-30: 30/30 (done)");
+    let o = megarepo(d.path(), &["checklist", "inc", "leetcode-30", "-5"]);
+    assert_eq!(stdout(&o).trim(), "leetcode-30: 25/30");
+    let o = megarepo(d.path(), &["checklist", "progress", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let done = v["overall"]["done"].as_f64().unwrap();
+    assert!((done - 25.0 / 30.0).abs() < 1e-9, "{done}");
+    assert_eq!(v["overall"]["total"], 38.0);
+}
+
+#[test]
+fn parent_item_marks_all_children_and_sections_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["checklist", "done", "personal-cheat-sheets"]);
+    assert_eq!(stdout(&o).trim(), "personal-cheat-sheets: done (5 items)");
+    let o = megarepo(d.path(), &["checklist", "done", "fundamentals"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("is a section"));
+}
+
+#[test]
+fn malformed_roadmap_warns_and_still_works() {
+    let d = tempfile::tempdir().unwrap();
+    let content = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(content.path().join("lessons")).unwrap();
+    std::fs::write(
+        content.path().join("lessons/roadmap.yaml"),
+        "version: 1\ntitle: [oops\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .args(["--data-dir"])
+        .arg(d.path())
+        .arg("--content-dir")
+        .arg(content.path())
+        .args(["checklist", "list"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("roadmap.yaml:"), "{err}");
+    assert!(err.contains("using the built-in roadmap"), "{err}");
+    assert!(stdout(&o).contains("Jon Gjengset"));
+}
+
+#[test]
+fn data_dir_that_is_a_file_is_a_one_line_error() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("file");
+    std::fs::write(&f, "precious").unwrap();
+    let o = megarepo(&f, &["checklist", "list"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("is not a folder"), "{err}");
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "precious");
+}
+
+#[test]
+fn second_instance_is_refused_naming_the_store() {
+    let d = tempfile::tempdir().unwrap();
+    // Hold the store open in this process, as a running TUI would.
+    let held = megarepo::store::Store::open(d.path()).unwrap();
+    let o = megarepo(d.path(), &["checklist", "done", "rust-book"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("in use by another running megarepo"), "{err}");
+    assert!(
+        err.contains(&d.path().join("store").display().to_string()),
+        "{err}"
+    );
+    drop(held);
+    assert!(
+        megarepo(d.path(), &["checklist", "done", "rust-book"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn damaged_store_is_reported_and_left_in_place() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(
+        megarepo(d.path(), &["checklist", "done", "rust-book"])
+            .status
+            .success()
+    );
+    // Damage sled's config file; the store must be reported, not replaced.
+    let conf = d.path().join("store/conf");
+    std::fs::write(&conf, b"garbage garbage garbage").unwrap();
+    let before: Vec<_> = std::fs::read_dir(d.path().join("store"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let o = megarepo(d.path(), &["checklist", "list"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(&d.path().join("store").display().to_string()),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&conf).unwrap(), b"garbage garbage garbage");
+    let after: Vec<_> = std::fs::read_dir(d.path().join("store"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn version_help_and_completions() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["--version"]);
+    assert!(stdout(&o).starts_with("megarepo "));
+    let o = megarepo(d.path(), &["checklist", "--help"]);
+    assert!(stdout(&o).contains("done"));
+    let o = megarepo(d.path(), &["completions", "bash"]);
+    assert!(stdout(&o).contains("_megarepo"));
+    let o = megarepo(d.path(), &["checklist", "frobnicate"]);
+    assert!(!o.status.success());
+}

@@ -1,0 +1,185 @@
+//! End to end: the real binary in a real terminal (tmux). Tick an item with
+//! keys, quit, start again and see it still ticked; and after quitting, the
+//! shell's terminal is back in cooked mode on the main screen.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Session(String);
+
+impl Session {
+    fn start(name: &str, cmd: &str) -> Session {
+        assert!(
+            Command::new("tmux")
+                .arg("-V")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            "these tests drive the app in tmux: install it (apt-get install -y tmux)"
+        );
+        let name = format!("megarepo-test-{name}-{}", std::process::id());
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "100",
+                "-y",
+                "30",
+                cmd,
+            ])
+            .env("TERM", "xterm-256color")
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        Session(name)
+    }
+
+    fn screen(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.0])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            Command::new("tmux")
+                .args(["send-keys", "-t", &self.0, k])
+                .status()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {what:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.0])
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .status();
+    }
+}
+
+fn app_cmd(data: &Path) -> String {
+    format!(
+        "{} --data-dir {}",
+        env!("CARGO_BIN_EXE_megarepo"),
+        data.display()
+    )
+}
+
+#[test]
+fn tick_quit_restart_still_ticked() {
+    let d = tempfile::tempdir().unwrap();
+    let s = Session::start("tick", &app_cmd(d.path()));
+    s.wait_for("Rust Language Fundamentals");
+    s.keys(&["j", "j", "Space"]);
+    s.wait_for("[x] Complete \"The Rust");
+    s.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.alive() {
+        assert!(Instant::now() < deadline, "app did not quit on q");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(s);
+
+    let s = Session::start("tick2", &app_cmd(d.path()));
+    let screen = s.wait_for("Rust Language Fundamentals");
+    assert!(screen.contains("[x] Complete \"The Rust"), "{screen}");
+    // the selection was remembered too
+    assert!(screen.contains("State  Done"), "{screen}");
+    s.keys(&["q"]);
+
+    let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .args(["checklist", "list", "--filter", "done"])
+        .output()
+        .unwrap();
+    // may race the second session's exit; retry briefly on a held lock
+    let mut out = String::from_utf8_lossy(&o.stdout).into_owned();
+    for _ in 0..50 {
+        if out.contains("rust-book") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+            .arg("--data-dir")
+            .arg(d.path())
+            .args(["checklist", "list", "--filter", "done"])
+            .output()
+            .unwrap();
+        out = String::from_utf8_lossy(&o.stdout).into_owned();
+    }
+    assert!(out.contains("rust-book"), "{out}");
+}
+
+#[test]
+fn terminal_is_restored_after_quit() {
+    let d = tempfile::tempdir().unwrap();
+    let stty = d.path().join("stty.txt");
+    let s = Session::start("restore", "bash --norc --noprofile");
+    s.keys(&["PS1='READY$ '", "Enter"]);
+    s.wait_for("READY$");
+    s.keys(&[
+        &format!("{}; stty -a > {}", app_cmd(d.path()), stty.display()),
+        "Enter",
+    ]);
+    s.wait_for("Rust Language Fundamentals");
+    s.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !stty.exists()
+        || std::fs::read_to_string(&stty)
+            .unwrap_or_default()
+            .is_empty()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "app did not quit; screen:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let modes = std::fs::read_to_string(&stty).unwrap();
+    // cooked mode again: canonical input and echo on
+    assert!(
+        modes.contains(" icanon") && !modes.contains("-icanon"),
+        "{modes}"
+    );
+    assert!(
+        modes.contains(" echo ") && !modes.contains("-echo "),
+        "{modes}"
+    );
+    // back on the main screen: the shell prompt and our command are visible,
+    // the app's screen is gone
+    let screen = s.screen();
+    assert!(screen.contains("READY$"), "{screen}");
+    assert!(!screen.contains("Rust Language Fundamentals"), "{screen}");
+}

@@ -600,6 +600,10 @@ impl BenchReport {
             }
         }
         out.push_str("ratio above 1 means ours is faster (for open: takes less time)\n");
+        out.push_str(
+            "fsync rows: ours calls fdatasync; sled's flush calls sync_file_range, which \
+             does not flush the drive cache or file metadata (a weaker promise)\n",
+        );
         out
     }
 }

@@ -258,6 +258,10 @@ impl Core {
 
     /// Write hint files for sealed segments that lack one.
     pub(super) fn write_pending_hints(&self) -> Result<(), KvError> {
+        // Holding the compaction lock means no segment is merged away (and
+        // its hint deleted) while we write a hint for it, which would leave
+        // an orphan hint behind.
+        let _no_compaction = lock(&self.compaction);
         loop {
             let Some(id) = lock(&self.pending_hints).pop() else {
                 return Ok(());
@@ -271,7 +275,8 @@ impl Core {
 
     /// Build the hint for one sealed segment by scanning it.
     fn write_hint(&self, seg: &Segment) -> Result<(), KvError> {
-        let data = std::fs::read(&seg.path).map_err(io_err("read", &seg.path))?;
+        let mut data = vec![0u8; seg.readable() as usize];
+        seg.read_exact_at(&mut data, 0)?;
         let outcome = scan_segment(&seg.path, &data, false).map_err(|e| KvError::Corrupt {
             path: seg.path.clone(),
             offset: 0,

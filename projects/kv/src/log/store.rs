@@ -552,6 +552,12 @@ impl Core {
             }
         }
         ids.sort_unstable();
+        // A hint without its segment is left over from a merge; drop it.
+        for &id in hints.iter().filter(|id| ids.binary_search(id).is_err()) {
+            let path = hint_path(dir, id);
+            remove_file(&path)?;
+            report.removed.push(path.display().to_string());
+        }
 
         // Open every segment. Only the newest one may have a damaged
         // header: a crash right after creating it.

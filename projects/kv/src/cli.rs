@@ -109,17 +109,22 @@ pub enum KvCommand {
 #[error("key {0:?} not found")]
 pub struct NotFound(pub String);
 
-fn open(args: &KvArgs) -> anyhow::Result<Box<dyn Engine>> {
-    Ok(match args.engine {
-        EngineKind::Log => Box::new(
-            LogEngine::open(&args.dir, Options::with_durability(args.durability))
-                .with_context(|| format!("cannot open store {}", args.dir.display()))?,
-        ),
-        EngineKind::Sled => Box::new(
-            SledEngine::open(&args.dir, args.durability)
-                .with_context(|| format!("cannot open sled store {}", args.dir.display()))?,
-        ),
+/// Open the chosen engine in `dir` with default options and the given
+/// durability (what the CLI does; handy for the TUI pane too).
+pub fn open_engine(
+    kind: EngineKind,
+    dir: &std::path::Path,
+    durability: Durability,
+) -> Result<Box<dyn Engine>, crate::OpenError> {
+    Ok(match kind {
+        EngineKind::Log => Box::new(LogEngine::open(dir, Options::with_durability(durability))?),
+        EngineKind::Sled => Box::new(SledEngine::open(dir, durability)?),
     })
+}
+
+fn open(args: &KvArgs) -> anyhow::Result<Box<dyn Engine>> {
+    open_engine(args.engine, &args.dir, args.durability)
+        .with_context(|| format!("cannot open store {}", args.dir.display()))
 }
 
 #[derive(Serialize)]

@@ -39,7 +39,12 @@ pub trait Engine: Send + Sync {
     /// Live pairs whose keys fall in `range`, in key order, at most `limit`.
     fn scan(&self, range: &KeyRange, limit: usize) -> Result<Vec<Pair>, KvError>;
 
-    /// Apply every operation or none of them, even across a crash.
+    /// Apply every operation or none of them, even across a crash. Later
+    /// operations on the same key win. Isolation is weaker than atomicity:
+    /// a concurrent reader of the log engine may see some of a batch's keys
+    /// updated before the others (each key is always whole).
+    ///
+    /// An empty batch does nothing.
     fn apply_batch(&self, batch: &[BatchOp]) -> Result<(), KvError>;
 
     /// Set (`Some`) or clear (`None`) the expiry of an existing key.

@@ -21,6 +21,9 @@ pub enum OpenError {
         #[source]
         source: io::Error,
     },
+    /// The options passed to open make no sense.
+    #[error("invalid options for {path}: {reason}")]
+    Options { path: PathBuf, reason: String },
     /// Another process (or another handle in this one) holds the store lock.
     #[error("store {path} is already open (its LOCK file is held by another handle or process)")]
     Locked { path: PathBuf },

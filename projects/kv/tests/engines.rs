@@ -20,6 +20,17 @@ fn engines(dir: &std::path::Path) -> Vec<Box<dyn Engine>> {
 }
 
 #[test]
+fn handles_can_be_shared_between_threads() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<LogEngine>();
+    shareable::<SledEngine>();
+    shareable::<MemEngine>();
+    // And a trait object the TUI pane can keep behind an Arc.
+    fn object<T: Send + Sync + ?Sized>() {}
+    object::<dyn Engine>();
+}
+
+#[test]
 fn ttls_expire_and_can_be_changed() {
     let dir = tempfile::tempdir().expect("tempdir");
     for e in engines(dir.path()) {

@@ -488,9 +488,9 @@ impl Core {
     fn open(dir: &Path, opts: Options) -> Result<Core, OpenError> {
         let started = Instant::now();
         if let Err(reason) = opts.check() {
-            return Err(OpenError::BadHeader {
+            return Err(OpenError::Options {
                 path: dir.to_path_buf(),
-                reason: format!("invalid options: {reason}"),
+                reason,
             });
         }
         let dir_err = |source| OpenError::Dir {

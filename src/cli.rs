@@ -45,6 +45,24 @@ pub enum Command {
     /// Work with the roadmap checklist.
     #[command(subcommand)]
     Checklist(ChecklistCmd),
+    /// The study timer: start, stop, pause, switch mode, log time done away.
+    #[command(subcommand)]
+    Timer(crate::study::cli::TimerCmd),
+    /// One short line for a shell prompt or tmux: today's minutes, split, streak.
+    Status,
+    /// Study statistics: streaks, minutes per day, balance, projections.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The learning journal: daily entries and reflections.
+    #[command(subcommand)]
+    Journal(crate::study::cli::JournalCmd),
+    /// The Phase 2 key-value store on our own log-structured engine.
+    Kv(kv::cli::KvArgs),
+    /// The Phase 5 kernel: build it, boot it in QEMU, run its tests.
+    #[command(subcommand)]
+    Kernel(kernel_runner::KernelCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -148,7 +166,47 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             env.warn_content();
             checklist(&env, cmd, out)
         }
+        Some(Command::Kv(args)) => kv::cli::run(args, out),
+        Some(Command::Kernel(cmd)) => {
+            let code = kernel_runner::run_cli(cmd)?;
+            if code != 0 {
+                // The kernel's own exit status (a failed test, a panic) is
+                // the command's; run_cli has already said why.
+                std::process::exit(code);
+            }
+            Ok(())
+        }
+        Some(Command::Timer(cmd)) => {
+            study(&env, out, |cx, out| crate::study::cli::timer(cx, cmd, out))
+        }
+        Some(Command::Status) => study(&env, out, crate::study::cli::status),
+        Some(Command::Stats { json }) => {
+            study(&env, out, |cx, out| crate::study::cli::stats(cx, json, out))
+        }
+        Some(Command::Journal(cmd)) => study(&env, out, |cx, out| {
+            crate::study::cli::journal(cx, cmd, out)
+        }),
     }
+}
+
+/// Run a study command (timer, status, stats, journal) with the store open
+/// and the system clock in the learner's time zone.
+fn study(
+    env: &Env,
+    out: &mut dyn Write,
+    f: impl FnOnce(&crate::study::cli::StudyCtx, &mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    env.warn_content();
+    let store = env.open_store()?;
+    let clock = crate::study::clock::SystemClock::new();
+    let cx = crate::study::cli::StudyCtx {
+        store: &store,
+        clock: &clock,
+        roadmap: &env.content.roadmap,
+    };
+    let r = f(&cx, out);
+    store.flush()?;
+    r
 }
 
 fn unreachable_tui() -> Result<()> {

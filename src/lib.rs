@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod pane;
 pub mod panes;
 pub mod store;
+pub mod study;
 pub mod theme;
 pub mod tui;
 

@@ -6,11 +6,12 @@ use megarepo::cli::{Cli, Env};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     let result = if cli.command.is_none() {
         let env = Env::new(&cli);
         env.warn_content();
-        megarepo::tui::run(env)
+        megarepo::tui::run(env, started)
     } else {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();

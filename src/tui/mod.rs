@@ -6,7 +6,9 @@
 //! when something changed. Ticks run only while a pane asks for them, so
 //! an idle app sleeps in `select!` and uses no CPU.
 
+pub mod ansi;
 pub mod input;
+pub mod scrollback;
 pub mod terminal;
 
 use crate::action::{Action, Sender};
@@ -39,7 +41,8 @@ pub fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::W
 }
 
 /// Start the TUI and run until the learner quits.
-pub fn run(env: Env) -> Result<()> {
+/// `started` is when the process began, for the start-up log line.
+pub fn run(env: Env, started: std::time::Instant) -> Result<()> {
     // Open the store before touching the terminal, so a locked or damaged
     // store is a plain one-line error on a normal screen.
     let store = Store::open(&env.data_dir)?;
@@ -50,10 +53,10 @@ pub fn run(env: Env) -> Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    rt.block_on(event_loop(env, store))
+    rt.block_on(event_loop(env, store, started))
 }
 
-async fn event_loop(env: Env, store: Store) -> Result<()> {
+async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let sender = Sender::new(tx);
     let mut term = terminal::init().context("setting up the terminal")?;
@@ -66,7 +69,7 @@ async fn event_loop(env: Env, store: Store) -> Result<()> {
         sender.clone(),
         (size.width, size.height),
     )?;
-    crate::panes::register(&mut app);
+    crate::panes::register(&mut app)?;
     let _watcher = app
         .content
         .dir
@@ -76,7 +79,10 @@ async fn event_loop(env: Env, store: Store) -> Result<()> {
 
     let mut events = EventStream::new();
     term.draw(|f| app.draw(f))?;
-    tracing::info!("first frame drawn");
+    tracing::info!(
+        "first frame drawn {:.1} ms after start",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
     let mut tick: Option<(Duration, tokio::time::Interval)> = None;
     while !app.quit {
         // (Re)arm the tick only when the wanted rate changes.

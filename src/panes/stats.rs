@@ -1,0 +1,743 @@
+//! The study pane: the timer, today's goal and balance, streaks, the
+//! 26-week heatmap, 30 days of bars, totals and the projected completion;
+//! plus the status-bar widget that shows the timer everywhere.
+//!
+//! The pane owns the [`Timer`] (so a session keeps running whichever tab is
+//! visible) and asks for a tick every second while a session is open. Each
+//! tick moves the checkpoint (written every 30 s by the timer) and refreshes
+//! a [`StatusSnapshot`] shared with the app's status bar through a
+//! [`StudyStatus`] handle. The full [`Stats`] are recomputed from the store
+//! after every timer command and every 30 ticks, not every frame: drawing
+//! only reads what was computed.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::SignedDuration;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::content::Roadmap;
+use crate::pane::{Ctx, Handled, Pane};
+use crate::store::Store;
+use crate::study::cli::StudyCtx;
+use crate::study::days::{fmt_elapsed, fmt_minutes};
+use crate::study::pomodoro::{Pomodoro, Rhythm, pomodoro};
+use crate::study::session::{Mode, Phase};
+use crate::study::stats::Stats;
+use crate::study::streak::DayMark;
+use crate::study::timefmt::parse_date;
+use crate::study::{Clock, StudyStore, Timer};
+use crate::theme::Theme;
+
+/// What the status bar shows about study, refreshed by the pane.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusSnapshot {
+    /// Mode, paused?, elapsed of the open session.
+    pub running: Option<(Mode, bool, SignedDuration)>,
+    pub today_minutes: i64,
+    pub goal_minutes: u32,
+    pub streak: u32,
+    /// A session was left running by a crash and awaits keep/close.
+    pub left_running: bool,
+}
+
+/// A shared handle on the latest [`StatusSnapshot`]; the app keeps a clone
+/// and draws it with [`status_bar_spans`].
+#[derive(Debug, Clone, Default)]
+pub struct StudyStatus(Arc<Mutex<StatusSnapshot>>);
+
+impl StudyStatus {
+    pub fn get(&self) -> StatusSnapshot {
+        // A poisoned lock still holds a whole snapshot (it is replaced by
+        // one assignment), so reading it is safe.
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn set(&self, s: StatusSnapshot) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = s;
+    }
+}
+
+/// The status-bar widget: `● coding 0:12:03 · today 45m/1h00m · streak 6`.
+pub fn status_bar_spans(s: &StatusSnapshot, theme: &Theme) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    if s.left_running {
+        out.push(Span::styled(
+            "⚠ session left running (study tab) ",
+            theme.error,
+        ));
+    }
+    if let Some((mode, paused, elapsed)) = s.running {
+        let dot = if paused { "‖" } else { "●" };
+        out.push(Span::styled(
+            format!("{dot} {mode} {} ", fmt_elapsed(elapsed)),
+            theme.accent,
+        ));
+    }
+    out.push(Span::styled(
+        format!(
+            "· today {}/{} · streak {} ",
+            fmt_minutes(s.today_minutes),
+            fmt_minutes(i64::from(s.goal_minutes)),
+            s.streak
+        ),
+        theme.text,
+    ));
+    out
+}
+
+/// An inline text field for the start date.
+#[derive(Debug, Clone, Default)]
+struct DateInput {
+    text: String,
+}
+
+pub struct StatsPane {
+    timer: Timer<Arc<dyn Clock + Send + Sync>>,
+    store: Store,
+    roadmap: Roadmap,
+    stats: Option<Stats>,
+    error: Option<String>,
+    status: StudyStatus,
+    selected_item: Option<String>,
+    ticks: u32,
+    input: Option<DateInput>,
+}
+
+impl StatsPane {
+    /// Opens the timer on the store (finding any session left running).
+    pub fn new(
+        store: &Store,
+        roadmap: Roadmap,
+        clock: Arc<dyn Clock + Send + Sync>,
+    ) -> Result<Self, crate::store::StoreError> {
+        let study = StudyStore::new(store.clone());
+        study.ensure_start_date(clock.today())?;
+        let timer = Timer::open(study, clock)?;
+        let mut p = StatsPane {
+            timer,
+            store: store.clone(),
+            roadmap,
+            stats: None,
+            error: None,
+            status: StudyStatus::default(),
+            selected_item: None,
+            ticks: 0,
+            input: None,
+        };
+        p.refresh();
+        Ok(p)
+    }
+
+    /// The handle the app's status bar reads.
+    pub fn status_handle(&self) -> StudyStatus {
+        self.status.clone()
+    }
+
+    pub fn stats(&self) -> Option<&Stats> {
+        self.stats.as_ref()
+    }
+
+    pub fn timer(&self) -> &Timer<Arc<dyn Clock + Send + Sync>> {
+        &self.timer
+    }
+
+    /// Recomputes the stats from the store and republishes the status.
+    pub fn refresh(&mut self) {
+        let clock = self.timer.clock().clone();
+        let ctx = StudyCtx {
+            store: &self.store,
+            clock: &*clock,
+            roadmap: &self.roadmap,
+        };
+        match ctx.stats() {
+            Ok(mut s) => {
+                // The store holds the current session as of its last write;
+                // patch today's numbers with the live elapsed time.
+                self.patch_live(&mut s);
+                self.stats = Some(s);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+        self.publish();
+    }
+
+    fn patch_live(&self, s: &mut Stats) {
+        let Some(cur) = self.timer.current() else {
+            return;
+        };
+        if cur.is_detached() {
+            return; // already counted to now by `sessions_at`
+        }
+        let stored = StudyStore::new(self.store.clone())
+            .session(cur.id)
+            .ok()
+            .flatten()
+            .map(|x| x.studied_time())
+            .unwrap_or(SignedDuration::ZERO);
+        let extra = (self.timer.elapsed() - stored).as_secs().max(0) / 60;
+        s.today_minutes.total += extra;
+        match cur.current_mode() {
+            Some(Mode::Coding) => s.today_minutes.coding += extra,
+            _ => s.today_minutes.reading += extra,
+        }
+    }
+
+    fn publish(&self) {
+        let running = self.timer.current().map(|s| {
+            let paused = s
+                .timed()
+                .is_some_and(|t| matches!(t.phase, Phase::Paused { .. }));
+            (
+                s.current_mode().unwrap_or(Mode::Reading),
+                paused,
+                self.timer.elapsed(),
+            )
+        });
+        let (today_minutes, goal_minutes, streak) = match &self.stats {
+            Some(s) => (
+                s.today_minutes.total,
+                s.daily_goal_minutes,
+                s.streak.current,
+            ),
+            None => (0, 60, 0),
+        };
+        self.status.set(StatusSnapshot {
+            running,
+            today_minutes,
+            goal_minutes,
+            streak,
+            left_running: !self.timer.orphans().is_empty(),
+        });
+    }
+
+    fn command(&mut self, cx: &mut Ctx, what: &str, r: Result<(), String>) {
+        match r {
+            Ok(()) => cx.info(what.to_string()),
+            Err(e) => cx.error(e),
+        }
+        self.refresh();
+    }
+
+    fn start_or_stop(&mut self, cx: &mut Ctx, with_item: bool) {
+        if self.timer.current().is_some() {
+            let r = self.timer.stop().map(|s| {
+                format!(
+                    "stopped: {} studied",
+                    fmt_minutes(s.studied_time().as_secs() / 60)
+                )
+            });
+            match r {
+                Ok(msg) => self.command(cx, &msg, Ok(())),
+                Err(e) => self.command(cx, "", Err(e.to_string())),
+            }
+        } else {
+            let item = if with_item {
+                self.selected_item.clone()
+            } else {
+                None
+            };
+            let r = self
+                .timer
+                .start(Mode::Reading, item, false)
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            self.command(cx, "timer started (reading)", r);
+        }
+    }
+
+    fn adjust_goal(&mut self, cx: &mut Ctx, by: i64) {
+        let study = StudyStore::new(self.store.clone());
+        let r = study
+            .settings()
+            .map_err(|e| e.to_string())
+            .and_then(|mut s| {
+                let g = (i64::from(s.daily_goal_minutes) + by).clamp(30, 240);
+                s.daily_goal_minutes = g as u32;
+                study
+                    .save_settings(&s)
+                    .map(|()| g)
+                    .map_err(|e| e.to_string())
+            });
+        match r {
+            Ok(g) => self.command(cx, &format!("daily goal {}", fmt_minutes(g)), Ok(())),
+            Err(e) => self.command(cx, "", Err(e)),
+        }
+    }
+
+    fn toggle_rhythm(&mut self, cx: &mut Ctx) {
+        let study = StudyStore::new(self.store.clone());
+        let r = study.rhythm().map_err(|e| e.to_string()).and_then(|cur| {
+            let next = match cur {
+                Some(_) => None,
+                None => Some(Rhythm::default()),
+            };
+            study
+                .save_rhythm(next.as_ref())
+                .map(|()| next.is_some())
+                .map_err(|e| e.to_string())
+        });
+        match r {
+            Ok(true) => self.command(cx, "pomodoro on: 25 min work, 5 min breaks", Ok(())),
+            Ok(false) => self.command(cx, "pomodoro off", Ok(())),
+            Err(e) => self.command(cx, "", Err(e)),
+        }
+    }
+
+    fn finish_input(&mut self, cx: &mut Ctx) {
+        let Some(input) = self.input.take() else {
+            return;
+        };
+        let today = self.timer.clock().today();
+        let r = parse_date(&input.text).and_then(|d| {
+            if d > today {
+                return Err(format!("start date {d} is in the future"));
+            }
+            StudyStore::new(self.store.clone())
+                .set_start_date(d)
+                .map(|()| d)
+                .map_err(|e| e.to_string())
+        });
+        match r {
+            Ok(d) => self.command(cx, &format!("start date set to {d}"), Ok(())),
+            Err(e) => self.command(cx, "", Err(e)),
+        }
+    }
+
+    fn lines(&self, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        let now = self.timer.clock().now();
+        if let Some(o) = self.timer.orphans().first() {
+            lines.push(Line::styled(
+                format!(
+                    "Session {} was left running (last saved {} min of study). k keep it running · x close it at the last save",
+                    o.id,
+                    o.studied_time().as_secs() / 60
+                ),
+                theme.error,
+            ));
+        }
+        match self.timer.current() {
+            Some(s) => {
+                let paused = s
+                    .timed()
+                    .is_some_and(|t| matches!(t.phase, Phase::Paused { .. }));
+                let mut spans = vec![
+                    Span::styled(
+                        format!(
+                            "{} {} {}",
+                            if paused { "‖ paused" } else { "● running" },
+                            s.current_mode().unwrap_or(Mode::Reading),
+                            fmt_elapsed(self.timer.elapsed())
+                        ),
+                        theme.accent,
+                    ),
+                    Span::styled(
+                        s.item
+                            .as_deref()
+                            .map(|i| format!(" on {i}"))
+                            .unwrap_or_default(),
+                        theme.text,
+                    ),
+                ];
+                if let Ok(Some(r)) = self.timer.store().rhythm() {
+                    let p = match pomodoro(s, &r, now) {
+                        Pomodoro::Work { block, remaining } => {
+                            format!(" · pomodoro {block}: {} left", fmt_elapsed(remaining))
+                        }
+                        Pomodoro::BreakDue { length, .. } => {
+                            format!(" · take a {} break", fmt_minutes(length.as_secs() / 60))
+                        }
+                        Pomodoro::Break { remaining, .. } => {
+                            format!(" · break {} left", fmt_elapsed(remaining))
+                        }
+                        Pomodoro::Idle => String::new(),
+                    };
+                    spans.push(Span::styled(p, theme.dim));
+                }
+                lines.push(Line::from(spans));
+            }
+            None => lines.push(Line::styled(
+                "No session running. s start · S start on the selected item",
+                theme.dim,
+            )),
+        }
+        let Some(st) = &self.stats else {
+            if let Some(e) = &self.error {
+                lines.push(Line::styled(e.clone(), theme.error));
+            }
+            return lines;
+        };
+        // Today's gauge, drawn as text so it reads the same in every theme.
+        let t = &st.today_minutes;
+        let gauge_w = 20usize;
+        let filled = ((st.goal_percent.min(100) as usize) * gauge_w) / 100;
+        lines.push(Line::from(vec![
+            Span::styled("Today ", theme.section),
+            Span::styled(
+                format!(
+                    "{}/{} ",
+                    fmt_minutes(t.total),
+                    fmt_minutes(i64::from(st.daily_goal_minutes))
+                ),
+                theme.text,
+            ),
+            Span::styled("█".repeat(filled), theme.ok),
+            Span::styled("░".repeat(gauge_w - filled), theme.dim),
+            Span::styled(format!(" {}%", st.goal_percent), theme.text),
+        ]));
+        let pct = |p: Option<u8>| {
+            p.map(|p| format!("{p}% reading / {}% coding", 100 - u32::from(p)))
+                .unwrap_or_else(|| "nothing yet".into())
+        };
+        lines.push(Line::styled(
+            format!(
+                "Balance (target 50/50): today {} · 7 days {}",
+                pct(st.balance_today.reading_percent),
+                pct(st.balance_7_days.reading_percent)
+            ),
+            theme.text,
+        ));
+        let frozen = st.streak.frozen.len();
+        lines.push(Line::styled(
+            format!(
+                "Streak {} day{}{} · longest {} · {} frozen day{} used",
+                st.streak.current,
+                if st.streak.current == 1 { "" } else { "s" },
+                if st.streak.today_counts || st.streak.current == 0 {
+                    ""
+                } else {
+                    " (today pending)"
+                },
+                st.streak.longest,
+                frozen,
+                if frozen == 1 { "" } else { "s" }
+            ),
+            theme.text,
+        ));
+        lines.push(Line::raw(""));
+        lines.extend(heatmap_lines(st, theme));
+        lines.push(Line::raw(""));
+        lines.extend(bar_lines(st, theme, width));
+        lines.push(Line::raw(""));
+        let weeks: Vec<String> = st
+            .weeks
+            .iter()
+            .rev()
+            .take(4)
+            .map(|w| format!("{} {}", w.week.strftime("%b %d"), fmt_minutes(w.total)))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled("Weeks ", theme.section),
+            Span::styled(
+                if weeks.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    weeks.join(" · ")
+                },
+                theme.text,
+            ),
+        ]));
+        let secs: Vec<String> = st
+            .sections
+            .iter()
+            .map(|s| format!("{} {}", s.section, fmt_minutes(s.total)))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled("Sections ", theme.section),
+            Span::styled(
+                if secs.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    secs.join(" · ")
+                },
+                theme.text,
+            ),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled("Started ", theme.section),
+            Span::styled(
+                format!(
+                    "{} (d to change) · total {}",
+                    st.start_date,
+                    fmt_minutes(st.total_minutes)
+                ),
+                theme.text,
+            ),
+        ]));
+        for (name, est, p) in [
+            ("Fundamentals", "3-6 months", &st.fundamentals),
+            ("Whole roadmap", "12-18 months", &st.roadmap),
+        ] {
+            let verdict = p.verdict.describe();
+            let when = p
+                .projected
+                .map(|d| format!(", projected {d}"))
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled(format!("{name} "), theme.section),
+                Span::styled(
+                    format!(
+                        "{}/{} done{when} · estimate {est} ({} to {}) · {verdict}",
+                        p.done, p.total, p.estimate_from, p.estimate_to
+                    ),
+                    theme.text,
+                ),
+            ]));
+        }
+        if let Some(input) = &self.input {
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled("Start date (YYYY-MM-DD): ", theme.key),
+                Span::styled(format!("{}▏", input.text), theme.text),
+                Span::styled("  enter save · esc cancel", theme.dim),
+            ]));
+        }
+        lines
+    }
+}
+
+/// The heatmap: a row per weekday, a column per week, oldest on the left.
+fn heatmap_lines(st: &Stats, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(vec![
+        Span::styled("Last 26 weeks ", theme.section),
+        Span::styled(
+            "· none ░ some ▒ streak ▓ goal █ 2×goal * frozen ~ travel",
+            theme.dim,
+        ),
+    ])];
+    let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    for (wd, name) in names.iter().enumerate() {
+        let mut spans = vec![Span::styled(format!("{name} "), theme.dim)];
+        for col in &st.heatmap.columns {
+            let (glyph, style) = match col[wd] {
+                None => (" ", theme.dim),
+                Some(c) => match (c.mark, c.level) {
+                    (Some(DayMark::Frozen), _) => ("*", theme.accent),
+                    (Some(DayMark::Travel), 0) => ("~", theme.dim),
+                    (_, 0) => ("·", theme.dim),
+                    (_, 1) => ("░", theme.ok),
+                    (_, 2) => ("▒", theme.ok),
+                    (_, 3) => ("▓", theme.ok),
+                    _ => ("█", theme.ok),
+                },
+            };
+            spans.push(Span::styled(glyph, style));
+        }
+        out.push(Line::from(spans));
+    }
+    out
+}
+
+/// Thirty days of stacked bars: coding `█` under reading `▒`.
+fn bar_lines(st: &Stats, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    const HEIGHT: i64 = 5;
+    let max = st.days_30.iter().map(|d| d.total).max().unwrap_or(0).max(1);
+    let mut out = vec![Line::from(vec![
+        Span::styled("Last 30 days ", theme.section),
+        Span::styled(
+            format!("· █ coding ▒ reading · top {}", fmt_minutes(max)),
+            theme.dim,
+        ),
+    ])];
+    // Two columns per day when there is room, one otherwise.
+    let w = if width >= 4 + 60 { 2 } else { 1 };
+    for row in (0..HEIGHT).rev() {
+        let mut spans = vec![Span::raw("    ")];
+        for d in &st.days_30 {
+            // Cells are filled bottom-up in units of max/HEIGHT, rounding to
+            // the nearest cell so a short day still shows.
+            let total_cells = (d.total * HEIGHT + max / 2) / max;
+            let coding_cells = if d.total == 0 {
+                0
+            } else {
+                (d.coding * total_cells + d.total / 2) / d.total
+            };
+            let (glyph, style): (&str, Style) = if row < coding_cells {
+                ("█", theme.accent)
+            } else if row < total_cells {
+                ("▒", theme.ok)
+            } else {
+                (" ", theme.dim)
+            };
+            spans.push(Span::styled(glyph.repeat(w), style));
+        }
+        out.push(Line::from(spans));
+    }
+    let first = st
+        .days_30
+        .first()
+        .map(|d| d.date.strftime("%b %d").to_string());
+    let last = st
+        .days_30
+        .last()
+        .map(|d| d.date.strftime("%b %d").to_string());
+    if let (Some(a), Some(b)) = (first, last) {
+        let span = 30 * w;
+        let pad = span.saturating_sub(a.len() + b.len());
+        out.push(Line::styled(
+            format!("    {a}{}{b}", " ".repeat(pad)),
+            theme.dim,
+        ));
+    }
+    out
+}
+
+impl Pane for StatsPane {
+    fn id(&self) -> &'static str {
+        "stats"
+    }
+
+    fn title(&self) -> String {
+        "Study".into()
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        if let Some(input) = &mut self.input {
+            match key.code {
+                KeyCode::Enter => self.finish_input(cx),
+                KeyCode::Esc => self.input = None,
+                KeyCode::Backspace => {
+                    input.text.pop();
+                }
+                KeyCode::Char(c) if input.text.len() < 10 => input.text.push(c),
+                _ => {}
+            }
+            return Handled::Yes;
+        }
+        if key.modifiers.contains(KeyModifiers::CONTROL) {
+            return Handled::No;
+        }
+        match key.code {
+            KeyCode::Char('s') => self.start_or_stop(cx, false),
+            KeyCode::Char('S') => self.start_or_stop(cx, true),
+            KeyCode::Char(' ') | KeyCode::Char('p') => {
+                let r = self
+                    .timer
+                    .toggle_pause()
+                    .map(|_| ())
+                    .map_err(|e| e.to_string());
+                self.command(cx, "timer paused/resumed", r);
+            }
+            KeyCode::Char('m') => {
+                let r = self
+                    .timer
+                    .toggle_mode()
+                    .map(|s| s.current_mode().unwrap_or(Mode::Reading))
+                    .map_err(|e| e.to_string());
+                match r {
+                    Ok(m) => self.command(cx, &format!("now {m}"), Ok(())),
+                    Err(e) => self.command(cx, "", Err(e)),
+                }
+            }
+            KeyCode::Char('k') => {
+                let Some(id) = self.timer.orphans().first().map(|s| s.id) else {
+                    return Handled::No;
+                };
+                let r = self
+                    .timer
+                    .keep_orphan(id)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string());
+                self.command(cx, "kept the session; it is running", r);
+            }
+            KeyCode::Char('x') => {
+                let Some(id) = self.timer.orphans().first().map(|s| s.id) else {
+                    return Handled::No;
+                };
+                let r = self
+                    .timer
+                    .close_orphan(id)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string());
+                self.command(cx, "closed the session at its last save", r);
+            }
+            KeyCode::Char('+') => self.adjust_goal(cx, 15),
+            KeyCode::Char('-') => self.adjust_goal(cx, -15),
+            KeyCode::Char('d') => {
+                self.input = Some(DateInput {
+                    text: self
+                        .stats
+                        .as_ref()
+                        .map(|s| s.start_date.to_string())
+                        .unwrap_or_default(),
+                })
+            }
+            KeyCode::Char('P') => self.toggle_rhythm(cx),
+            KeyCode::Char('R') => self.refresh(),
+            _ => return Handled::No,
+        }
+        Handled::Yes
+    }
+
+    fn on_select(&mut self, item_id: &str, _cx: &mut Ctx) {
+        self.selected_item = Some(item_id.to_string());
+    }
+
+    fn on_show(&mut self, _cx: &mut Ctx) {
+        self.refresh();
+    }
+
+    fn tick_every(&self) -> Option<Duration> {
+        // Every second while a session is open (the status bar shows the
+        // seconds); otherwise once a minute so "today" rolls over at midnight.
+        if self.timer.current().is_some() {
+            Some(Duration::from_secs(1))
+        } else {
+            Some(Duration::from_secs(60))
+        }
+    }
+
+    fn tick(&mut self, cx: &mut Ctx) {
+        let wrote = match self.timer.tick() {
+            Ok(w) => w,
+            Err(e) => {
+                cx.error(format!("could not save the timer checkpoint: {e}"));
+                false
+            }
+        };
+        self.ticks = self.ticks.wrapping_add(1);
+        // Recompute when a checkpoint reached the store (every 30 s while
+        // running), and on every (once a minute) tick when idle.
+        if wrote || self.timer.current().is_none() || self.ticks.is_multiple_of(30) {
+            self.refresh();
+        } else {
+            self.publish();
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        self.input.is_some()
+    }
+
+    fn help(&self) -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("s", "start / stop the timer"),
+            ("S", "start on the selected checklist item"),
+            ("space / p", "pause / resume"),
+            ("m", "switch reading ⇄ coding"),
+            ("k / x", "keep / close a session left running"),
+            ("+ / -", "daily goal ±15 min (30..240)"),
+            ("d", "edit the roadmap start date"),
+            ("P", "pomodoro rhythm on / off (25/5, long 15)"),
+            ("R", "recompute the statistics"),
+        ]
+    }
+
+    fn shutdown(&mut self) {
+        if let Err(e) = self.timer.flush() {
+            tracing::error!("saving the running session on exit failed: {e}");
+        }
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let lines = self.lines(theme, area.width);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+}

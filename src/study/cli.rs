@@ -1,0 +1,536 @@
+//! Command-line faces of the study domain: `timer`, `status`, `stats` and
+//! `journal`.
+//!
+//! The clap types here are meant to be embedded in the app's `Command` enum
+//! (`Timer(TimerCmd)`, `Journal(JournalCmd)`); each handler takes a
+//! [`StudyCtx`] (the open store, a clock, the roadmap) and a writer, prints
+//! plain text or JSON, and returns an error whose one-line message the
+//! binary prints before exiting non-zero. Bad input is refused before
+//! anything is written.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use jiff::SignedDuration;
+use jiff::civil::Date;
+use serde_json::json;
+
+use super::clock::Clock;
+use super::days::{fmt_elapsed, fmt_minutes};
+use super::journal::{self, Field, JournalEntry};
+use super::roadmap_link;
+use super::session::{Mode, Phase, Session};
+use super::stats::{Stats, StatsInput};
+use super::stored::StudyStore;
+use super::timefmt::{parse_date, zone_name};
+use super::timer::{CHECKPOINT_EVERY, Timer};
+use crate::content::roadmap::Roadmap;
+use crate::store::Store;
+
+/// `megarepo timer ...`
+#[derive(Debug, Subcommand)]
+pub enum TimerCmd {
+    /// Start a study session (it keeps running after this command returns;
+    /// with --foreground it runs until Ctrl-C).
+    Start {
+        /// reading or coding.
+        #[arg(long, default_value = "reading")]
+        mode: Mode,
+        /// Checklist item id this session is for.
+        #[arg(long)]
+        item: Option<String>,
+        /// Stay in the foreground, saving a checkpoint every 30 seconds,
+        /// and stop the session on Ctrl-C.
+        #[arg(long)]
+        foreground: bool,
+    },
+    /// Stop the running session (or close a session left running by a
+    /// crash at its last checkpoint).
+    Stop,
+    /// Pause the running session.
+    Pause,
+    /// Resume a paused session.
+    Resume,
+    /// Switch the running session to another mode (toggles without MODE).
+    Switch { mode: Option<Mode> },
+    /// Keep a session left running by a crash: it continues, counting the
+    /// time in between.
+    Keep,
+    /// Show the running session.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Log study done away from the keyboard.
+    Log {
+        /// The day studied, YYYY-MM-DD (today or earlier).
+        #[arg(long)]
+        date: String,
+        /// Minutes studied (1 to 1440).
+        #[arg(long, allow_negative_numbers = true)]
+        minutes: i64,
+        /// reading or coding.
+        #[arg(long)]
+        mode: Mode,
+        /// Checklist item id.
+        #[arg(long)]
+        item: Option<String>,
+    },
+}
+
+/// `megarepo journal ...`
+#[derive(Debug, Subcommand)]
+pub enum JournalCmd {
+    /// Add text to a day's entry (today by default). Without TEXT, opens
+    /// the entry in $EDITOR.
+    Add {
+        /// entry, challenges, breakthroughs or insights.
+        #[arg(long, default_value = "entry")]
+        field: Field,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        /// A tag (repeatable).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        text: Vec<String>,
+    },
+    /// List entries, or with --search, the lines matching a term.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one day's entry as Markdown.
+    Show { date: String },
+    /// Write one Markdown file per day into DIR, with front matter.
+    Export { dir: PathBuf },
+}
+
+/// What the study commands need.
+pub struct StudyCtx<'a> {
+    pub store: &'a Store,
+    pub clock: &'a dyn Clock,
+    pub roadmap: &'a Roadmap,
+}
+
+impl StudyCtx<'_> {
+    fn study(&self) -> StudyStore {
+        StudyStore::new(self.store.clone())
+    }
+
+    fn check_item(&self, item: &Option<String>) -> Result<()> {
+        if let Some(id) = item
+            && self.roadmap.find(id).is_none()
+        {
+            match self.roadmap.closest_id(id) {
+                Some(near) => bail!("unknown item id `{id}` (did you mean `{near}`?)"),
+                None => bail!("unknown item id `{id}` (see `megarepo checklist list`)"),
+            }
+        }
+        Ok(())
+    }
+
+    /// Computes the full statistics as of now.
+    pub fn stats(&self) -> Result<Stats> {
+        let study = self.study();
+        let now = self.clock.now();
+        let zone = self.clock.zone();
+        let today = self.clock.today();
+        let sessions = study.sessions_at(now)?;
+        let settings = study.settings()?;
+        let start_date = study.start_date()?;
+        let records = self.store.all_progress()?;
+        let progress = roadmap_link::progress(self.roadmap, &records, &zone);
+        let sections = roadmap_link::section_map(self.roadmap);
+        let section_of = |item: &str| sections.get(item).cloned();
+        // Daily challenges arrive in a later issue; until then no date is
+        // counted by a solved challenge.
+        let solved = BTreeSet::new();
+        Ok(Stats::compute(&StatsInput {
+            sessions: &sessions,
+            today,
+            zone: &zone,
+            settings,
+            start_date,
+            section_of: &section_of,
+            solved: &solved,
+            progress: &progress,
+        }))
+    }
+}
+
+/// `megarepo timer ...`
+pub fn timer(ctx: &StudyCtx<'_>, cmd: TimerCmd, out: &mut dyn Write) -> Result<()> {
+    let study = ctx.study();
+    study.ensure_start_date(ctx.clock.today())?;
+    let mut timer = Timer::open(study.clone(), ctx.clock)?;
+    match cmd {
+        TimerCmd::Start {
+            mode,
+            item,
+            foreground,
+        } => {
+            ctx.check_item(&item)?;
+            let s = timer.start(mode, item, !foreground)?;
+            writeln!(out, "started {} session {}", mode, s.id)?;
+            if foreground {
+                out.flush()?;
+                run_foreground(&mut timer, out)?;
+            }
+        }
+        TimerCmd::Stop => {
+            let s = match timer.orphans().first().map(|s| s.id) {
+                Some(id) if timer.current().is_none() => timer.close_orphan(id)?,
+                _ => timer.stop()?,
+            };
+            writeln!(
+                out,
+                "stopped session {}: {} studied",
+                s.id,
+                fmt_minutes(s.studied_time().as_secs() / 60)
+            )?;
+        }
+        TimerCmd::Pause => {
+            timer.pause()?;
+            writeln!(out, "paused")?;
+        }
+        TimerCmd::Resume => {
+            let s = timer.resume()?;
+            writeln!(out, "resumed {}", s.current_mode().unwrap_or(Mode::Reading))?;
+        }
+        TimerCmd::Switch { mode } => {
+            let s = match mode {
+                Some(m) => timer.switch_mode(m)?,
+                None => timer.toggle_mode()?,
+            };
+            writeln!(out, "now {}", s.current_mode().unwrap_or(Mode::Reading))?;
+        }
+        TimerCmd::Keep => {
+            let Some(id) = timer.orphans().first().map(|s| s.id) else {
+                bail!("no session was left running");
+            };
+            timer.keep_orphan(id)?;
+            // From here on it runs like a command-line session.
+            if let Some(s) = timer.current() {
+                let mut s = s.clone();
+                if let super::session::SessionKind::Timed(t) = &mut s.kind {
+                    t.detached = true;
+                }
+                study.save_session(&s)?;
+            }
+            writeln!(out, "kept session {id}; it is running")?;
+        }
+        TimerCmd::Status { json } => {
+            let now = ctx.clock.now();
+            let current = timer.current().cloned().map(|mut s| {
+                s.checkpoint(now);
+                s
+            });
+            let orphan = timer.orphans().first().cloned();
+            if json {
+                let v = json!({
+                    "running": current.as_ref().map(session_json),
+                    "left_running": orphan.as_ref().map(session_json),
+                });
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            } else {
+                match (&current, &orphan) {
+                    (Some(s), _) => writeln!(out, "{}", session_line(s))?,
+                    (None, Some(o)) => writeln!(
+                        out,
+                        "session {} was left running (last alive {}); `megarepo timer keep` or `megarepo timer stop`",
+                        o.id,
+                        o.timed()
+                            .map(|t| t.checkpoint.to_string())
+                            .unwrap_or_default()
+                    )?,
+                    (None, None) => writeln!(out, "no session running")?,
+                }
+            }
+        }
+        TimerCmd::Log {
+            date,
+            minutes,
+            mode,
+            item,
+        } => {
+            let date = parse_date(&date).map_err(anyhow::Error::msg)?;
+            ctx.check_item(&item)?;
+            let now = ctx.clock.now();
+            let id = study.next_session_id()?;
+            let zone = zone_name(&ctx.clock.zone(), now);
+            let s = Session::manual(id, date, minutes, mode, zone, now, ctx.clock.today(), item)?;
+            study.save_session(&s)?;
+            writeln!(out, "logged {minutes} min of {mode} on {date}")?;
+        }
+    }
+    study.flush()?;
+    Ok(())
+}
+
+fn session_json(s: &Session) -> serde_json::Value {
+    let t = s.timed();
+    json!({
+        "id": s.id,
+        "mode": s.current_mode(),
+        "paused": t.is_some_and(|t| matches!(t.phase, Phase::Paused { .. })),
+        "item": s.item,
+        "started": t.map(|t| t.start.to_string()),
+        "elapsed_seconds": s.studied_time().as_secs(),
+    })
+}
+
+fn session_line(s: &Session) -> String {
+    let paused = s
+        .timed()
+        .is_some_and(|t| matches!(t.phase, Phase::Paused { .. }));
+    format!(
+        "{} {} {}{}",
+        if paused { "paused" } else { "running" },
+        s.current_mode().unwrap_or(Mode::Reading),
+        fmt_elapsed(s.studied_time()),
+        s.item
+            .as_deref()
+            .map(|i| format!(" on {i}"))
+            .unwrap_or_default()
+    )
+}
+
+/// Keeps a session running in this process until Ctrl-C, checkpointing it.
+/// `MEGAREPO_CHECKPOINT_SECS` (1..=60) shortens the interval for tests.
+fn run_foreground(timer: &mut Timer<&dyn Clock>, out: &mut dyn Write) -> Result<()> {
+    let every = std::env::var("MEGAREPO_CHECKPOINT_SECS")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(SignedDuration::from_secs)
+        .unwrap_or(CHECKPOINT_EVERY);
+    timer.set_checkpoint_interval(every);
+    let wait = Duration::from_secs(every.as_secs().clamp(1, 60) as u64);
+    // Ctrl-C is caught on a thread with its own small runtime, so this works
+    // whether or not the caller is already inside a tokio runtime.
+    let (tx, rx) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        if rt.block_on(tokio::signal::ctrl_c()).is_ok() {
+            let _ = tx.send(());
+        }
+    });
+    // Ends on Ctrl-C, or when the signal thread could not start (its
+    // sender is dropped): either way the session is stopped cleanly.
+    while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(wait) {
+        timer.tick()?;
+    }
+    let s = timer.stop()?;
+    writeln!(
+        out,
+        "stopped session {}: {} studied",
+        s.id,
+        fmt_elapsed(s.studied_time())
+    )?;
+    Ok(())
+}
+
+/// `megarepo status`: one line for a shell prompt or tmux.
+pub fn status(ctx: &StudyCtx<'_>, out: &mut dyn Write) -> Result<()> {
+    let stats = ctx.stats()?;
+    let study = ctx.study();
+    let now = ctx.clock.now();
+    let running = study
+        .sessions_at(now)?
+        .into_iter()
+        .rev()
+        .find(Session::is_open)
+        .map(|s| format!("{} · ", session_line(&s)))
+        .unwrap_or_default();
+    writeln!(out, "{running}{}", stats.status_line())?;
+    Ok(())
+}
+
+/// `megarepo stats [--json]`
+pub fn stats(ctx: &StudyCtx<'_>, json: bool, out: &mut dyn Write) -> Result<()> {
+    let s = ctx.stats()?;
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
+        return Ok(());
+    }
+    writeln!(out, "{}", s.status_line())?;
+    writeln!(
+        out,
+        "longest streak {} · total {} since {}",
+        s.streak.longest,
+        fmt_minutes(s.total_minutes),
+        s.start_date
+    )?;
+    let pct = |p: Option<u8>| p.map(|p| format!("{p}% reading")).unwrap_or("-".into());
+    writeln!(
+        out,
+        "balance today {} · last 7 days {} (target 50%)",
+        pct(s.balance_today.reading_percent),
+        pct(s.balance_7_days.reading_percent)
+    )?;
+    for w in s.weeks.iter().rev().take(4) {
+        writeln!(out, "week of {}: {}", w.week, fmt_minutes(w.total))?;
+    }
+    for sec in &s.sections {
+        writeln!(out, "section {}: {}", sec.section, fmt_minutes(sec.total))?;
+    }
+    for (name, p) in [("fundamentals", &s.fundamentals), ("roadmap", &s.roadmap)] {
+        let projected = p
+            .projected
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "not yet known".into());
+        writeln!(
+            out,
+            "{name}: {}/{} done, projected {projected} (estimate {} to {}): {}",
+            p.done,
+            p.total,
+            p.estimate_from,
+            p.estimate_to,
+            p.verdict.describe()
+        )?;
+    }
+    Ok(())
+}
+
+/// `megarepo journal ...`
+pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Result<()> {
+    let study = ctx.study();
+    let now = ctx.clock.now();
+    let day = |d: &Option<String>| -> Result<Date> {
+        match d {
+            Some(text) => parse_date(text).map_err(anyhow::Error::msg),
+            None => Ok(ctx.clock.today()),
+        }
+    };
+    match cmd {
+        JournalCmd::Add {
+            field,
+            date,
+            title,
+            tags,
+            text,
+        } => {
+            let date = day(&date)?;
+            let mut e = study
+                .journal(date)?
+                .unwrap_or_else(|| JournalEntry::new(date, now));
+            if text.is_empty() && title.is_none() && tags.is_empty() {
+                let edited = edit_in_editor(&e.to_editor_text())?;
+                e.update_from_editor_text(&edited, now);
+            } else {
+                if let Some(t) = title {
+                    e.title = t.trim().to_string();
+                }
+                e.add_tags(tags.iter().map(String::as_str));
+                e.append(field, &text.join(" "), now);
+                e.updated = now;
+            }
+            study.save_journal(&e)?;
+            study.flush()?;
+            writeln!(out, "saved journal entry for {date}")?;
+        }
+        JournalCmd::List { search, json } => {
+            let entries = study.journal_entries()?;
+            match search {
+                Some(q) => {
+                    let hits = journal::search(&entries, &q);
+                    if json {
+                        writeln!(out, "{}", serde_json::to_string_pretty(&hits)?)?;
+                    } else {
+                        for h in hits {
+                            writeln!(out, "{} {}: {}", h.date, h.field, h.snippet)?;
+                        }
+                    }
+                }
+                None if json => {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&entries)?)?;
+                }
+                None => {
+                    for e in entries.iter().rev() {
+                        let tags = if e.tags.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" [{}]", e.tags.join(", "))
+                        };
+                        writeln!(out, "{} {}{}", e.date, e.display_title(), tags)?;
+                    }
+                }
+            }
+        }
+        JournalCmd::Show { date } => {
+            let date = parse_date(&date).map_err(anyhow::Error::msg)?;
+            let Some(e) = study.journal(date)? else {
+                bail!("no journal entry for {date}");
+            };
+            let minutes = ctx.stats_minutes_on(date)?;
+            writeln!(out, "{}", e.to_markdown(minutes))?;
+        }
+        JournalCmd::Export { dir } => {
+            let entries = study.journal_entries()?;
+            let sessions = study.sessions_at(now)?;
+            let days = super::days::study_days(&sessions, &ctx.clock.zone());
+            let minutes_of = |d: Date| days.on(d).minutes();
+            let written = journal::export(&entries, &minutes_of, &dir)?;
+            writeln!(
+                out,
+                "exported {} entries to {}",
+                written.len(),
+                dir.display()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+impl StudyCtx<'_> {
+    fn stats_minutes_on(&self, date: Date) -> Result<i64> {
+        let sessions = self.study().sessions_at(self.clock.now())?;
+        Ok(super::days::study_days(&sessions, &self.clock.zone())
+            .on(date)
+            .minutes())
+    }
+}
+
+/// Opens `text` in `$VISUAL`/`$EDITOR` (default `vi`) and returns the result.
+pub fn edit_in_editor(text: &str) -> Result<String> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_string());
+    let dir = tempfile_dir()?;
+    let path = dir.join("megarepo-journal.md");
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    // The editor may carry arguments (`code --wait`), so split on spaces.
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(parts)
+        .arg(&path)
+        .status()
+        .with_context(|| format!("cannot run editor `{editor}`"))?;
+    if !status.success() {
+        bail!("editor `{editor}` exited with {status}; the entry was not changed");
+    }
+    let edited = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(edited)
+}
+
+fn tempfile_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("megarepo-edit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
+}

@@ -1,0 +1,346 @@
+//! The study pane and the status-bar widget rendered into ratatui's
+//! TestBackend with a fixed clock, snapshotted with insta; plus a full
+//! session driven by keys (start, switch mode, pause, stop) and a restart.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use megarepo::action::Sender;
+use megarepo::content::Content;
+use megarepo::pane::{Ctx, Pane};
+use megarepo::panes::stats::{StatsPane, status_bar_spans};
+use megarepo::store::Store;
+use megarepo::study::cli::{self, StudyCtx, TimerCmd};
+use megarepo::study::{Clock, FixedClock, Mode, StudyStore};
+use megarepo::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+fn clock(local: &str) -> Arc<FixedClock> {
+    Arc::new(FixedClock::at_local("Europe/Paris", local).unwrap())
+}
+
+fn pane(store: &Store, clock: &Arc<FixedClock>) -> StatsPane {
+    let content = Content::load(None);
+    StatsPane::new(store, content.roadmap, clock.clone()).unwrap()
+}
+
+fn render(p: &StatsPane, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| p.draw(f, f.area(), &Theme::plain())).unwrap();
+    term.backend().to_string()
+}
+
+fn status_bar(p: &StatsPane) -> String {
+    let spans = status_bar_spans(&p.status_handle().get(), &Theme::plain());
+    let mut term = Terminal::new(TestBackend::new(60, 1)).unwrap();
+    term.draw(|f| f.render_widget(Paragraph::new(Line::from(spans)), f.area()))
+        .unwrap();
+    term.backend().to_string()
+}
+
+fn log(store: &Store, clock: &Arc<FixedClock>, line: &str) {
+    let content = Content::load(None);
+    let ctx = StudyCtx {
+        store,
+        clock: &**clock,
+        roadmap: &content.roadmap,
+    };
+    let mut parts = line.split(' ');
+    let (date, minutes, mode) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    let cmd = TimerCmd::Log {
+        date: date.into(),
+        minutes: minutes.parse().unwrap(),
+        mode: mode.parse().unwrap(),
+        item: None,
+    };
+    cli::timer(&ctx, cmd, &mut Vec::new()).unwrap();
+}
+
+fn press(p: &mut StatsPane, store: &Store, c: char) -> Vec<megarepo::pane::Request> {
+    let content = Content::load(None);
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let tx = Sender::new(tx);
+    let mut cx = Ctx {
+        store,
+        content: &content,
+        tx: &tx,
+        requests: Vec::new(),
+    };
+    p.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), &mut cx);
+    cx.requests
+}
+
+fn select(p: &mut StatsPane, store: &Store, id: &str) {
+    let content = Content::load(None);
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let tx = Sender::new(tx);
+    let mut cx = Ctx {
+        store,
+        content: &content,
+        tx: &tx,
+        requests: Vec::new(),
+    };
+    p.on_select(id, &mut cx);
+}
+
+fn tick(p: &mut StatsPane, store: &Store) {
+    let content = Content::load(None);
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let tx = Sender::new(tx);
+    let mut cx = Ctx {
+        store,
+        content: &content,
+        tx: &tx,
+        requests: Vec::new(),
+    };
+    p.tick(&mut cx);
+}
+
+#[test]
+fn stats_pane_with_six_days_and_a_running_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = clock("2025-09-15T20:00");
+    for d in 10..=14 {
+        let mode = if d % 2 == 0 { "coding" } else { "reading" };
+        log(&store, &c, &format!("2025-09-{d} 45 {mode}"));
+    }
+    log(&store, &c, "2025-08-20 130 reading");
+    log(&store, &c, "2025-09-15 20 reading");
+    let mut p = pane(&store, &c);
+    press(&mut p, &store, 's');
+    c.advance_mins(12);
+    press(&mut p, &store, 'm');
+    c.advance_mins(13);
+    tick(&mut p, &store);
+    insta::assert_snapshot!("pane_100x40", render(&p, 100, 40));
+    insta::assert_snapshot!("status_bar_running", status_bar(&p));
+    // The heatmap shows exactly the studied days (6 this month + Aug 20).
+    let screen = render(&p, 100, 40);
+    let heat: usize = screen
+        .lines()
+        .map(|l| l.trim_start_matches('"'))
+        .filter(|l| {
+            ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "]
+                .iter()
+                .any(|d| l.starts_with(d))
+        })
+        .map(|l| l.chars().filter(|c| "░▒▓█".contains(*c)).count())
+        .sum();
+    assert_eq!(heat, 7, "{screen}");
+}
+
+#[test]
+fn small_pane_and_idle_status_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = clock("2025-09-15T08:00");
+    log(&store, &c, "2025-09-14 35 coding");
+    let p = pane(&store, &c);
+    insta::assert_snapshot!("pane_60x30", render(&p, 60, 30));
+    insta::assert_snapshot!("status_bar_idle", status_bar(&p));
+}
+
+#[test]
+fn a_full_session_by_keys_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = clock("2025-09-15T09:00");
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let mut p = pane(&store, &c);
+        select(&mut p, &store, "rust-book");
+        press(&mut p, &store, 'S');
+        c.advance_mins(20);
+        tick(&mut p, &store);
+        press(&mut p, &store, 'm');
+        c.advance_mins(10);
+        press(&mut p, &store, ' ');
+        c.advance_mins(15);
+        let s = p.status_handle().get();
+        assert_eq!(s.running.map(|r| (r.0, r.1)), Some((Mode::Coding, true)));
+        press(&mut p, &store, ' ');
+        c.advance_mins(10);
+        let msgs = press(&mut p, &store, 's');
+        assert!(
+            format!("{msgs:?}").contains("stopped: 40m studied"),
+            "{msgs:?}"
+        );
+        let st = p.stats().unwrap();
+        assert_eq!(
+            (st.today_minutes.reading, st.today_minutes.coding),
+            (20, 20)
+        );
+        assert_eq!(p.status_handle().get().today_minutes, 40);
+        // A second session is left running when the app "dies".
+        press(&mut p, &store, 's');
+        c.advance_mins(5);
+        tick(&mut p, &store);
+        c.advance_mins(1);
+        tick(&mut p, &store);
+        drop(p);
+    }
+    c.advance_mins(30);
+    let store = Store::open(dir.path()).unwrap();
+    let mut p = pane(&store, &c);
+    assert!(p.status_handle().get().left_running);
+    assert!(render(&p, 100, 40).contains("was left running"));
+    press(&mut p, &store, 'x');
+    assert!(!p.status_handle().get().left_running);
+    let st = p.stats().unwrap();
+    // 40 minutes from the first session, 6 saved of the second.
+    assert_eq!(st.today_minutes.total, 46);
+    assert_eq!(st.sections[0].section, "rust-language");
+    assert_eq!(st.sections[0].total, 40);
+    assert!(c.today() == st.today);
+}
+
+#[test]
+fn goal_and_start_date_are_edited_from_the_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = clock("2025-09-15T09:00");
+    let mut p = pane(&store, &c);
+    assert_eq!(p.stats().unwrap().start_date.to_string(), "2025-09-15");
+    for _ in 0..20 {
+        press(&mut p, &store, '+');
+    }
+    assert_eq!(p.stats().unwrap().daily_goal_minutes, 240, "clamped at 240");
+    press(&mut p, &store, '-');
+    assert_eq!(p.stats().unwrap().daily_goal_minutes, 225);
+    press(&mut p, &store, 'd');
+    assert!(p.captures_text());
+    let content = Content::load(None);
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let tx = Sender::new(tx);
+    let mut cx = Ctx {
+        store: &store,
+        content: &content,
+        tx: &tx,
+        requests: Vec::new(),
+    };
+    for _ in 0..10 {
+        p.handle_key(
+            KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+            &mut cx,
+        );
+    }
+    for ch in "2025-13-01".chars() {
+        p.handle_key(
+            KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE),
+            &mut cx,
+        );
+    }
+    p.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut cx);
+    assert!(format!("{:?}", cx.requests).contains("bad date"));
+    assert_eq!(p.stats().unwrap().start_date.to_string(), "2025-09-15");
+    press(&mut p, &store, 'd');
+    for _ in 0..10 {
+        p.handle_key(
+            KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+            &mut cx,
+        );
+    }
+    for ch in "2025-06-01".chars() {
+        p.handle_key(
+            KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE),
+            &mut cx,
+        );
+    }
+    p.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut cx);
+    assert_eq!(p.stats().unwrap().start_date.to_string(), "2025-06-01");
+    // The pomodoro rhythm shows beside a running session.
+    press(&mut p, &store, 'P');
+    press(&mut p, &store, 's');
+    c.advance_mins(10);
+    assert!(render(&p, 100, 10).contains("pomodoro 1: 0:15:00 left"));
+    c.advance_mins(16);
+    assert!(render(&p, 100, 10).contains("take a 5m break"));
+    press(&mut p, &store, 'P');
+    assert!(!render(&p, 100, 10).contains("pomodoro"));
+}
+
+fn key_to(p: &mut dyn Pane, store: &Store, code: KeyCode, mods: KeyModifiers) {
+    let content = Content::load(None);
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let tx = Sender::new(tx);
+    let mut cx = Ctx {
+        store,
+        content: &content,
+        tx: &tx,
+        requests: Vec::new(),
+    };
+    p.handle_key(KeyEvent::new(code, mods), &mut cx);
+}
+
+fn type_text(p: &mut dyn Pane, store: &Store, text: &str) {
+    for c in text.chars() {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        key_to(p, store, code, KeyModifiers::NONE);
+    }
+}
+
+fn render_pane(p: &dyn Pane, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| p.draw(f, f.area(), &Theme::plain())).unwrap();
+    term.backend().to_string()
+}
+
+#[test]
+fn journal_written_in_the_pane_survives_a_restart() {
+    use megarepo::panes::journal::JournalPane;
+    let dir = tempfile::tempdir().unwrap();
+    let c = clock("2025-09-15T21:00");
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let mut p = JournalPane::new(&store, c.clone());
+        insta::assert_snapshot!("journal_list_empty", render_pane(&p, 70, 8));
+        key_to(&mut p, &store, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(p.captures_text());
+        // The cursor starts on "Title: "; go to its end and type.
+        key_to(&mut p, &store, KeyCode::End, KeyModifiers::NONE);
+        type_text(&mut p, &store, "Lifetimes click");
+        key_to(&mut p, &store, KeyCode::Down, KeyModifiers::NONE);
+        key_to(&mut p, &store, KeyCode::End, KeyModifiers::NONE);
+        type_text(&mut p, &store, "rust");
+        key_to(&mut p, &store, KeyCode::Down, KeyModifiers::NONE);
+        type_text(&mut p, &store, "Read chapter 10.\nWrote a cache.");
+        // Down to the Insights heading's blank line and write there.
+        for _ in 0..10 {
+            key_to(&mut p, &store, KeyCode::Down, KeyModifiers::NONE);
+        }
+        type_text(&mut p, &store, "\n'a is a region");
+        insta::assert_snapshot!("journal_editor", render_pane(&p, 70, 16));
+        key_to(&mut p, &store, KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert!(!p.captures_text());
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let e = StudyStore::new(store.clone())
+        .journal(c.today())
+        .unwrap()
+        .unwrap();
+    assert_eq!(e.title, "Lifetimes click");
+    assert_eq!(e.tags, vec!["rust"]);
+    assert_eq!(e.entry, "Read chapter 10.\nWrote a cache.");
+    assert_eq!(e.insights, "'a is a region");
+    let mut p = JournalPane::new(&store, c.clone());
+    insta::assert_snapshot!("journal_list", render_pane(&p, 70, 8));
+    key_to(&mut p, &store, KeyCode::Char('/'), KeyModifiers::NONE);
+    type_text(&mut p, &store, "REGION");
+    key_to(&mut p, &store, KeyCode::Enter, KeyModifiers::NONE);
+    let screen = render_pane(&p, 70, 5);
+    assert!(
+        screen.contains("2025-09-15 insights      'a is a region"),
+        "{screen}"
+    );
+}

@@ -667,6 +667,13 @@ impl SheetsPane {
         }
         let height = usize::from(list.height).max(1);
         let first = self.selected.saturating_sub(height - 1);
+        // Names line up in one column, as wide as the longest (within reason).
+        let name_width = sheets
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(32);
         let lines: Vec<Line> = sheets
             .iter()
             .enumerate()
@@ -680,7 +687,7 @@ impl SheetsPane {
                 };
                 let title = first_heading(&sheet.text).unwrap_or_default();
                 Line::from(vec![
-                    Span::styled(format!(" {:<20}", sheet.name), style),
+                    Span::styled(format!(" {:<name_width$}", sheet.name), style),
                     Span::styled(format!(" {title}"), theme.dim),
                 ])
             })

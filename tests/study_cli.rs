@@ -375,3 +375,65 @@ fn crash_loses_at_most_one_checkpoint_interval() {
     );
     assert!(orphans[0].studied_time() >= ran - SignedDuration::from_secs(3));
 }
+
+/// The real binary: `timer log` for the last five days and today, then
+/// `stats --json` and `status`, as in the "done when".
+#[test]
+fn the_binary_reports_a_streak_of_six() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_megarepo");
+    let today = SystemClock::new().today();
+    let run = |args: &[&str]| {
+        let out = Command::new(bin)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    for n in (0..6).rev() {
+        let d = (today - SignedDuration::from_hours(24 * n)).to_string();
+        let (ok, _, err) = run(&[
+            "timer",
+            "log",
+            "--date",
+            &d,
+            "--minutes",
+            "45",
+            "--mode",
+            "reading",
+        ]);
+        assert!(ok, "{err}");
+    }
+    let (ok, out, err) = run(&["stats", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["streak"]["current"], 6);
+    assert_eq!(v["total_minutes"], 270);
+    assert_eq!(v["today_minutes"]["reading"], 45);
+    let (ok, out, _) = run(&["status"]);
+    assert!(ok);
+    assert_eq!(out, "today 45m/1h00m · R 45m C 0m · streak 6\n");
+    // A bad command fails with one line and changes nothing.
+    let (ok, out, err) = run(&[
+        "timer",
+        "log",
+        "--date",
+        "2025-02-30",
+        "--minutes",
+        "5",
+        "--mode",
+        "coding",
+    ]);
+    assert!(!ok && out.is_empty());
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("bad date"), "{err}");
+    let (_, out, _) = run(&["stats", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["total_minutes"], 270);
+}

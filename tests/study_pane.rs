@@ -11,7 +11,7 @@ use megarepo::pane::{Ctx, Pane};
 use megarepo::panes::stats::{StatsPane, status_bar_spans};
 use megarepo::store::Store;
 use megarepo::study::cli::{self, StudyCtx, TimerCmd};
-use megarepo::study::{Clock, FixedClock, Mode};
+use megarepo::study::{Clock, FixedClock, Mode, StudyStore};
 use megarepo::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -255,5 +255,92 @@ fn goal_and_start_date_are_edited_from_the_pane() {
     }
     p.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut cx);
     assert_eq!(p.stats().unwrap().start_date.to_string(), "2025-06-01");
-    let _ = c.now();
+    // The pomodoro rhythm shows beside a running session.
+    press(&mut p, &store, 'P');
+    press(&mut p, &store, 's');
+    c.advance_mins(10);
+    assert!(render(&p, 100, 10).contains("pomodoro 1: 0:15:00 left"));
+    c.advance_mins(16);
+    assert!(render(&p, 100, 10).contains("take a 5m break"));
+    press(&mut p, &store, 'P');
+    assert!(!render(&p, 100, 10).contains("pomodoro"));
+}
+
+fn key_to(p: &mut dyn Pane, store: &Store, code: KeyCode, mods: KeyModifiers) {
+    let content = Content::load(None);
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let tx = Sender::new(tx);
+    let mut cx = Ctx {
+        store,
+        content: &content,
+        tx: &tx,
+        requests: Vec::new(),
+    };
+    p.handle_key(KeyEvent::new(code, mods), &mut cx);
+}
+
+fn type_text(p: &mut dyn Pane, store: &Store, text: &str) {
+    for c in text.chars() {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        key_to(p, store, code, KeyModifiers::NONE);
+    }
+}
+
+fn render_pane(p: &dyn Pane, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| p.draw(f, f.area(), &Theme::plain())).unwrap();
+    term.backend().to_string()
+}
+
+#[test]
+fn journal_written_in_the_pane_survives_a_restart() {
+    use megarepo::panes::journal::JournalPane;
+    let dir = tempfile::tempdir().unwrap();
+    let c = clock("2025-09-15T21:00");
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let mut p = JournalPane::new(&store, c.clone());
+        insta::assert_snapshot!("journal_list_empty", render_pane(&p, 70, 8));
+        key_to(&mut p, &store, KeyCode::Enter, KeyModifiers::NONE);
+        assert!(p.captures_text());
+        // The cursor starts on "Title: "; go to its end and type.
+        key_to(&mut p, &store, KeyCode::End, KeyModifiers::NONE);
+        type_text(&mut p, &store, "Lifetimes click");
+        key_to(&mut p, &store, KeyCode::Down, KeyModifiers::NONE);
+        key_to(&mut p, &store, KeyCode::End, KeyModifiers::NONE);
+        type_text(&mut p, &store, "rust");
+        key_to(&mut p, &store, KeyCode::Down, KeyModifiers::NONE);
+        type_text(&mut p, &store, "Read chapter 10.\nWrote a cache.");
+        // Down to the Insights heading's blank line and write there.
+        for _ in 0..10 {
+            key_to(&mut p, &store, KeyCode::Down, KeyModifiers::NONE);
+        }
+        type_text(&mut p, &store, "\n'a is a region");
+        insta::assert_snapshot!("journal_editor", render_pane(&p, 70, 16));
+        key_to(&mut p, &store, KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert!(!p.captures_text());
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let e = StudyStore::new(store.clone())
+        .journal(c.today())
+        .unwrap()
+        .unwrap();
+    assert_eq!(e.title, "Lifetimes click");
+    assert_eq!(e.tags, vec!["rust"]);
+    assert_eq!(e.entry, "Read chapter 10.\nWrote a cache.");
+    assert_eq!(e.insights, "'a is a region");
+    let mut p = JournalPane::new(&store, c.clone());
+    insta::assert_snapshot!("journal_list", render_pane(&p, 70, 8));
+    key_to(&mut p, &store, KeyCode::Char('/'), KeyModifiers::NONE);
+    type_text(&mut p, &store, "REGION");
+    key_to(&mut p, &store, KeyCode::Enter, KeyModifiers::NONE);
+    let screen = render_pane(&p, 70, 5);
+    assert!(
+        screen.contains("2025-09-15 insights      'a is a region"),
+        "{screen}"
+    );
 }

@@ -26,9 +26,9 @@ use crate::pane::{Ctx, Handled, Pane};
 use crate::store::Store;
 use crate::study::cli::StudyCtx;
 use crate::study::days::{fmt_elapsed, fmt_minutes};
-use crate::study::pomodoro::{Pomodoro, pomodoro};
+use crate::study::pomodoro::{Pomodoro, Rhythm, pomodoro};
 use crate::study::session::{Mode, Phase};
-use crate::study::stats::{Stats, Verdict};
+use crate::study::stats::Stats;
 use crate::study::streak::DayMark;
 use crate::study::timefmt::parse_date;
 use crate::study::{Clock, StudyStore, Timer};
@@ -271,6 +271,25 @@ impl StatsPane {
         }
     }
 
+    fn toggle_rhythm(&mut self, cx: &mut Ctx) {
+        let study = StudyStore::new(self.store.clone());
+        let r = study.rhythm().map_err(|e| e.to_string()).and_then(|cur| {
+            let next = match cur {
+                Some(_) => None,
+                None => Some(Rhythm::default()),
+            };
+            study
+                .save_rhythm(next.as_ref())
+                .map(|()| next.is_some())
+                .map_err(|e| e.to_string())
+        });
+        match r {
+            Ok(true) => self.command(cx, "pomodoro on: 25 min work, 5 min breaks", Ok(())),
+            Ok(false) => self.command(cx, "pomodoro off", Ok(())),
+            Err(e) => self.command(cx, "", Err(e)),
+        }
+    }
+
     fn finish_input(&mut self, cx: &mut Ctx) {
         let Some(input) = self.input.take() else {
             return;
@@ -456,13 +475,7 @@ impl StatsPane {
             ("Fundamentals", "3-6 months", &st.fundamentals),
             ("Whole roadmap", "12-18 months", &st.roadmap),
         ] {
-            let verdict = match p.verdict {
-                Verdict::Done => "done".to_string(),
-                Verdict::Ahead => "ahead of the estimate".to_string(),
-                Verdict::OnTrack => "within the estimate".to_string(),
-                Verdict::Behind => "behind the estimate".to_string(),
-                Verdict::Unknown => "no pace yet".to_string(),
-            };
+            let verdict = p.verdict.describe();
             let when = p
                 .projected
                 .map(|d| format!(", projected {d}"))
@@ -656,6 +669,7 @@ impl Pane for StatsPane {
                         .unwrap_or_default(),
                 })
             }
+            KeyCode::Char('P') => self.toggle_rhythm(cx),
             KeyCode::Char('R') => self.refresh(),
             _ => return Handled::No,
         }
@@ -711,6 +725,7 @@ impl Pane for StatsPane {
             ("k / x", "keep / close a session left running"),
             ("+ / -", "daily goal ±15 min (30..240)"),
             ("d", "edit the roadmap start date"),
+            ("P", "pomodoro rhythm on / off (25/5, long 15)"),
             ("R", "recompute the statistics"),
         ]
     }

@@ -104,6 +104,12 @@ impl Store {
         &self.path
     }
 
+    /// The data folder the store lives in; panes keep their own files
+    /// (a key-value store, scratch space) beside it.
+    pub fn data_dir(&self) -> &Path {
+        self.path.parent().unwrap_or(&self.path)
+    }
+
     fn check_schema(&self) -> Result<(), StoreError> {
         let meta = self.tree("meta")?;
         match meta

@@ -394,8 +394,12 @@ pub fn stats(ctx: &StudyCtx<'_>, json: bool, out: &mut dyn Write) -> Result<()> 
             .unwrap_or_else(|| "not yet known".into());
         writeln!(
             out,
-            "{name}: {}/{} done, projected {projected} (estimate {} to {}), {:?}",
-            p.done, p.total, p.estimate_from, p.estimate_to, p.verdict
+            "{name}: {}/{} done, projected {projected} (estimate {} to {}): {}",
+            p.done,
+            p.total,
+            p.estimate_from,
+            p.estimate_to,
+            p.verdict.describe()
         )?;
     }
     Ok(())

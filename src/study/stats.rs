@@ -199,6 +199,19 @@ pub enum Verdict {
     Unknown,
 }
 
+impl Verdict {
+    /// How the verdict reads in a sentence.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Verdict::Done => "done",
+            Verdict::Ahead => "ahead of the estimate",
+            Verdict::OnTrack => "within the estimate",
+            Verdict::Behind => "behind the estimate",
+            Verdict::Unknown => "no pace yet",
+        }
+    }
+}
+
 /// A projected completion date against a published estimate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Projection {

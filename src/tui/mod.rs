@@ -6,6 +6,7 @@
 //! when something changed. Ticks run only while a pane asks for them, so
 //! an idle app sleeps in `select!` and uses no CPU.
 
+pub mod ansi;
 pub mod input;
 pub mod terminal;
 
@@ -67,7 +68,7 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         sender.clone(),
         (size.width, size.height),
     )?;
-    crate::panes::register(&mut app);
+    crate::panes::register(&mut app)?;
     let _watcher = app
         .content
         .dir

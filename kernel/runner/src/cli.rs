@@ -1,0 +1,199 @@
+//! `megarepo kernel ...` / `kernel-runner ...`: build, run, test, bench.
+//!
+//! Every command builds first (cargo decides what is stale). `run` streams
+//! the serial port to stdout and forwards the terminal's input to the
+//! kernel's serial port; it returns when QEMU exits (or on Ctrl-C, which
+//! reaches QEMU too, or after `--timeout`).
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::bench;
+use crate::builder::{self, BuildEvent, BuildOutput, KernelPaths};
+use crate::qemu::{QemuConfig, QemuSession, SerialEvent};
+use crate::suite::{self, BootPath};
+
+#[derive(clap::Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum KernelCommand {
+    /// Build the kernel and the BIOS loader (and report compiler errors).
+    Build,
+    /// Boot the kernel in QEMU with the serial port on this terminal.
+    Run {
+        /// Boot from the BIOS disk image (our own bootloader) instead of PVH.
+        #[arg(long)]
+        bios: bool,
+        /// No QEMU window: serial only.
+        #[arg(long)]
+        headless: bool,
+        /// Kernel command line, e.g. "exit-after-ready log=debug heap=list".
+        #[arg(long, default_value = "")]
+        append: String,
+        /// Stop QEMU after this many seconds.
+        #[arg(long)]
+        timeout: Option<u64>,
+    },
+    /// Boot the in-QEMU test kernels and check their results.
+    Test,
+    /// Measure wall time from QEMU start to [ready] on both boot paths.
+    Bench {
+        /// Boots per path.
+        #[arg(long, default_value_t = 10)]
+        boots: usize,
+    },
+}
+
+/// Runs one command; the result is the process exit code.
+pub fn run_cli(cmd: KernelCommand) -> anyhow::Result<i32> {
+    let paths = KernelPaths::default();
+    let out = build_verbose(&paths)?;
+    match cmd {
+        KernelCommand::Build => {
+            println!("kernel: {}", out.kernel_elf.display());
+            println!("loader: {}", out.bios_elf.display());
+            let img = suite::bios_image(&paths, &out, "")?;
+            println!("disk image: {}", img.display());
+            Ok(0)
+        }
+        KernelCommand::Run {
+            bios,
+            headless,
+            append,
+            timeout,
+        } => {
+            let path = if bios { BootPath::Bios } else { BootPath::Pvh };
+            let source = suite::boot_source(&paths, &out, path, &append)?;
+            let mut cfg = QemuConfig::new(source);
+            cfg.headless = headless;
+            run_interactive(&cfg, timeout.map(Duration::from_secs))
+        }
+        KernelCommand::Test => run_tests(&paths, &out),
+        KernelCommand::Bench { boots } => {
+            ensure_qemu()?;
+            for path in [BootPath::Pvh, BootPath::Bios] {
+                let s = bench::measure(&paths, &out, path, boots.max(1))?;
+                println!("{}", bench::report(&s));
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// Builds with progress on stderr.
+pub fn build_verbose(paths: &KernelPaths) -> anyhow::Result<BuildOutput> {
+    use std::io::IsTerminal;
+    let colour = std::io::stderr().is_terminal();
+    let mut on_event = |e: BuildEvent| match e {
+        BuildEvent::Compiled {
+            crate_name,
+            fresh: false,
+        } => eprintln!("   compiled {crate_name}"),
+        BuildEvent::Diagnostic { level, rendered } if level == "error" || level == "warning" => {
+            if colour {
+                eprint!("{rendered}");
+            } else {
+                eprint!("{}", builder::strip_ansi(&rendered));
+            }
+        }
+        _ => {}
+    };
+    builder::build(paths, &mut on_event).context("building the kernel")
+}
+
+fn ensure_qemu() -> anyhow::Result<()> {
+    if !suite::qemu_available() {
+        anyhow::bail!(crate::qemu::QemuError::NotInstalled);
+    }
+    Ok(())
+}
+
+fn run_interactive(cfg: &QemuConfig, timeout: Option<Duration>) -> anyhow::Result<i32> {
+    let mut session = QemuSession::spawn(cfg)?;
+    if let Some(mut input) = session.take_input() {
+        // Forward our terminal to COM1. The thread ends at EOF or when QEMU
+        // closes its end; it is not joined because a read on a terminal can
+        // block forever.
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 256];
+            let mut stdin = std::io::stdin();
+            while let Ok(n) = stdin.read(&mut buf) {
+                if n == 0
+                    || input
+                        .write_all(&buf[..n])
+                        .and_then(|_| input.flush())
+                        .is_err()
+                {
+                    break;
+                }
+            }
+        });
+    }
+    let deadline = timeout.map(|t| std::time::Instant::now() + t);
+    let stdout = std::io::stdout();
+    loop {
+        let wait = match deadline {
+            Some(d) => {
+                let left = d.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    eprintln!("timeout: stopping QEMU");
+                    session.stop();
+                    Duration::from_secs(5)
+                } else {
+                    left
+                }
+            }
+            None => Duration::from_secs(3600),
+        };
+        match session.next_event(wait) {
+            Some(SerialEvent::Line(l)) => {
+                let mut o = stdout.lock();
+                let _ = writeln!(o, "{l}");
+                let _ = o.flush();
+            }
+            Some(SerialEvent::QemuMessage(m)) => eprintln!("qemu: {m}"),
+            Some(SerialEvent::Exited(e)) => {
+                eprintln!("{}", e.describe());
+                return Ok(if e.is_success() { 0 } else { 1 });
+            }
+            None => {}
+        }
+    }
+}
+
+fn run_tests(paths: &KernelPaths, out: &BuildOutput) -> anyhow::Result<i32> {
+    ensure_qemu()?;
+    let mut failed = 0;
+    for c in suite::default_cases() {
+        let r = suite::run_case(paths, out, &c, Duration::from_secs(60))?;
+        if r.passed() {
+            println!("ok     {}", r.name);
+        } else {
+            failed += 1;
+            println!("FAILED {}", r.name);
+            for p in &r.problems {
+                println!("       {p}");
+            }
+            for l in r
+                .lines
+                .iter()
+                .rev()
+                .take(15)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                println!("       | {l}");
+            }
+        }
+    }
+    println!(
+        "{}",
+        if failed == 0 {
+            "all kernel tests passed".to_string()
+        } else {
+            format!("{failed} kernel test(s) failed")
+        }
+    );
+    Ok(if failed == 0 { 0 } else { 1 })
+}

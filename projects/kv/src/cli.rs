@@ -1,0 +1,300 @@
+//! The command-line face: `kv --dir DIR <command>` and `megarepo kv ...`.
+//!
+//! [`KvArgs`] is a clap `Args` struct, so the megarepo binary embeds it as
+//! `Kv(kv::cli::KvArgs)` and calls [`run`], and the small `kv` binary wraps
+//! the same struct. `run` opens the chosen engine, does one command and
+//! writes the result to `out` (plain text, or JSON with `--json` for the
+//! commands that print data).
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::bench::{self, BenchConfig};
+use crate::console::{self, render};
+use crate::engine::{BatchOp, Durability, Engine, KeyRange};
+use crate::log::{LogEngine, Options};
+use crate::sled_engine::SledEngine;
+
+/// Arguments of `kv` / `megarepo kv`.
+#[derive(Debug, Clone, Args)]
+pub struct KvArgs {
+    /// Store directory (created if missing; for `bench`, a scratch folder).
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Which engine to use.
+    #[arg(long, value_enum, default_value_t = EngineKind::Log)]
+    pub engine: EngineKind,
+    /// When writes are fsynced: always, never, or every:MS.
+    #[arg(long, default_value = "always", value_parser = parse_durability)]
+    pub durability: Durability,
+    /// Print machine-readable JSON (get, scan, stats, bench).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub cmd: KvCommand,
+}
+
+fn parse_durability(s: &str) -> Result<Durability, String> {
+    s.parse()
+}
+
+/// The engine behind a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineKind {
+    /// Our log-structured engine.
+    Log,
+    /// sled 0.34.
+    Sled,
+}
+
+/// Benchmark sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchSize {
+    /// A few seconds.
+    Small,
+    /// The real run, including a million-key open.
+    Large,
+}
+
+/// `kv` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum KvCommand {
+    /// Store a value.
+    Set {
+        key: String,
+        value: String,
+        /// Expire after this many seconds.
+        #[arg(long)]
+        ttl: Option<u64>,
+    },
+    /// Print a value (exit status 1 if the key is missing).
+    Get { key: String },
+    /// Remove a key.
+    Rm { key: String },
+    /// List keys (with a prefix) in order.
+    Scan {
+        prefix: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Merge old segments and reclaim dead space.
+    Compact,
+    /// Show counters and sizes.
+    Stats,
+    /// Compare our engine with sled and print a table.
+    Bench {
+        #[arg(long, value_enum, default_value_t = BenchSize::Small)]
+        size: BenchSize,
+    },
+    /// Run console lines (see `help`) from the arguments, or from stdin.
+    Console { line: Vec<String> },
+    /// Test helper: write keys with fsync-per-write and print each one as
+    /// it is acknowledged (used by the crash tests).
+    #[command(hide = true)]
+    CrashWriter {
+        #[arg(long, default_value_t = 0)]
+        start: u64,
+        #[arg(long, default_value_t = u64::MAX)]
+        count: u64,
+    },
+}
+
+/// A key that was looked up and not found.
+#[derive(Debug, thiserror::Error)]
+#[error("key {0:?} not found")]
+pub struct NotFound(pub String);
+
+/// Open the chosen engine in `dir` with default options and the given
+/// durability (what the CLI does; handy for the TUI pane too).
+pub fn open_engine(
+    kind: EngineKind,
+    dir: &std::path::Path,
+    durability: Durability,
+) -> Result<Box<dyn Engine>, crate::OpenError> {
+    Ok(match kind {
+        EngineKind::Log => Box::new(LogEngine::open(dir, Options::with_durability(durability))?),
+        EngineKind::Sled => Box::new(SledEngine::open(dir, durability)?),
+    })
+}
+
+fn open(args: &KvArgs) -> anyhow::Result<Box<dyn Engine>> {
+    open_engine(args.engine, &args.dir, args.durability)
+        .with_context(|| format!("cannot open store {}", args.dir.display()))
+}
+
+#[derive(Serialize)]
+struct JsonPair {
+    key: String,
+    value: String,
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Run one `kv` command, writing its output to `out`.
+pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let KvCommand::Bench { size } = &args.cmd {
+        let config = match size {
+            BenchSize::Small => BenchConfig::small(),
+            BenchSize::Large => BenchConfig::large(),
+        };
+        let report = bench::run(&config, &args.dir, &mut |p| {
+            eprintln!("[{}/{}] {}", p.step, p.total, p.label);
+        })?;
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        } else {
+            write!(out, "{}", report.table())?;
+        }
+        return Ok(());
+    }
+    let engine = open(&args)?;
+    match args.cmd {
+        KvCommand::Set { key, value, ttl } => {
+            engine.set_with_ttl(
+                key.as_bytes(),
+                value.as_bytes(),
+                ttl.map(Duration::from_secs),
+            )?;
+            if !args.json {
+                writeln!(out, "OK")?;
+            }
+        }
+        KvCommand::Get { key } => {
+            let value = engine.get(key.as_bytes())?;
+            if args.json {
+                let json = serde_json::json!({
+                    "key": key,
+                    "found": value.is_some(),
+                    "value": value.as_deref().map(text),
+                });
+                writeln!(out, "{json}")?;
+            } else if let Some(v) = &value {
+                writeln!(out, "{}", text(v))?;
+            }
+            if value.is_none() {
+                return Err(NotFound(key).into());
+            }
+        }
+        KvCommand::Rm { key } => {
+            let removed = engine.delete(key.as_bytes())?;
+            if args.json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({ "key": key, "removed": removed })
+                )?;
+            } else {
+                writeln!(out, "{}", if removed { "deleted" } else { "(not found)" })?;
+            }
+        }
+        KvCommand::Scan { prefix, limit } => {
+            let range = KeyRange::prefix(prefix.as_deref().unwrap_or("").as_bytes());
+            let pairs = engine.scan(&range, limit)?;
+            if args.json {
+                let list: Vec<JsonPair> = pairs
+                    .iter()
+                    .map(|(k, v)| JsonPair {
+                        key: text(k),
+                        value: text(v),
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string(&list)?)?;
+            } else {
+                for (k, v) in &pairs {
+                    writeln!(out, "{} = {}", render(k), render(v))?;
+                }
+            }
+        }
+        KvCommand::Compact => {
+            let r = engine.compact()?;
+            if args.json {
+                writeln!(out, "{}", serde_json::to_string(&r)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "compacted {} segments into {}: {} -> {} bytes, {} records kept",
+                    r.segments_in, r.segments_out, r.bytes_before, r.bytes_after, r.records_kept
+                )?;
+            }
+        }
+        KvCommand::Stats => {
+            let s = engine.stats();
+            if args.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
+            } else {
+                writeln!(out, "{}", console::render_stats(&s))?;
+            }
+        }
+        KvCommand::Console { line } => {
+            let run_line = |l: &str, out: &mut dyn Write| -> anyhow::Result<bool> {
+                if l.trim().is_empty() {
+                    return Ok(true);
+                }
+                match console::execute(engine.as_ref(), l) {
+                    Ok(text) => writeln!(out, "{text}")?,
+                    Err(e) => {
+                        writeln!(out, "error: {e}")?;
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            };
+            let mut ok = true;
+            if line.is_empty() {
+                for l in std::io::stdin().lock().lines() {
+                    ok &= run_line(&l.context("reading stdin")?, out)?;
+                }
+            } else {
+                ok = run_line(&line.join(" "), out)?;
+            }
+            if !ok {
+                anyhow::bail!("a console line failed");
+            }
+        }
+        KvCommand::CrashWriter { start, count } => {
+            crash_writer(engine.as_ref(), start, count, out)?
+        }
+        // Handled before the store is opened.
+        KvCommand::Bench { .. } => {}
+    }
+    engine.flush()?;
+    Ok(())
+}
+
+/// Write `c{i}` keys one by one, and every tenth step an atomic batch of
+/// three `b{i}/{j}` keys; print `c i` or `b i` after each is acknowledged.
+fn crash_writer(
+    engine: &dyn Engine,
+    start: u64,
+    count: u64,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    for i in start..start.saturating_add(count) {
+        if i % 10 == 9 {
+            let ops: Vec<BatchOp> = (0..3)
+                .map(|j| BatchOp::Set {
+                    key: format!("b{i:010}/{j}").into_bytes(),
+                    value: format!("batch {i} part {j}").into_bytes(),
+                    ttl: None,
+                })
+                .collect();
+            engine.apply_batch(&ops)?;
+            writeln!(out, "b {i}")?;
+        } else {
+            engine.set(
+                format!("c{i:010}").as_bytes(),
+                format!("value {i}").as_bytes(),
+            )?;
+            writeln!(out, "c {i}")?;
+        }
+        out.flush()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! Error types for the whole crate.
+//!
+//! Two enums, split by *when* something fails: [`OpenError`] while a store is
+//! being opened and recovered (a bad directory, a lock held by another
+//! process, a corrupt segment in the middle of the log), and [`KvError`] for
+//! every operation on an open store. Each variant carries what a person needs
+//! to act on it: the file path and byte offset of corruption, the key that was
+//! too large, the operation that failed.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Opening (and recovering) a store failed. Nothing on disk was changed in a
+/// way that loses data: corrupt files are left in place to be inspected.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The directory could not be created or listed.
+    #[error("cannot use store directory {path}: {source}")]
+    Dir {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// The options passed to open make no sense.
+    #[error("invalid options for {path}: {reason}")]
+    Options { path: PathBuf, reason: String },
+    /// Another process (or another handle in this one) holds the store lock.
+    #[error("store {path} is already open (its LOCK file is held by another handle or process)")]
+    Locked { path: PathBuf },
+    /// A segment or hint file does not start with our header.
+    #[error("{path}: not a kv file: {reason}")]
+    BadHeader { path: PathBuf, reason: String },
+    /// A file was written by a newer (or unknown) format version.
+    #[error(
+        "{path}: format version {found} is not supported (this build reads version {supported})"
+    )]
+    Version {
+        path: PathBuf,
+        found: u16,
+        supported: u16,
+    },
+    /// A record in the middle of a segment is damaged. Valid records follow
+    /// it, so truncating here would silently lose data: we refuse instead.
+    #[error("{path}: corrupt record at byte offset {offset}: {reason}")]
+    Corrupt {
+        path: PathBuf,
+        offset: u64,
+        reason: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{op} {path}: {source}")]
+    Io {
+        op: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// The sled engine refused to open.
+    #[error("sled could not open {path}: {source}")]
+    Sled {
+        path: PathBuf,
+        #[source]
+        source: sled::Error,
+    },
+}
+
+/// An operation on an open store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum KvError {
+    /// Keys are limited so a record header stays small and a damaged length
+    /// field is easy to recognise.
+    #[error("key of {len} bytes is larger than the limit of {max} bytes")]
+    KeyTooLarge { len: usize, max: usize },
+    /// Values are limited for the same reason as keys.
+    #[error("value for key {key:?} is {len} bytes, larger than the limit of {max} bytes")]
+    ValueTooLarge { key: String, len: usize, max: usize },
+    /// Reading or writing a segment failed.
+    #[error("{op} {path}: {source}")]
+    Io {
+        op: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// A record read back from disk does not match its checksum or key.
+    #[error("{path}: corrupt record at byte offset {offset}: {reason}")]
+    Corrupt {
+        path: PathBuf,
+        offset: u64,
+        reason: String,
+    },
+    /// An earlier write failed half-way; the write path refuses further
+    /// writes until the store is reopened (which recovers from the log).
+    #[error("store refuses writes after an earlier failure ({reason}); reopen it to recover")]
+    Failed { reason: String },
+    /// An error reported by sled.
+    #[error("sled: {0}")]
+    Sled(#[from] sled::Error),
+    /// A sled value did not carry our small TTL envelope.
+    #[error("sled value for key {key:?} has an unknown envelope tag {tag}")]
+    BadEnvelope { key: String, tag: u8 },
+}
+
+/// Render a key for an error message: UTF-8 where possible, escaped bytes
+/// otherwise, cut short so a huge key cannot flood a one-line error.
+pub(crate) fn show_key(key: &[u8]) -> String {
+    let shown: String = String::from_utf8_lossy(&key[..key.len().min(64)]).into_owned();
+    if key.len() > 64 {
+        format!("{shown}...")
+    } else {
+        shown
+    }
+}

@@ -1,0 +1,1202 @@
+//! The log engine: index, write path, group commit and background work.
+//!
+//! Data flow of a write: the caller's operations are checked, then, under
+//! the single writer mutex, encoded as records into the writer's in-memory
+//! buffer (which is appended to the active segment when it fills), and the
+//! ordered index is pointed at them. With `Durability::Always` the caller
+//! then waits in [`Core::sync_to`] until an fsync covers its record; the
+//! first waiter becomes the leader and does one fsync for everybody that
+//! queued behind it (group commit).
+//!
+//! Data flow of a read: look the key up in the lock-free skip list index,
+//! find its segment in the lock-free segment table (`ArcSwap`), and `pread`
+//! the record. Readers take no lock, except in the rare case that the
+//! record is so fresh that it is still in the writer's buffer. If the
+//! segment has just been merged away by compaction, the index already points
+//! elsewhere and the reader simply looks again.
+//!
+//! A background thread does the timed work: fsync for `Durability::Every`,
+//! pushing the buffer to the OS for `Durability::Never`, and starting a
+//! maintenance job that writes hint files and compacts when dead bytes pass
+//! the threshold.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use serde::Serialize;
+
+use crate::engine::{
+    BatchOp, CompactionReport, Durability, Engine, KeyRange, KeyTtl, Pair, Stats, expiry_from_ttl,
+    now_ms, ttl_from_expiry,
+};
+use crate::error::{KvError, OpenError, show_key};
+
+use super::format::{
+    FILE_HEADER_LEN, FLAG_BATCH, FLAG_BATCH_END, FLAG_TOMBSTONE, MAX_KEY_LEN, MAX_VALUE_LEN,
+    RECORD_HEADER_LEN, SegmentKind, decode_record, encode_record, record_len,
+};
+use super::index::Index;
+use super::recovery::{TornTail, load_hint, scan_segment};
+use super::segment::{HeaderProblem, Segment, hint_path, segment_path, sync_dir};
+
+/// File that lists segments a finished compaction still has to delete.
+pub(super) const PENDING_DELETE: &str = "PENDING-DELETE";
+const LOCK_FILE: &str = "LOCK";
+
+/// Settings for [`LogEngine::open`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// When writes are fsynced. Default: [`Durability::Always`].
+    pub durability: Durability,
+    /// A segment is sealed and a new one started past this size.
+    pub segment_size: u64,
+    /// Bytes buffered in memory before they are written to the file.
+    pub write_buffer: usize,
+    /// Compact in the background when the thresholds below are passed.
+    pub auto_compact: bool,
+    /// Fraction of dead bytes (of all data bytes) that triggers compaction.
+    pub compact_dead_ratio: f64,
+    /// ...and the least number of dead bytes, so tiny stores are left alone.
+    pub compact_min_dead_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            durability: Durability::Always,
+            segment_size: 64 * 1024 * 1024,
+            write_buffer: 64 * 1024,
+            auto_compact: true,
+            compact_dead_ratio: 0.5,
+            compact_min_dead_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+impl Options {
+    /// Default options with another durability.
+    pub fn with_durability(durability: Durability) -> Self {
+        Options {
+            durability,
+            ..Options::default()
+        }
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.segment_size < 4096 {
+            return Err(format!(
+                "segment_size {} is below 4096 bytes",
+                self.segment_size
+            ));
+        }
+        if self.write_buffer == 0 {
+            return Err("write_buffer must be at least 1 byte".into());
+        }
+        if !(self.compact_dead_ratio > 0.0 && self.compact_dead_ratio <= 1.0) {
+            return Err(format!(
+                "compact_dead_ratio {} is not in (0, 1]",
+                self.compact_dead_ratio
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What opening the store found and did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RecoveryReport {
+    /// Segments found.
+    pub segments: usize,
+    /// Segments whose index came from their hint file.
+    pub hints_used: usize,
+    /// Segments that were read record by record.
+    pub segments_scanned: usize,
+    /// Hint files that were present but unusable (and why).
+    pub hints_rejected: Vec<String>,
+    /// Torn tails that were cut off.
+    pub truncated: Vec<TornTail>,
+    /// Leftover files removed (unfinished compaction output, merged
+    /// segments whose deletion was interrupted).
+    pub removed: Vec<String>,
+    /// Live keys after recovery.
+    pub keys: usize,
+    /// Wall time of the open.
+    pub millis: u64,
+}
+
+/// Where a key's current record lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Loc {
+    pub seg: u32,
+    pub val_len: u32,
+    pub offset: u64,
+    pub seq: u64,
+    /// Unix milliseconds, 0 for never.
+    pub expires: u64,
+}
+
+impl Loc {
+    pub(super) fn expired(&self, now: u64) -> bool {
+        self.expires != 0 && self.expires <= now
+    }
+}
+
+type SegmentTable = HashMap<u32, Arc<Segment>>;
+
+/// The writer's state, guarded by one mutex: the single writer path.
+pub(super) struct Writer {
+    pub active: Arc<Segment>,
+    /// Records not yet written to `active`; they start at file offset
+    /// `buf_start`.
+    pub buf: Vec<u8>,
+    pub buf_start: u64,
+    pub next_seq: u64,
+    pub next_segment_id: u32,
+    /// Set after a failed write or fsync: what is on disk is then unknown,
+    /// so we refuse further writes rather than guess.
+    pub failed: Option<String>,
+}
+
+impl Writer {
+    pub(super) fn end(&self) -> u64 {
+        self.buf_start + self.buf.len() as u64
+    }
+}
+
+struct SyncState {
+    /// Everything up to this (segment id, offset) is on disk.
+    synced: (u32, u64),
+    /// A leader is fsyncing right now.
+    leader: bool,
+}
+
+/// A write before encoding.
+struct Op<'a> {
+    key: &'a [u8],
+    value: &'a [u8],
+    expires: u64,
+    tombstone: bool,
+}
+
+#[derive(Default)]
+pub(super) struct Counters {
+    pub reads: AtomicU64,
+    pub writes: AtomicU64,
+    pub deletes: AtomicU64,
+    pub scans: AtomicU64,
+    pub fsyncs: AtomicU64,
+    pub compactions: AtomicU64,
+    /// Bytes of record data in all segments.
+    pub total_bytes: AtomicU64,
+    /// Bytes of the records the index points at.
+    pub live_bytes: AtomicU64,
+}
+
+/// State shared by every handle and the background threads.
+pub(super) struct Core {
+    pub dir: PathBuf,
+    pub opts: Options,
+    pub index: Index,
+    pub segments: ArcSwap<SegmentTable>,
+    pub writer: Mutex<Writer>,
+    sync: Mutex<SyncState>,
+    synced_cv: Condvar,
+    /// Only one compaction runs at a time.
+    pub compaction: Mutex<()>,
+    /// Sealed segments that still need a hint file.
+    pub pending_hints: Mutex<Vec<u32>>,
+    pub counters: Counters,
+    pub background_error: Mutex<Option<String>>,
+    /// Set when the last handle is dropped, so long jobs stop early.
+    pub closing: AtomicBool,
+    recovery: RecoveryReport,
+    /// Held for the life of the store; the OS lock on it keeps a second
+    /// process out.
+    _lock: File,
+}
+
+/// Lock a mutex, ignoring poisoning: our critical sections leave the data
+/// consistent at every await-free step, and a panic elsewhere must not turn
+/// every later call into a panic too.
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Handle to an open log store. Cheap to clone; all clones share one store,
+/// and the store closes (flushing its buffer) when the last one is dropped.
+#[derive(Clone)]
+pub struct LogEngine {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    core: Arc<Core>,
+    stop: Mutex<Option<mpsc::Sender<()>>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        self.core.closing.store(true, Ordering::Release);
+        // Dropping the sender wakes the background thread, which then
+        // waits for any maintenance job and exits.
+        drop(lock(&self.stop).take());
+        if let Some(t) = lock(&self.thread).take() {
+            let _ = t.join();
+        }
+        // Errors cannot be returned from drop; everything acknowledged under
+        // `Always` is already on disk, and the next open recovers the rest.
+        let _ = self.core.close();
+    }
+}
+
+impl std::fmt::Debug for LogEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogEngine")
+            .field("dir", &self.shared.core.dir)
+            .field("keys", &self.shared.core.index.len())
+            .finish()
+    }
+}
+
+impl LogEngine {
+    /// Open (or create) the store in `dir`, recovering from whatever state
+    /// a crash left it in.
+    pub fn open(dir: impl AsRef<Path>, opts: Options) -> Result<LogEngine, OpenError> {
+        let core = Arc::new(Core::open(dir.as_ref(), opts)?);
+        let (tx, rx) = mpsc::channel();
+        let bg = Arc::clone(&core);
+        let thread = std::thread::Builder::new()
+            .name("kv-log-background".into())
+            .spawn(move || background(bg, rx))
+            .map_err(|source| OpenError::Io {
+                op: "start background thread for",
+                path: core.dir.clone(),
+                source,
+            })?;
+        Ok(LogEngine {
+            shared: Arc::new(Shared {
+                core,
+                stop: Mutex::new(Some(tx)),
+                thread: Mutex::new(Some(thread)),
+            }),
+        })
+    }
+
+    /// What the open found: hint files used, tails truncated, and so on.
+    pub fn recovery_report(&self) -> &RecoveryReport {
+        &self.shared.core.recovery
+    }
+
+    /// The store's directory.
+    pub fn dir(&self) -> &Path {
+        &self.shared.core.dir
+    }
+
+    fn core(&self) -> &Core {
+        &self.shared.core
+    }
+}
+
+impl Engine for LogEngine {
+    fn name(&self) -> &'static str {
+        "log"
+    }
+
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, KvError> {
+        let core = self.core();
+        core.counters.reads.fetch_add(1, Ordering::Relaxed);
+        core.lookup(key, now_ms())
+    }
+
+    fn set_with_ttl(&self, key: &[u8], value: &[u8], ttl: Option<Duration>) -> Result<(), KvError> {
+        let op = Op {
+            key,
+            value,
+            expires: expiry_from_ttl(ttl),
+            tombstone: false,
+        };
+        self.core().write(&[op])
+    }
+
+    fn delete(&self, key: &[u8]) -> Result<bool, KvError> {
+        let core = self.core();
+        check_sizes(key, b"")?;
+        let mut w = core.lock_writer()?;
+        let now = now_ms();
+        let live = core.index.get(key).is_some_and(|l| !l.expired(now));
+        if !live {
+            return Ok(false);
+        }
+        let op = Op {
+            key,
+            value: b"",
+            expires: 0,
+            tombstone: true,
+        };
+        let pos = core.append_locked(&mut w, &[op])?;
+        drop(w);
+        core.after_write(pos)?;
+        Ok(true)
+    }
+
+    fn scan(&self, range: &KeyRange, limit: usize) -> Result<Vec<Pair>, KvError> {
+        let core = self.core();
+        core.counters.scans.fetch_add(1, Ordering::Relaxed);
+        let mut out = Vec::new();
+        if range.is_empty() || limit == 0 {
+            return Ok(out);
+        }
+        let now = now_ms();
+        for (key, loc) in core.index.range(range, limit, |l| !l.expired(now)) {
+            if let Some(value) = core.read_loc(&key, loc, now)? {
+                out.push((key.into_vec(), value));
+            }
+        }
+        Ok(out)
+    }
+
+    fn apply_batch(&self, batch: &[BatchOp]) -> Result<(), KvError> {
+        let ops: Vec<Op<'_>> = batch
+            .iter()
+            .map(|op| match op {
+                BatchOp::Set { key, value, ttl } => Op {
+                    key,
+                    value,
+                    expires: expiry_from_ttl(*ttl),
+                    tombstone: false,
+                },
+                BatchOp::Delete { key } => Op {
+                    key,
+                    value: b"",
+                    expires: 0,
+                    tombstone: true,
+                },
+            })
+            .collect();
+        self.core().write(&ops)
+    }
+
+    fn expire(&self, key: &[u8], ttl: Option<Duration>) -> Result<bool, KvError> {
+        let core = self.core();
+        let mut w = core.lock_writer()?;
+        let now = now_ms();
+        let Some(loc) = core.index.get(key) else {
+            return Ok(false);
+        };
+        if loc.expired(now) {
+            return Ok(false);
+        }
+        // Rewriting the record with its new expiry keeps one record per
+        // key version, so recovery and compaction need no special case.
+        let table = core.segments.load();
+        let Some(seg) = table.get(&loc.seg) else {
+            return Err(KvError::Failed {
+                reason: format!("index points at missing segment {}", loc.seg),
+            });
+        };
+        let value = core.read_record(seg, key, loc, Some(&w))?;
+        let op = Op {
+            key,
+            value: &value,
+            expires: expiry_from_ttl(ttl),
+            tombstone: false,
+        };
+        let pos = core.append_locked(&mut w, &[op])?;
+        drop(w);
+        core.after_write(pos)?;
+        Ok(true)
+    }
+
+    fn ttl(&self, key: &[u8]) -> Result<KeyTtl, KvError> {
+        Ok(match self.core().index.get(key) {
+            Some(l) => ttl_from_expiry(l.expires, now_ms()),
+            None => KeyTtl::Missing,
+        })
+    }
+
+    fn flush(&self) -> Result<(), KvError> {
+        let core = self.core();
+        let pos = {
+            let w = core.lock_writer()?;
+            (w.active.id, w.end())
+        };
+        core.sync_to(pos)
+    }
+
+    fn compact(&self) -> Result<CompactionReport, KvError> {
+        self.core().compact()
+    }
+
+    fn stats(&self) -> Stats {
+        let core = self.core();
+        let c = &core.counters;
+        let total = c.total_bytes.load(Ordering::Relaxed);
+        let live = c.live_bytes.load(Ordering::Relaxed).min(total);
+        let table = core.segments.load();
+        Stats {
+            engine: "log",
+            keys: core.index.len() as u64,
+            live_bytes: Some(live),
+            dead_bytes: Some(total - live),
+            disk_bytes: table.values().map(|s| s.readable()).sum(),
+            segments: table.len() as u64,
+            compactions: c.compactions.load(Ordering::Relaxed),
+            reads: c.reads.load(Ordering::Relaxed),
+            writes: c.writes.load(Ordering::Relaxed),
+            deletes: c.deletes.load(Ordering::Relaxed),
+            scans: c.scans.load(Ordering::Relaxed),
+            fsyncs: c.fsyncs.load(Ordering::Relaxed),
+            durability: core.opts.durability.to_string(),
+            background_error: lock(&core.background_error).clone(),
+        }
+    }
+}
+
+fn check_sizes(key: &[u8], value: &[u8]) -> Result<(), KvError> {
+    if key.len() > MAX_KEY_LEN {
+        return Err(KvError::KeyTooLarge {
+            len: key.len(),
+            max: MAX_KEY_LEN,
+        });
+    }
+    if value.len() > MAX_VALUE_LEN {
+        return Err(KvError::ValueTooLarge {
+            key: show_key(key),
+            len: value.len(),
+            max: MAX_VALUE_LEN,
+        });
+    }
+    Ok(())
+}
+
+/// One loaded record location, before the index is built.
+struct Loaded {
+    key: Box<[u8]>,
+    loc: Loc,
+    tombstone: bool,
+}
+
+impl Core {
+    fn open(dir: &Path, opts: Options) -> Result<Core, OpenError> {
+        let started = Instant::now();
+        if let Err(reason) = opts.check() {
+            return Err(OpenError::Options {
+                path: dir.to_path_buf(),
+                reason,
+            });
+        }
+        let dir_err = |source| OpenError::Dir {
+            path: dir.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(dir_err)?;
+        let lock_path = dir.join(LOCK_FILE);
+        let lock_file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|source| OpenError::Io {
+                op: "open",
+                path: lock_path.clone(),
+                source,
+            })?;
+        match lock_file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(OpenError::Locked {
+                    path: dir.to_path_buf(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(OpenError::Io {
+                    op: "lock",
+                    path: lock_path,
+                    source,
+                });
+            }
+        }
+
+        let mut report = RecoveryReport::default();
+        finish_pending_delete(dir, &mut report)?;
+
+        // Inventory of the directory.
+        let mut ids = Vec::new();
+        let mut hints = std::collections::HashSet::new();
+        for entry in std::fs::read_dir(dir).map_err(dir_err)? {
+            let entry = entry.map_err(dir_err)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".compacting") || name.ends_with(".tmp") {
+                // Output of a compaction or hint write that never finished;
+                // the data it copied is still in the original segments.
+                remove_file(&entry.path())?;
+                report.removed.push(name);
+            } else if let Some(id) = name
+                .strip_suffix(".seg")
+                .and_then(|s| s.parse::<u32>().ok())
+            {
+                ids.push(id);
+            } else if let Some(id) = name
+                .strip_suffix(".hint")
+                .and_then(|s| s.parse::<u32>().ok())
+            {
+                hints.insert(id);
+            }
+        }
+        ids.sort_unstable();
+        // A hint without its segment is left over from a merge; drop it.
+        for &id in hints.iter().filter(|id| ids.binary_search(id).is_err()) {
+            let path = hint_path(dir, id);
+            remove_file(&path)?;
+            report.removed.push(path.display().to_string());
+        }
+
+        // Open every segment. Only the newest one may have a damaged
+        // header: a crash right after creating it.
+        let mut segments: Vec<(Segment, u64)> = Vec::with_capacity(ids.len());
+        let newest = ids.last().copied();
+        for &id in &ids {
+            let path = segment_path(dir, id);
+            match Segment::open(path.clone(), id, opts.segment_size) {
+                Ok(s) => segments.push(s),
+                Err(HeaderProblem::Short { len }) if Some(id) == newest => {
+                    remove_file(&path)?;
+                    report.truncated.push(TornTail {
+                        path: path.display().to_string(),
+                        offset: 0,
+                        bytes_dropped: len,
+                        reason: "segment created but its header never completed".into(),
+                    });
+                }
+                Err(HeaderProblem::Io(source)) => {
+                    return Err(OpenError::Io {
+                        op: "open",
+                        path,
+                        source,
+                    });
+                }
+                Err(HeaderProblem::Short { len }) => {
+                    return Err(OpenError::BadHeader {
+                        path,
+                        reason: format!("only {len} bytes, shorter than the header"),
+                    });
+                }
+                Err(HeaderProblem::Bad(reason)) => {
+                    return Err(OpenError::BadHeader { path, reason });
+                }
+                Err(HeaderProblem::Version(found)) => {
+                    return Err(OpenError::Version {
+                        path,
+                        found,
+                        supported: super::format::FORMAT_VERSION,
+                    });
+                }
+            }
+        }
+        report.segments = segments.len();
+
+        // The newest segment is appended to again if it is an ordinary log
+        // segment; compaction output is never appended to.
+        let append_to = segments
+            .last()
+            .filter(|(s, _)| s.kind == SegmentKind::Log)
+            .map(|(s, _)| s.id);
+
+        let mut loaded: Vec<Loaded> = Vec::new();
+        let mut pending_hints = Vec::new();
+        let mut total_bytes = 0u64;
+        let mut max_seq = 0u64;
+        for (seg, len) in &segments {
+            let is_active = Some(seg.id) == append_to;
+            let mut entries = None;
+            if !is_active && hints.contains(&seg.id) {
+                let hp = hint_path(dir, seg.id);
+                match load_hint(&hp, seg.id) {
+                    Ok(e) => {
+                        report.hints_used += 1;
+                        entries = Some(e);
+                    }
+                    Err(reason) => report
+                        .hints_rejected
+                        .push(format!("{}: {reason}", hp.display())),
+                }
+            }
+            let mut data_len = *len;
+            let entries = match entries {
+                Some(e) => e,
+                None => {
+                    report.segments_scanned += 1;
+                    let data = std::fs::read(&seg.path).map_err(|source| OpenError::Io {
+                        op: "read",
+                        path: seg.path.clone(),
+                        source,
+                    })?;
+                    let outcome = scan_segment(&seg.path, &data, is_active)?;
+                    if let Some(torn) = outcome.torn {
+                        seg.truncate(outcome.valid_len)
+                            .map_err(|source| OpenError::Io {
+                                op: "truncate",
+                                path: seg.path.clone(),
+                                source,
+                            })?;
+                        data_len = outcome.valid_len;
+                        report.truncated.push(torn);
+                    }
+                    if !is_active {
+                        pending_hints.push(seg.id);
+                    }
+                    outcome.entries
+                }
+            };
+            total_bytes += data_len - FILE_HEADER_LEN as u64;
+            loaded.reserve(entries.len());
+            for e in entries {
+                max_seq = max_seq.max(e.seq);
+                loaded.push(Loaded {
+                    loc: Loc {
+                        seg: seg.id,
+                        val_len: e.val_len,
+                        offset: e.offset,
+                        seq: e.seq,
+                        expires: e.expires,
+                    },
+                    tombstone: e.flags & FLAG_TOMBSTONE != 0,
+                    key: e.key,
+                });
+            }
+        }
+
+        // The newest version of each key wins, by sequence number; file
+        // order cannot decide because compaction output holds old records
+        // in new files.
+        loaded.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.loc.seq.cmp(&b.loc.seq)));
+        let mut live_bytes = 0u64;
+        let mut current: Vec<(Box<[u8]>, Loc)> = Vec::with_capacity(loaded.len());
+        let mut iter = loaded.into_iter().peekable();
+        while let Some(item) = iter.next() {
+            if iter.peek().is_some_and(|next| next.key == item.key) {
+                continue;
+            }
+            if !item.tombstone {
+                live_bytes += record_len(item.key.len(), item.loc.val_len as usize);
+                current.push((item.key, item.loc));
+            }
+        }
+        let index = Index::from_sorted(current.into_iter());
+
+        let mut table: SegmentTable = HashMap::new();
+        let mut next_segment_id = newest.map_or(1, |id| id + 1);
+        let mut active = None;
+        for (seg, _) in segments {
+            let seg = Arc::new(seg);
+            if Some(seg.id) == append_to && seg.readable() < opts.segment_size {
+                active = Some(Arc::clone(&seg));
+            } else if Some(seg.id) == append_to {
+                // Full: seal it and give it a hint file in the background.
+                pending_hints.push(seg.id);
+            }
+            table.insert(seg.id, seg);
+        }
+        let active = match active {
+            Some(a) => a,
+            None => {
+                let id = next_segment_id;
+                next_segment_id += 1;
+                let seg = create_segment(dir, id, SegmentKind::Log, opts.segment_size).map_err(
+                    |source| OpenError::Io {
+                        op: "create",
+                        path: segment_path(dir, id),
+                        source,
+                    },
+                )?;
+                let seg = Arc::new(seg);
+                table.insert(id, Arc::clone(&seg));
+                seg
+            }
+        };
+        report.keys = index.len();
+        report.millis = started.elapsed().as_millis() as u64;
+
+        let counters = Counters::default();
+        counters.total_bytes.store(total_bytes, Ordering::Relaxed);
+        counters.live_bytes.store(live_bytes, Ordering::Relaxed);
+        let buf_start = active.readable();
+        Ok(Core {
+            dir: dir.to_path_buf(),
+            index,
+            segments: ArcSwap::from_pointee(table),
+            writer: Mutex::new(Writer {
+                active: Arc::clone(&active),
+                buf: Vec::with_capacity(opts.write_buffer),
+                buf_start,
+                next_seq: max_seq + 1,
+                next_segment_id,
+                failed: None,
+            }),
+            sync: Mutex::new(SyncState {
+                synced: (active.id, buf_start),
+                leader: false,
+            }),
+            synced_cv: Condvar::new(),
+            compaction: Mutex::new(()),
+            pending_hints: Mutex::new(pending_hints),
+            counters,
+            background_error: Mutex::new(None),
+            closing: AtomicBool::new(false),
+            recovery: report,
+            opts,
+            _lock: lock_file,
+        })
+    }
+
+    pub(super) fn lock_writer(&self) -> Result<MutexGuard<'_, Writer>, KvError> {
+        let w = lock(&self.writer);
+        if let Some(reason) = &w.failed {
+            return Err(KvError::Failed {
+                reason: reason.clone(),
+            });
+        }
+        Ok(w)
+    }
+
+    /// Check, append and (depending on durability) wait for the fsync.
+    fn write(&self, ops: &[Op<'_>]) -> Result<(), KvError> {
+        for op in ops {
+            check_sizes(op.key, op.value)?;
+        }
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let mut w = self.lock_writer()?;
+        let pos = self.append_locked(&mut w, ops)?;
+        drop(w);
+        self.after_write(pos)
+    }
+
+    /// Encode `ops` into the write buffer and update the index. Several ops
+    /// form an atomic batch: recovery keeps all of them or none. Returns the
+    /// log position after the last record.
+    fn append_locked(&self, w: &mut Writer, ops: &[Op<'_>]) -> Result<(u32, u64), KvError> {
+        let needed: u64 = ops
+            .iter()
+            .map(|op| record_len(op.key.len(), op.value.len()))
+            .sum();
+        if w.end() > FILE_HEADER_LEN as u64 && w.end() + needed > self.opts.segment_size {
+            self.rotate(w)?;
+        }
+        let batch = ops.len() > 1;
+        for (i, op) in ops.iter().enumerate() {
+            let mut flags = if op.tombstone { FLAG_TOMBSTONE } else { 0 };
+            if batch {
+                flags |= FLAG_BATCH;
+                if i + 1 == ops.len() {
+                    flags |= FLAG_BATCH_END;
+                }
+            }
+            let seq = w.next_seq;
+            w.next_seq += 1;
+            let offset = w.end();
+            encode_record(&mut w.buf, seq, op.expires, flags, op.key, op.value);
+            let len = record_len(op.key.len(), op.value.len());
+            self.counters.total_bytes.fetch_add(len, Ordering::Relaxed);
+            let old = if op.tombstone {
+                self.counters.deletes.fetch_add(1, Ordering::Relaxed);
+                self.index.remove(op.key)
+            } else {
+                let loc = Loc {
+                    seg: w.active.id,
+                    val_len: op.value.len() as u32,
+                    offset,
+                    seq,
+                    expires: op.expires,
+                };
+                self.counters.live_bytes.fetch_add(len, Ordering::Relaxed);
+                self.counters.writes.fetch_add(1, Ordering::Relaxed);
+                self.index.insert(op.key, loc)
+            };
+            if let Some(old) = old {
+                self.counters.live_bytes.fetch_sub(
+                    record_len(op.key.len(), old.val_len as usize),
+                    Ordering::Relaxed,
+                );
+            }
+        }
+        if w.buf.len() >= self.opts.write_buffer {
+            self.flush_buffer(w)?;
+        }
+        Ok((w.active.id, w.end()))
+    }
+
+    /// Durability work after a write has been appended.
+    fn after_write(&self, pos: (u32, u64)) -> Result<(), KvError> {
+        match self.opts.durability {
+            Durability::Always => self.sync_to(pos),
+            Durability::Every(_) | Durability::Never => Ok(()),
+        }
+    }
+
+    /// Hand the write buffer to the OS.
+    pub(super) fn flush_buffer(&self, w: &mut Writer) -> Result<(), KvError> {
+        if w.buf.is_empty() {
+            return Ok(());
+        }
+        if let Err(source) = w.active.append_at(&w.buf, w.buf_start) {
+            let err = KvError::Io {
+                op: "append to",
+                path: w.active.path.clone(),
+                source,
+            };
+            w.failed = Some(err.to_string());
+            return Err(err);
+        }
+        w.buf_start += w.buf.len() as u64;
+        w.buf.clear();
+        Ok(())
+    }
+
+    /// Seal the active segment (flush, fsync) and start a new one.
+    pub(super) fn rotate(&self, w: &mut Writer) -> Result<(), KvError> {
+        self.flush_buffer(w)?;
+        if let Err(source) = w.active.sync() {
+            let err = KvError::Io {
+                op: "fsync",
+                path: w.active.path.clone(),
+                source,
+            };
+            w.failed = Some(err.to_string());
+            return Err(err);
+        }
+        self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
+        let sealed = w.active.id;
+        let id = w.next_segment_id;
+        w.next_segment_id += 1;
+        let seg = create_segment(&self.dir, id, SegmentKind::Log, self.opts.segment_size).map_err(
+            |source| KvError::Io {
+                op: "create",
+                path: segment_path(&self.dir, id),
+                source,
+            },
+        )?;
+        let seg = Arc::new(seg);
+        self.segments.rcu(|t| {
+            let mut t = HashMap::clone(t);
+            t.insert(id, Arc::clone(&seg));
+            t
+        });
+        w.buf_start = seg.readable();
+        w.active = seg;
+        lock(&self.pending_hints).push(sealed);
+        // Everything in the sealed segment is on disk now, so waiters for
+        // positions in it are done.
+        let mut s = lock(&self.sync);
+        s.synced = s.synced.max((sealed, u64::MAX));
+        self.synced_cv.notify_all();
+        Ok(())
+    }
+
+    /// Return once everything up to `pos` is on disk. Group commit: the
+    /// first caller to find no fsync in progress leads and fsyncs all that
+    /// was appended so far; callers arriving meanwhile wait and are usually
+    /// covered by that same fsync.
+    fn sync_to(&self, pos: (u32, u64)) -> Result<(), KvError> {
+        let mut s = lock(&self.sync);
+        loop {
+            if s.synced >= pos {
+                return Ok(());
+            }
+            if !s.leader {
+                s.leader = true;
+                break;
+            }
+            s = self.synced_cv.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        drop(s);
+        let result = self.sync_now();
+        let mut s = lock(&self.sync);
+        s.leader = false;
+        if let Ok(upto) = result {
+            s.synced = s.synced.max(upto);
+        }
+        self.synced_cv.notify_all();
+        drop(s);
+        result.map(|_| ())
+    }
+
+    /// Flush the buffer and fsync the active segment. Returns the position
+    /// that is now durable.
+    fn sync_now(&self) -> Result<(u32, u64), KvError> {
+        let (seg, upto) = {
+            let mut w = self.lock_writer()?;
+            self.flush_buffer(&mut w)?;
+            (Arc::clone(&w.active), w.end())
+        };
+        // The fsync runs without the writer lock so writers keep appending
+        // (and queue up for the next group) meanwhile.
+        if let Err(source) = seg.sync() {
+            let err = KvError::Io {
+                op: "fsync",
+                path: seg.path.clone(),
+                source,
+            };
+            lock(&self.writer).failed = Some(err.to_string());
+            return Err(err);
+        }
+        self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
+        Ok((seg.id, upto))
+    }
+
+    /// The live value of `key`, looking again if compaction moved it.
+    fn lookup(&self, key: &[u8], now: u64) -> Result<Option<Vec<u8>>, KvError> {
+        loop {
+            let Some(loc) = self.index.get(key) else {
+                return Ok(None);
+            };
+            if loc.expired(now) {
+                return Ok(None);
+            }
+            let table = self.segments.load();
+            if let Some(seg) = table.get(&loc.seg) {
+                return self.read_record(seg, key, loc, None).map(Some);
+            }
+            // The segment was merged away between the two loads: the index
+            // already holds the new location.
+        }
+    }
+
+    /// Read the value at `loc`, or the current one if `loc` has moved.
+    fn read_loc(&self, key: &[u8], loc: Loc, now: u64) -> Result<Option<Vec<u8>>, KvError> {
+        let table = self.segments.load();
+        match table.get(&loc.seg) {
+            Some(seg) => self.read_record(seg, key, loc, None).map(Some),
+            None => self.lookup(key, now),
+        }
+    }
+
+    /// Read and verify the record at `loc` and return its value. `held` is
+    /// the writer guard when the caller already holds it.
+    pub(super) fn read_record(
+        &self,
+        seg: &Segment,
+        key: &[u8],
+        loc: Loc,
+        held: Option<&Writer>,
+    ) -> Result<Vec<u8>, KvError> {
+        let len = record_len(key.len(), loc.val_len as usize) as usize;
+        let mut buf = vec![0u8; len];
+        if loc.offset + len as u64 <= seg.readable() {
+            seg.read_exact_at(&mut buf, loc.offset)?;
+        } else {
+            // Still in the writer's buffer (or just flushed out of it).
+            let guard;
+            let w = match held {
+                Some(w) => w,
+                None => {
+                    guard = lock(&self.writer);
+                    &guard
+                }
+            };
+            if w.active.id == seg.id && loc.offset >= w.buf_start {
+                let at = (loc.offset - w.buf_start) as usize;
+                match w.buf.get(at..at + len) {
+                    Some(bytes) => buf.copy_from_slice(bytes),
+                    None => {
+                        return Err(KvError::Corrupt {
+                            path: seg.path.clone(),
+                            offset: loc.offset,
+                            reason: "index points past the end of the log".into(),
+                        });
+                    }
+                }
+            } else {
+                seg.read_exact_at(&mut buf, loc.offset)?;
+            }
+        }
+        let corrupt = |reason: String| KvError::Corrupt {
+            path: seg.path.clone(),
+            offset: loc.offset,
+            reason,
+        };
+        let header = decode_record(&buf).map_err(corrupt)?;
+        if header.seq != loc.seq || &buf[RECORD_HEADER_LEN..RECORD_HEADER_LEN + key.len()] != key {
+            return Err(corrupt(format!(
+                "record does not belong to key {:?} (seq {} expected {})",
+                show_key(key),
+                header.seq,
+                loc.seq
+            )));
+        }
+        buf.drain(..RECORD_HEADER_LEN + key.len());
+        Ok(buf)
+    }
+
+    /// Whether dead bytes have passed the compaction thresholds.
+    fn compaction_due(&self) -> bool {
+        let total = self.counters.total_bytes.load(Ordering::Relaxed);
+        let live = self.counters.live_bytes.load(Ordering::Relaxed).min(total);
+        let dead = total - live;
+        self.opts.auto_compact
+            && dead >= self.opts.compact_min_dead_bytes
+            && dead as f64 >= self.opts.compact_dead_ratio * total as f64
+    }
+
+    /// Timed work done on every tick of the background thread.
+    fn background_tick(&self) -> Result<(), KvError> {
+        match self.opts.durability {
+            Durability::Every(_) => {
+                let pos = {
+                    let w = self.lock_writer()?;
+                    (w.active.id, w.end())
+                };
+                self.sync_to(pos)
+            }
+            Durability::Never => {
+                let mut w = self.lock_writer()?;
+                self.flush_buffer(&mut w)
+            }
+            Durability::Always => Ok(()),
+        }
+    }
+
+    /// Hint files and compaction; run on a maintenance thread.
+    fn maintenance(&self) -> Result<(), KvError> {
+        self.write_pending_hints()?;
+        if self.compaction_due() {
+            self.compact()?;
+        }
+        Ok(())
+    }
+
+    fn needs_maintenance(&self) -> bool {
+        !lock(&self.pending_hints).is_empty() || self.compaction_due()
+    }
+
+    fn record_background_error(&self, e: &KvError) {
+        *lock(&self.background_error) = Some(e.to_string());
+    }
+
+    /// Flush, fsync and write the hint files still owed. Called when the
+    /// last handle goes away.
+    fn close(&self) -> Result<(), KvError> {
+        let pos = {
+            let w = self.lock_writer()?;
+            (w.active.id, w.end())
+        };
+        self.sync_to(pos)?;
+        self.write_pending_hints()
+    }
+}
+
+/// Create a segment and make its directory entry durable.
+pub(super) fn create_segment(
+    dir: &Path,
+    id: u32,
+    kind: SegmentKind,
+    map_len: u64,
+) -> std::io::Result<Segment> {
+    let seg = Segment::create(segment_path(dir, id), id, kind, map_len)?;
+    seg.sync()?;
+    sync_dir(dir)?;
+    Ok(seg)
+}
+
+fn remove_file(path: &Path) -> Result<(), OpenError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(OpenError::Io {
+            op: "remove",
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// A compaction that crashed after committing its output but before
+/// deleting the merged segments left their ids in `PENDING-DELETE`; delete
+/// them now, before anything reads them.
+fn finish_pending_delete(dir: &Path, report: &mut RecoveryReport) -> Result<(), OpenError> {
+    let path = dir.join(PENDING_DELETE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(OpenError::Io {
+                op: "read",
+                path,
+                source,
+            });
+        }
+    };
+    let mut ids = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let id: u32 = line.trim().parse().map_err(|_| OpenError::BadHeader {
+            path: path.clone(),
+            reason: format!("line {line:?} is not a segment id"),
+        })?;
+        ids.push(id);
+    }
+    for id in ids {
+        for p in [segment_path(dir, id), hint_path(dir, id)] {
+            if p.exists() {
+                remove_file(&p)?;
+                report.removed.push(p.display().to_string());
+            }
+        }
+    }
+    remove_file(&path)?;
+    sync_dir(dir).map_err(|source| OpenError::Io {
+        op: "fsync",
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// The background thread: ticks for durability, and starts a maintenance
+/// job (hints, compaction) on its own thread so a long compaction never
+/// delays an fsync that `Durability::Every` promised.
+fn background(core: Arc<Core>, stop: mpsc::Receiver<()>) {
+    let tick = match core.opts.durability {
+        Durability::Every(d) => d.max(Duration::from_millis(1)),
+        Durability::Always | Durability::Never => Duration::from_millis(100),
+    };
+    let mut job: Option<JoinHandle<()>> = None;
+    let mut last_check = Instant::now();
+    // Any message, or the sender going away, means stop.
+    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(tick) {
+        if let Err(e) = core.background_tick() {
+            core.record_background_error(&e);
+        }
+        if last_check.elapsed() < Duration::from_millis(100) {
+            continue;
+        }
+        last_check = Instant::now();
+        if job.as_ref().is_some_and(|j| !j.is_finished()) {
+            continue;
+        }
+        if let Some(j) = job.take() {
+            let _ = j.join();
+        }
+        if core.needs_maintenance() {
+            let c = Arc::clone(&core);
+            job = std::thread::Builder::new()
+                .name("kv-log-maintenance".into())
+                .spawn(move || {
+                    if let Err(e) = c.maintenance() {
+                        c.record_background_error(&e);
+                    }
+                })
+                .ok();
+        }
+    }
+    if let Some(j) = job.take() {
+        let _ = j.join();
+    }
+}

@@ -1,0 +1,319 @@
+//! Fault injection: damage the files of a closed store and check that
+//! opening it either recovers and says what it did (torn tail, bad or
+//! missing hint) or refuses with the file and offset (corruption in the
+//! middle), never silently losing acknowledged data.
+
+use std::fs::{self, OpenOptions};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use kv::{Durability, Engine, KeyRange, KvError, LogEngine, OpenError, Options};
+
+fn opts() -> Options {
+    Options {
+        segment_size: 4096,
+        durability: Durability::Never,
+        auto_compact: false,
+        ..Options::default()
+    }
+}
+
+fn key(i: usize) -> Vec<u8> {
+    format!("key{i:04}").into_bytes()
+}
+
+fn value(i: usize) -> Vec<u8> {
+    format!("value number {i} {}", "x".repeat(i % 50)).into_bytes()
+}
+
+/// Write `n` keys and close the store.
+fn fill(dir: &Path, n: usize) {
+    let e = LogEngine::open(dir, opts()).expect("open");
+    for i in 0..n {
+        e.set(&key(i), &value(i)).expect("set");
+    }
+}
+
+fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    v.sort();
+    v
+}
+
+fn flip(path: &Path, offset: u64) {
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .expect("open file");
+    let mut b = [0u8; 1];
+    f.read_exact_at(&mut b, offset).expect("read byte");
+    b[0] ^= 0x5A;
+    f.write_all_at(&b, offset).expect("write byte");
+}
+
+#[test]
+fn truncated_tail_is_cut_reported_and_earlier_keys_survive() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        // One big segment so the tail is in the active segment.
+        let e = LogEngine::open(
+            dir.path(),
+            Options {
+                segment_size: 1 << 20,
+                ..opts()
+            },
+        )
+        .expect("open");
+        for i in 0..50 {
+            e.set(&key(i), &value(i)).expect("set");
+        }
+    }
+    let seg = files(dir.path(), "seg").pop().expect("a segment");
+    let len = fs::metadata(&seg).expect("meta").len();
+    // Cut the last record in half, as a crash mid-append would.
+    OpenOptions::new()
+        .write(true)
+        .open(&seg)
+        .expect("open")
+        .set_len(len - 10)
+        .expect("truncate");
+    let e = LogEngine::open(dir.path(), opts()).expect("a torn tail is recoverable");
+    let report = e.recovery_report();
+    assert_eq!(report.truncated.len(), 1, "{report:?}");
+    assert!(report.truncated[0].bytes_dropped > 0);
+    for i in 0..49 {
+        assert_eq!(e.get(&key(i)).expect("get"), Some(value(i)), "key {i}");
+    }
+    assert_eq!(e.get(&key(49)).expect("get"), None);
+    // The store keeps working after the cut.
+    e.set(b"after", b"crash").expect("set");
+    drop(e);
+    let e = LogEngine::open(dir.path(), opts()).expect("reopen");
+    assert!(e.recovery_report().truncated.is_empty());
+    assert_eq!(e.get(b"after").expect("get"), Some(b"crash".to_vec()));
+}
+
+#[test]
+fn flipped_byte_in_the_last_record_is_a_torn_tail() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let e = LogEngine::open(
+            dir.path(),
+            Options {
+                segment_size: 1 << 20,
+                ..opts()
+            },
+        )
+        .expect("open");
+        for i in 0..20 {
+            e.set(&key(i), &value(i)).expect("set");
+        }
+    }
+    let seg = files(dir.path(), "seg").pop().expect("segment");
+    let len = fs::metadata(&seg).expect("meta").len();
+    flip(&seg, len - 3);
+    let e = LogEngine::open(dir.path(), opts()).expect("recoverable");
+    assert_eq!(e.recovery_report().truncated.len(), 1);
+    assert_eq!(e.get(&key(18)).expect("get"), Some(value(18)));
+    assert_eq!(e.get(&key(19)).expect("get"), None);
+}
+
+#[test]
+fn flipped_byte_mid_segment_is_an_error_naming_file_and_offset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let e = LogEngine::open(
+            dir.path(),
+            Options {
+                segment_size: 1 << 20,
+                ..opts()
+            },
+        )
+        .expect("open");
+        for i in 0..20 {
+            e.set(&key(i), &value(i)).expect("set");
+        }
+    }
+    let seg = files(dir.path(), "seg").pop().expect("segment");
+    let before = fs::read(&seg).expect("read");
+    // Byte 16 + 29 + 2 is inside the first record's key.
+    flip(&seg, 16 + 29 + 2);
+    match LogEngine::open(dir.path(), opts()) {
+        Err(OpenError::Corrupt { path, offset, .. }) => {
+            assert_eq!(path, seg);
+            assert_eq!(offset, 16);
+        }
+        other => panic!("expected corruption error, got {other:?}"),
+    }
+    // Nothing was truncated or rewritten.
+    let after = fs::read(&seg).expect("read");
+    assert_eq!(after.len(), before.len());
+    // Also a damaged length field, which must not pass for a torn tail.
+    flip(&seg, 16 + 29 + 2); // undo
+    flip(&seg, 16 + 25);
+    assert!(matches!(
+        LogEngine::open(dir.path(), opts()),
+        Err(OpenError::Corrupt { offset: 16, .. })
+    ));
+}
+
+#[test]
+fn corruption_in_a_sealed_segment_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fill(dir.path(), 200);
+    let segs = files(dir.path(), "seg");
+    assert!(segs.len() > 2, "small segments should have rotated");
+    // Remove hints so the sealed segment is scanned, then damage its end.
+    for h in files(dir.path(), "hint") {
+        fs::remove_file(h).expect("remove hint");
+    }
+    let sealed = &segs[0];
+    let len = fs::metadata(sealed).expect("meta").len();
+    flip(sealed, len - 2);
+    match LogEngine::open(dir.path(), opts()) {
+        Err(OpenError::Corrupt { path, .. }) => assert_eq!(&path, sealed),
+        other => panic!("expected corruption error, got {other:?}"),
+    }
+}
+
+#[test]
+fn hint_files_are_used_and_a_missing_one_is_rebuilt() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fill(dir.path(), 300);
+    let segs = files(dir.path(), "seg");
+    let hints = files(dir.path(), "hint");
+    assert_eq!(
+        hints.len(),
+        segs.len() - 1,
+        "every sealed segment gets a hint on close"
+    );
+    {
+        let e = LogEngine::open(dir.path(), opts()).expect("open");
+        let r = e.recovery_report();
+        assert_eq!(r.hints_used, segs.len() - 1);
+        assert_eq!(
+            r.segments_scanned, 1,
+            "only the active segment is read in full"
+        );
+        assert_eq!(r.keys, 300);
+    }
+    fs::remove_file(&hints[1]).expect("remove a hint");
+    {
+        let e = LogEngine::open(dir.path(), opts()).expect("open without one hint");
+        let r = e.recovery_report();
+        assert_eq!(r.segments_scanned, 2);
+        for i in 0..300 {
+            assert_eq!(e.get(&key(i)).expect("get"), Some(value(i)));
+        }
+    }
+    assert!(hints[1].exists(), "the missing hint is written again");
+    // A damaged hint is rejected (and said so), not trusted.
+    flip(&hints[0], 40);
+    let e = LogEngine::open(dir.path(), opts()).expect("open with a bad hint");
+    assert_eq!(e.recovery_report().hints_rejected.len(), 1);
+    assert_eq!(
+        e.scan(&KeyRange::all(), usize::MAX).expect("scan").len(),
+        300
+    );
+}
+
+#[test]
+fn with_a_hint_open_does_not_read_values_but_reads_still_check_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fill(dir.path(), 300);
+    let segs = files(dir.path(), "seg");
+    // Damage the last byte of the first record's value in a hinted segment:
+    // the hint lets open skip it, and the read then notices.
+    let first_value_end = 16 + 29 + key(0).len() + value(0).len() - 1;
+    flip(&segs[0], first_value_end as u64);
+    let e = LogEngine::open(dir.path(), opts()).expect("open trusts the hint");
+    assert_eq!(e.recovery_report().segments_scanned, 1);
+    match e.get(&key(0)) {
+        Err(KvError::Corrupt { path, offset, .. }) => {
+            assert_eq!(path, segs[0]);
+            assert_eq!(offset, 16);
+        }
+        other => panic!("expected a corrupt read, got {other:?}"),
+    }
+}
+
+#[test]
+fn leftovers_of_an_interrupted_compaction_are_cleaned_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fill(dir.path(), 100);
+    let segs = files(dir.path(), "seg");
+    // Unfinished output, and a merged segment whose deletion was committed
+    // but not carried out (a copy of a real one under a new id).
+    fs::write(dir.path().join("0000000099.seg.compacting"), b"partial").expect("write");
+    fs::copy(&segs[0], dir.path().join("0000000098.seg")).expect("copy");
+    fs::write(dir.path().join("PENDING-DELETE"), "98\n").expect("write");
+    let e = LogEngine::open(dir.path(), opts()).expect("open");
+    assert_eq!(
+        e.recovery_report().removed.len(),
+        2,
+        "{:?}",
+        e.recovery_report()
+    );
+    assert!(!dir.path().join("0000000098.seg").exists());
+    assert!(!dir.path().join("PENDING-DELETE").exists());
+    for i in 0..100 {
+        assert_eq!(e.get(&key(i)).expect("get"), Some(value(i)));
+    }
+}
+
+#[test]
+fn a_store_is_opened_by_one_handle_at_a_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let _e = LogEngine::open(dir.path(), opts()).expect("open");
+    assert!(matches!(
+        LogEngine::open(dir.path(), opts()),
+        Err(OpenError::Locked { .. })
+    ));
+}
+
+#[test]
+fn not_a_segment_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fill(dir.path(), 10);
+    let bogus = dir.path().join("0000000000.seg");
+    fs::write(&bogus, b"this is not a kv segment at all").expect("write");
+    match LogEngine::open(dir.path(), opts()) {
+        Err(OpenError::BadHeader { path, .. }) => assert_eq!(path, bogus),
+        other => panic!("expected bad header, got {other:?}"),
+    }
+}
+
+#[test]
+fn oversized_input_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let e = LogEngine::open(dir.path(), opts()).expect("open");
+    let big_key = vec![b'k'; 70 * 1024];
+    assert!(matches!(
+        e.set(&big_key, b"v"),
+        Err(KvError::KeyTooLarge { .. })
+    ));
+    let batch = vec![
+        kv::BatchOp::Set {
+            key: b"ok".to_vec(),
+            value: b"1".to_vec(),
+            ttl: None,
+        },
+        kv::BatchOp::Set {
+            key: big_key,
+            value: b"2".to_vec(),
+            ttl: None,
+        },
+    ];
+    assert!(e.apply_batch(&batch).is_err());
+    assert_eq!(
+        e.get(b"ok").expect("get"),
+        None,
+        "a refused batch applies nothing"
+    );
+    assert_eq!(e.stats().writes, 0);
+}

@@ -43,6 +43,9 @@ pub struct KvPane {
     opening: bool,
     open_error: Option<String>,
     worker: Option<mpsc::Sender<String>>,
+    /// The worker thread holds an engine handle; joined on close so the
+    /// store's lock is released before the CLI may use the folder.
+    worker_thread: Option<std::thread::JoinHandle<()>>,
     input: LineInput,
     typing: bool,
     output: VecDeque<(String, bool)>,
@@ -69,6 +72,7 @@ impl KvPane {
             opening: false,
             open_error: None,
             worker: None,
+            worker_thread: None,
             input: LineInput::new(),
             typing: true,
             output: VecDeque::new(),
@@ -112,6 +116,9 @@ impl KvPane {
     /// Close the engine so `megarepo kv --dir ...` can use the same folder.
     fn close(&mut self) {
         self.worker = None;
+        if let Some(t) = self.worker_thread.take() {
+            let _ = t.join();
+        }
         if let Some(e) = self.engine.take()
             && let Err(err) = e.flush()
         {
@@ -124,13 +131,13 @@ impl KvPane {
     fn start_worker(&mut self, engine: Arc<LogEngine>, cx: &mut Ctx) {
         let (tx_line, rx_line) = mpsc::channel::<String>();
         let tx = cx.tx.clone();
-        std::thread::spawn(move || {
+        self.worker_thread = Some(std::thread::spawn(move || {
             for line in rx_line {
                 let result =
                     kv::console::execute(engine.as_ref(), &line).map_err(|e| e.to_string());
                 tx.to_pane(ID, Msg::Output { line, result });
             }
-        });
+        }));
         self.worker = Some(tx_line);
     }
 

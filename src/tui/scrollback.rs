@@ -4,8 +4,8 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 use std::collections::VecDeque;
 
 pub fn draw_tail<T>(
@@ -18,27 +18,52 @@ pub fn draw_tail<T>(
     let h = area.height as usize;
     let w = area.width.max(1) as usize;
     let end = items.len().saturating_sub(scroll);
-    let mut rows = 0;
-    let mut start = end;
-    let mut lines = Vec::new();
-    while start > 0 && rows < h {
-        start -= 1;
-        let line = to_line(&items[start]);
-        rows += line.width().div_ceil(w).max(1);
-        lines.push(line);
+    let mut rows: Vec<Line<'static>> = Vec::new();
+    let mut i = end;
+    while i > 0 && rows.len() < h {
+        i -= 1;
+        // Wrapped like a terminal does (at the column, not at words), so the
+        // row count is exact and the newest line is always fully visible.
+        let mut wrapped = hard_wrap(to_line(&items[i]), w);
+        wrapped.reverse();
+        rows.extend(wrapped);
     }
-    if lines.is_empty() {
+    if rows.is_empty() {
         return false;
     }
-    lines.reverse();
-    let overflow = rows.saturating_sub(h) as u16;
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((overflow, 0)),
-        area,
-    );
+    rows.truncate(h);
+    rows.reverse();
+    f.render_widget(Paragraph::new(rows), area);
     true
+}
+
+/// Split a line into rows of at most `width` columns, keeping span styles.
+pub fn hard_wrap(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut cur: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let mut buf = String::new();
+        for c in span.content.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width && used > 0 {
+                if !buf.is_empty() {
+                    cur.push(Span::styled(std::mem::take(&mut buf), span.style));
+                }
+                out.push(Line::from(std::mem::take(&mut cur)).style(line.style));
+                used = 0;
+            }
+            buf.push(c);
+            used += cw;
+        }
+        if !buf.is_empty() {
+            cur.push(Span::styled(buf, span.style));
+        }
+    }
+    out.push(Line::from(cur).style(line.style));
+    out
 }
 
 #[cfg(test)]
@@ -66,5 +91,22 @@ mod tests {
         })
         .unwrap();
         assert!(t.backend().to_string().contains("line 39"));
+    }
+
+    #[test]
+    fn hard_wrap_is_exact_and_keeps_styles() {
+        use ratatui::style::Style;
+        let l = Line::from(vec![
+            Span::raw("abcde"),
+            Span::styled("fgh", Style::new().bold()),
+        ]);
+        let rows = hard_wrap(l, 3);
+        let text: Vec<String> = rows
+            .iter()
+            .map(|r| r.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert_eq!(text, ["abc", "def", "gh"]);
+        assert_eq!(rows[1].spans[1].style, Style::new().bold());
+        assert_eq!(hard_wrap(Line::raw(""), 5).len(), 1);
     }
 }

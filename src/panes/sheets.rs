@@ -24,7 +24,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -867,6 +867,27 @@ impl Pane for SheetsPane {
         "Sheets".into()
     }
 
+    fn handle_mouse(&mut self, ev: MouseEvent, _area: Rect, _cx: &mut Ctx) -> Handled {
+        let down = match ev.kind {
+            MouseEventKind::ScrollDown => true,
+            MouseEventKind::ScrollUp => false,
+            _ => return Handled::No,
+        };
+        if self.open.is_some() {
+            // Three lines a notch, as most terminals and browsers do.
+            let top = self.scroll();
+            self.set_scroll(if down { top + 3 } else { top.saturating_sub(3) });
+        } else {
+            let last = self.filtered().len().saturating_sub(1);
+            self.selected = if down {
+                (self.selected + 1).min(last)
+            } else {
+                self.selected.saturating_sub(1)
+            };
+        }
+        Handled::Yes
+    }
+
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
         let handled = if self.open.is_some() {
             self.handle_reader_key(key, cx)
@@ -926,7 +947,7 @@ impl Pane for SheetsPane {
         vec![
             ("/", "list: filter sheets by name; reader: search"),
             ("enter", "read the selected sheet"),
-            ("j k space b g G", "scroll the sheet"),
+            ("j k space b g G", "scroll the sheet (or the mouse wheel)"),
             ("{ }", "previous / next heading"),
             ("t", "table of contents (enter jumps)"),
             ("n N", "next / previous match"),
@@ -1068,6 +1089,23 @@ mod tests {
         assert_eq!(pane.scroll(), 0);
         h.key(&mut pane, KeyCode::Esc);
         assert!(pane.open("borrow-checker"));
+        assert_eq!(pane.scroll(), scrolled);
+        // The mouse wheel scrolls three lines a notch.
+        let wheel = |kind| MouseEvent {
+            kind,
+            column: 0,
+            row: 0,
+            modifiers: KeyModifiers::NONE,
+        };
+        let mut cx = Ctx {
+            store: &h.store,
+            content: &h.content,
+            tx: &h.tx,
+            requests: Vec::new(),
+        };
+        pane.handle_mouse(wheel(MouseEventKind::ScrollDown), Rect::default(), &mut cx);
+        assert_eq!(pane.scroll(), scrolled + 3);
+        pane.handle_mouse(wheel(MouseEventKind::ScrollUp), Rect::default(), &mut cx);
         assert_eq!(pane.scroll(), scrolled);
         // Scrolling stops at the end of the sheet.
         h.key(&mut pane, KeyCode::Char('G'));

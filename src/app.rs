@@ -305,7 +305,8 @@ impl App {
                         continue;
                     };
                     // A little slack so timer jitter never skips a period.
-                    let due = self.last_tick[i].is_none_or(|t| now.duration_since(t) + every / 10 >= every);
+                    let due = self.last_tick[i]
+                        .is_none_or(|t| now.duration_since(t) + every / 10 >= every);
                     if due {
                         self.last_tick[i] = Some(now);
                         self.with_pane(i, |p, cx| p.tick(cx));

@@ -317,3 +317,52 @@ fn oversized_input_is_refused_and_changes_nothing() {
     );
     assert_eq!(e.stats().writes, 0);
 }
+
+#[test]
+fn torn_tail_of_the_active_segment_is_recovered_after_a_compaction() {
+    // Compaction output takes ids above the active segment's, so the
+    // segment that was being appended to is not the one with the highest id.
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let e = LogEngine::open(
+            dir.path(),
+            Options {
+                segment_size: 1 << 20,
+                ..opts()
+            },
+        )
+        .expect("open");
+        for i in 0..30 {
+            e.set(&key(i), &value(i)).expect("set");
+        }
+        e.compact().expect("compact");
+        for i in 30..60 {
+            e.set(&key(i), &value(i)).expect("set");
+        }
+    }
+    let segs = files(dir.path(), "seg");
+    let hints = files(dir.path(), "hint");
+    // The active segment is the one without a hint file.
+    let active = segs
+        .iter()
+        .find(|s| !hints.iter().any(|h| h.file_stem() == s.file_stem()))
+        .expect("an active segment")
+        .clone();
+    assert_ne!(
+        Some(&active),
+        segs.last(),
+        "compaction output should have the highest id"
+    );
+    let len = fs::metadata(&active).expect("meta").len();
+    OpenOptions::new()
+        .write(true)
+        .open(&active)
+        .expect("open")
+        .set_len(len - 5)
+        .expect("truncate");
+    let e = LogEngine::open(dir.path(), opts()).expect("torn tail after compaction is recoverable");
+    assert_eq!(e.recovery_report().truncated.len(), 1);
+    for i in 0..59 {
+        assert_eq!(e.get(&key(i)).expect("get"), Some(value(i)), "key {i}");
+    }
+}

@@ -603,12 +603,15 @@ impl Core {
         }
         report.segments = segments.len();
 
-        // The newest segment is appended to again if it is an ordinary log
-        // segment; compaction output is never appended to.
+        // The newest *log* segment is the one that was being appended to
+        // (compaction output may have higher ids, taken while it was
+        // active), so it is the one that may have a torn tail, and it is
+        // appended to again. Compaction output is never appended to.
         let append_to = segments
-            .last()
+            .iter()
             .filter(|(s, _)| s.kind == SegmentKind::Log)
-            .map(|(s, _)| s.id);
+            .map(|(s, _)| s.id)
+            .max();
 
         let mut loaded: Vec<Loaded> = Vec::new();
         let mut pending_hints = Vec::new();

@@ -48,6 +48,8 @@ pub struct App {
     pub status: Option<(String, bool)>,
     pub size: (u16, u16),
     pub quit: bool,
+    /// The study timer's state for the status bar (set by the study pane).
+    pub study_status: Option<crate::panes::stats::StudyStatus>,
 }
 
 /// Where everything goes on screen; one function so drawing and mouse
@@ -102,6 +104,7 @@ impl App {
             status,
             size,
             quit: false,
+            study_status: None,
         };
         app.resize(size.0, size.1);
         app.sync_item();
@@ -241,6 +244,8 @@ impl App {
     }
 
     fn show(&mut self, id: &str) {
+        // The timer lives in the study pane.
+        let id = if id == "timer" { "stats" } else { id };
         if id == "checklist" {
             self.focus = Focus::Checklist;
             return;
@@ -476,8 +481,8 @@ impl App {
         if inside(a.tabs) {
             if let MouseEventKind::Down(MouseButton::Left) = ev.kind {
                 let mut x = a.tabs.x;
-                for (i, t) in self.tab_titles().iter().enumerate() {
-                    let w = tab_label(i, t).chars().count() as u16;
+                for (i, label) in self.tab_labels(a.tabs.width).iter().enumerate() {
+                    let w = label.chars().count() as u16;
                     if ev.column >= x && ev.column < x + w {
                         self.switch_to(i);
                         self.focus = Focus::Main;
@@ -539,13 +544,13 @@ impl App {
 
         // Tab bar.
         let mut spans = Vec::new();
-        for (i, t) in self.tab_titles().iter().enumerate() {
+        for (i, label) in self.tab_labels(a.tabs.width).into_iter().enumerate() {
             let style = if i == self.active {
                 self.theme.tab_active
             } else {
                 self.theme.tab
             };
-            spans.push(Span::styled(tab_label(i, t), style));
+            spans.push(Span::styled(label, style));
             spans.push(Span::raw(" "));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), a.tabs);
@@ -594,14 +599,20 @@ impl App {
                     self.checklist.progress(),
                 )
                 .overall();
-                Line::from(vec![
-                    Span::styled(" megarepo ", self.theme.title),
-                    Span::styled(
-                        format!("· {:.0}% of the roadmap ", overall.ratio() * 100.0),
-                        self.theme.text,
-                    ),
-                    Span::styled("· Tab focus · [ ] tabs · ? help · q quit", self.theme.dim),
-                ])
+                let mut spans = vec![Span::styled(" megarepo ", self.theme.title)];
+                if let Some(st) = &self.study_status {
+                    spans.extend(crate::panes::stats::status_bar_spans(
+                        &st.get(),
+                        &self.theme,
+                    ));
+                    spans.push(Span::raw(" "));
+                }
+                spans.push(Span::styled(
+                    format!("· {:.0}% of the roadmap ", overall.ratio() * 100.0),
+                    self.theme.text,
+                ));
+                spans.push(Span::styled("· ? help · q quit", self.theme.dim));
+                Line::from(spans)
             }
         };
         f.render_widget(Paragraph::new(line).style(self.theme.status), area);
@@ -673,6 +684,48 @@ impl App {
                 .scroll((scroll, 0)),
             r,
         );
+    }
+}
+
+impl App {
+    /// Tab labels that fit in `width`: full titles when there is room, else
+    /// the active tab in full and the others shortened, else numbers only.
+    /// Drawing and mouse hit-testing both use this.
+    pub fn tab_labels(&self, width: u16) -> Vec<String> {
+        let titles = self.tab_titles();
+        let fits = |labels: &[String]| {
+            labels.iter().map(|l| l.chars().count() + 1).sum::<usize>() <= width as usize
+        };
+        let full: Vec<String> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| tab_label(i, t))
+            .collect();
+        if fits(&full) {
+            return full;
+        }
+        for keep in [4, 0] {
+            let short: Vec<String> = titles
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    if i == self.active {
+                        tab_label(i, t)
+                    } else {
+                        let s: String = t.chars().take(keep).collect();
+                        if s.is_empty() {
+                            format!(" {} ", i + 1)
+                        } else {
+                            tab_label(i, &s)
+                        }
+                    }
+                })
+                .collect();
+            if fits(&short) || keep == 0 {
+                return short;
+            }
+        }
+        full
     }
 }
 

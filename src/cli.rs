@@ -58,6 +58,9 @@ pub enum Command {
     /// The learning journal: daily entries and reflections.
     #[command(subcommand)]
     Journal(crate::study::cli::JournalCmd),
+    /// The Phase 5 kernel: build it, boot it in QEMU, run its tests.
+    #[command(subcommand)]
+    Kernel(kernel_runner::KernelCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -160,6 +163,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Checklist(cmd)) => {
             env.warn_content();
             checklist(&env, cmd, out)
+        }
+        Some(Command::Kernel(cmd)) => {
+            let code = kernel_runner::run_cli(cmd)?;
+            if code != 0 {
+                // The kernel's own exit status (a failed test, a panic) is
+                // the command's; run_cli has already said why.
+                std::process::exit(code);
+            }
+            Ok(())
         }
         Some(Command::Timer(cmd)) => {
             study(&env, out, |cx, out| crate::study::cli::timer(cx, cmd, out))

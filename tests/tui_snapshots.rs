@@ -14,14 +14,17 @@ use ratatui::backend::TestBackend;
 fn app(dir: &std::path::Path, w: u16, h: u16) -> App {
     let store = Store::open(dir).unwrap();
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    App::new(
+    let mut app = App::new(
         store,
         Content::load(None),
         Theme::plain(),
         Sender::new(tx),
         (w, h),
     )
-    .unwrap()
+    .unwrap();
+    // The real tab set; none of these panes starts work until shown.
+    megarepo::panes::register(&mut app).unwrap();
+    app
 }
 
 fn render(app: &App, w: u16, h: u16) -> String {

@@ -10,8 +10,16 @@
 //!
 //! Output is one `Vec<(Style, String)>` per input line, ratatui styles,
 //! newlines removed; the renderer decides layout.
+//!
+//! Highlighting is the slow part of rendering (syntect runs its grammar's
+//! regexes over every line, 0.1 ms or more per line), while layout is cheap.
+//! A pane renders the same sheet again on every resize or theme change, so
+//! results are kept in a small cache keyed by (theme, language, code): a
+//! re-render only lays out. The cache is cleared when it grows past
+//! [`CACHE_LIMIT`] blocks, which bounds its memory to a few sheets' worth.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ratatui::style::{Color, Modifier, Style};
 use syntect::easy::HighlightLines;
@@ -33,6 +41,12 @@ const EXTRA_SYNTAXES: [(&str, &str); 2] = [
 /// One highlighted line: styled pieces, without the newline.
 pub type StyledLine = Vec<(Style, String)>;
 
+/// Most code blocks kept highlighted (about twenty sheets' worth).
+pub const CACHE_LIMIT: usize = 512;
+
+/// (syntect theme, language, code): what a highlighted block depends on.
+type CacheKey = (String, String, String);
+
 /// A grammar of ours that syntect could not read. Only a bug in
 /// assets/syntaxes/ can cause it; the language is then shown unhighlighted.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +61,7 @@ pub struct Highlighter {
     defaults: SyntaxSet,
     extra: SyntaxSet,
     themes: ThemeSet,
+    cache: Mutex<HashMap<CacheKey, Arc<Vec<StyledLine>>>>,
     /// Grammars of ours that failed to load (normally empty).
     pub load_errors: Vec<SyntaxLoadError>,
 }
@@ -77,6 +92,7 @@ impl Highlighter {
             defaults: SyntaxSet::load_defaults_newlines(),
             extra: builder.build(),
             themes: ThemeSet::load_defaults(),
+            cache: Mutex::new(HashMap::new()),
             load_errors,
         }
     }
@@ -112,6 +128,42 @@ impl Highlighter {
     /// Names of the themes available for [`crate::markdown::Theme::syntax_theme`].
     pub fn theme_names(&self) -> impl Iterator<Item = &str> {
         self.themes.themes.keys().map(String::as_str)
+    }
+
+    /// Forgets every cached block (benchmarks use it to measure highlighting).
+    pub fn clear_cache(&self) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.clear();
+        }
+    }
+
+    /// [`Highlighter::highlight`] through the cache.
+    pub fn highlight_cached(
+        &self,
+        lines: &[&str],
+        lang: &str,
+        theme: &str,
+    ) -> Option<Arc<Vec<StyledLine>>> {
+        let key = (theme.to_string(), lang.to_string(), lines.concat());
+        // A poisoned lock only means another thread panicked mid-insert; the
+        // map itself is still sound, so keep using it.
+        if let Some(hit) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return Some(Arc::clone(hit));
+        }
+        // Highlight outside the lock: two threads may both do the work once,
+        // but neither waits for the other's slow regexes.
+        let fresh = Arc::new(self.highlight(lines, lang, theme)?);
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&fresh));
+        Some(fresh)
     }
 
     /// Highlights `lines` (each ending in `\n`, as from `str::split_inclusive`)
@@ -176,6 +228,28 @@ mod tests {
         assert!(h.syntax_for("no-such-language").is_none());
         assert!(h.theme_names().any(|t| t == "base16-ocean.dark"));
         assert!(h.theme_names().any(|t| t == "InspiredGitHub"));
+    }
+
+    #[test]
+    fn cached_blocks_equal_fresh_ones() {
+        let h = Highlighter::load();
+        let lines = ["let x = 1;\n", "// note\n"];
+        let fresh = h.highlight(&lines, "rust", "InspiredGitHub").expect("rust");
+        let first = h
+            .highlight_cached(&lines, "rust", "InspiredGitHub")
+            .expect("rust");
+        let second = h
+            .highlight_cached(&lines, "rust", "InspiredGitHub")
+            .expect("rust");
+        assert_eq!(*first, fresh);
+        assert!(
+            Arc::ptr_eq(&first, &second),
+            "the second call should hit the cache"
+        );
+        let other_theme = h
+            .highlight_cached(&lines, "rust", "base16-ocean.dark")
+            .expect("rust");
+        assert_ne!(*other_theme, fresh);
     }
 
     /// The scope-to-colour path works for our grammars: a TOML key, a string

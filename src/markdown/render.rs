@@ -558,7 +558,7 @@ impl<'a> Renderer<'a> {
                     Some(h) => h,
                     None => Highlighter::global(),
                 };
-                highlighter.highlight(&to_highlight, &info.lang, theme)
+                highlighter.highlight_cached(&to_highlight, &info.lang, theme)
             }
             _ => None,
         };
@@ -581,7 +581,7 @@ impl<'a> Renderer<'a> {
             if visible.is_none() {
                 continue;
             }
-            let spans = match highlighted.as_ref().and_then(|h| h.get(i)) {
+            let spans = match highlighted.as_deref().and_then(|h| h.get(i)) {
                 Some(styled) => styled.clone(),
                 None => {
                     let text = to_highlight[i].trim_end_matches(['\n', '\r']).to_string();

@@ -70,7 +70,9 @@ fn apply_sgr(params: &str, base: Style, mut style: Style, color: bool) -> Style 
                         let rgb = (nums.get(i + 2), nums.get(i + 3), nums.get(i + 4));
                         i += 4;
                         match rgb {
-                            (Some(&r), Some(&g), Some(&b)) => Some(Color::Rgb(r as u8, g as u8, b as u8)),
+                            (Some(&r), Some(&g), Some(&b)) => {
+                                Some(Color::Rgb(r as u8, g as u8, b as u8))
+                            }
                             _ => None,
                         }
                     }
@@ -152,7 +154,11 @@ mod tests {
 
     #[test]
     fn other_escapes_and_garbage_are_dropped() {
-        let l = line("a\x1b[2Jb\x1b[Hc\x07\x1b[38;5;999md\x1b", Style::new(), true);
+        let l = line(
+            "a\x1b[2Jb\x1b[Hc\x07\x1b[38;5;999md\x1b",
+            Style::new(),
+            true,
+        );
         let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, "abcd");
     }

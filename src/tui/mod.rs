@@ -68,7 +68,7 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         sender.clone(),
         (size.width, size.height),
     )?;
-    crate::panes::register(&mut app);
+    crate::panes::register(&mut app)?;
     let _watcher = app
         .content
         .dir

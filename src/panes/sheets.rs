@@ -1,0 +1,1127 @@
+//! The sheets pane: the cheat sheets, listed with a fuzzy filter, and read
+//! with the Markdown renderer.
+//!
+//! Sheets come from two places: the copies compiled into the binary (by
+//! build.rs) and, overriding them by name, the `cheatsheets/` folder of the
+//! content directory, read on a background thread when the pane is first
+//! shown or the folder changes. The reader keeps a scroll position per
+//! sheet, offers a table of contents and a link list (popups), and searches
+//! with `/`, `n` and `N`.
+//!
+//! Rendering needs the width of the area, which only `draw` knows, so the
+//! rendered document is memoised in a `RefCell` keyed by (sheet, width,
+//! theme, query): `draw` fills it when the key changes and key handling reads
+//! it. It is a cache of a pure function of the state, so drawing still
+//! changes nothing a user can observe.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::app::OpenSheet;
+use crate::markdown::{
+    self, MarkdownView, Match, Rendered, ThemeKind, find_matches, highlight_matches,
+};
+use crate::pane::{Ctx, Handled, Pane};
+use crate::panes::item::open_url;
+use crate::theme::{Mode, Theme};
+use crate::tui::input::{InputEvent, LineInput};
+
+pub const ID: &str = "sheets";
+
+/// The sheets compiled into the binary: (name, Markdown).
+const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_sheets.rs"));
+
+/// One cheat sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    /// File stem: `ownership` for `cheatsheets/ownership.md`.
+    pub name: String,
+    pub text: String,
+}
+
+/// The result of reading the sheets folder, sent from the loader thread.
+#[derive(Debug)]
+pub struct SheetsLoaded {
+    pub sheets: Vec<Sheet>,
+    /// One line per file that could not be read.
+    pub problems: Vec<String>,
+}
+
+/// The sheets built into the binary, sorted by name.
+pub fn embedded_sheets() -> Vec<Sheet> {
+    let mut sheets: Vec<Sheet> = EMBEDDED
+        .iter()
+        .map(|(name, text)| Sheet {
+            name: name.to_string(),
+            text: text.to_string(),
+        })
+        .collect();
+    sheets.sort_by(|a, b| a.name.cmp(&b.name));
+    sheets
+}
+
+/// Reads `dir/cheatsheets/*.md` over the embedded sheets: a file on disk
+/// replaces the embedded sheet of the same name. A missing folder is not a
+/// problem (the embedded sheets stand); an unreadable file is reported and
+/// its embedded copy, if any, kept.
+pub fn load_sheets(dir: Option<&Path>) -> SheetsLoaded {
+    let mut by_name: HashMap<String, Sheet> = embedded_sheets()
+        .into_iter()
+        .map(|s| (s.name.clone(), s))
+        .collect();
+    let mut problems = Vec::new();
+    if let Some(dir) = dir {
+        let folder = dir.join("cheatsheets");
+        let mut paths: Vec<PathBuf> = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(_) => Vec::new(),
+        };
+        paths.sort();
+        for path in paths
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        {
+            let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    by_name.insert(name.clone(), Sheet { name, text });
+                }
+                Err(e) => problems.push(format!("{}: {e}", path.display())),
+            }
+        }
+    }
+    let mut sheets: Vec<Sheet> = by_name.into_values().collect();
+    sheets.sort_by(|a, b| a.name.cmp(&b.name));
+    SheetsLoaded { sheets, problems }
+}
+
+/// How well `query` matches `name` as a fuzzy subsequence (higher is
+/// better), or `None` when its letters do not all appear in order. Letters
+/// in a row and letters at the start of a word score extra, so `bc` ranks
+/// `borrow-checker` above `abacus`.
+pub fn fuzzy_score(query: &str, name: &str) -> Option<i64> {
+    let query: Vec<char> = query
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if query.is_empty() {
+        return Some(0);
+    }
+    let name: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+    let mut score = 0i64;
+    let mut q = 0;
+    let mut previous: Option<usize> = None;
+    for (i, &c) in name.iter().enumerate() {
+        if q < query.len() && c == query[q] {
+            score += 1;
+            if previous.is_some_and(|p| p + 1 == i) {
+                score += 5;
+            }
+            if i == 0 || matches!(name[i - 1], '-' | '_' | ' ' | '.' | '/') {
+                score += 3;
+            }
+            previous = Some(i);
+            q += 1;
+        }
+    }
+    // Shorter names win ties: the query covers more of them.
+    (q == query.len()).then(|| score * 100 - name.len() as i64)
+}
+
+/// The pane's popups over the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Popup {
+    Contents(usize),
+    Links(usize),
+}
+
+/// What the memoised rendering depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ViewKey {
+    sheet: String,
+    /// Changes when the sheet's text is reloaded.
+    text_len: usize,
+    width: u16,
+    theme: ThemeKind,
+    query: String,
+}
+
+struct View {
+    key: ViewKey,
+    rendered: Rendered,
+    matches: Vec<Match>,
+}
+
+pub struct SheetsPane {
+    sheets: Vec<Sheet>,
+    loaded_from_disk: bool,
+    /// The list's filter, and whether keys are going into it.
+    filter: LineInput,
+    filtering: bool,
+    /// Selected row of the filtered list.
+    selected: usize,
+    /// Name of the open sheet, if reading.
+    open: Option<String>,
+    scroll: HashMap<String, usize>,
+    popup: Option<Popup>,
+    search: LineInput,
+    searching: bool,
+    query: String,
+    current_match: usize,
+    view: RefCell<Option<View>>,
+    /// Size of the reader's text area at the last draw; key handling pages
+    /// and renders with it (80x24 until the first draw).
+    last_size: Cell<(u16, u16)>,
+    last_theme: Cell<ThemeKind>,
+}
+
+impl Default for SheetsPane {
+    fn default() -> Self {
+        SheetsPane::new(embedded_sheets())
+    }
+}
+
+impl SheetsPane {
+    pub fn new(sheets: Vec<Sheet>) -> Self {
+        SheetsPane {
+            sheets,
+            loaded_from_disk: false,
+            filter: LineInput::new(),
+            filtering: false,
+            selected: 0,
+            open: None,
+            scroll: HashMap::new(),
+            popup: None,
+            search: LineInput::new(),
+            searching: false,
+            query: String::new(),
+            current_match: 0,
+            view: RefCell::new(None),
+            last_size: Cell::new((80, 24)),
+            last_theme: Cell::new(ThemeKind::Dark),
+        }
+    }
+
+    /// The sheets matching the filter, best first (all, by name, when empty).
+    pub fn filtered(&self) -> Vec<&Sheet> {
+        let query = self.filter.text();
+        let mut scored: Vec<(i64, &Sheet)> = self
+            .sheets
+            .iter()
+            .filter_map(|s| fuzzy_score(&query, &s.name).map(|score| (score, s)))
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+        scored.into_iter().map(|(_, s)| s).collect()
+    }
+
+    /// Name of the sheet being read.
+    pub fn open_sheet(&self) -> Option<&str> {
+        self.open.as_deref()
+    }
+
+    /// First line shown of the open sheet.
+    pub fn scroll(&self) -> usize {
+        self.open
+            .as_ref()
+            .and_then(|n| self.scroll.get(n))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Opens a sheet by name; false when there is none.
+    pub fn open(&mut self, name: &str) -> bool {
+        if !self.sheets.iter().any(|s| s.name == name) {
+            return false;
+        }
+        self.open = Some(name.to_string());
+        self.popup = None;
+        self.searching = false;
+        self.query.clear();
+        self.current_match = 0;
+        true
+    }
+
+    /// Replaces the sheet list (after loading), keeping the open sheet if it
+    /// still exists.
+    pub fn set_sheets(&mut self, sheets: Vec<Sheet>) {
+        self.sheets = sheets;
+        if let Some(name) = &self.open
+            && !self.sheets.iter().any(|s| &s.name == name)
+        {
+            self.open = None;
+        }
+        self.selected = self.selected.min(self.filtered().len().saturating_sub(1));
+    }
+
+    fn start_loading(&mut self, cx: &mut Ctx) {
+        let dir = cx.content.dir.clone();
+        let tx = cx.tx.clone();
+        // Reading a folder is disk work: keep it off the UI task.
+        std::thread::spawn(move || tx.to_pane(ID, load_sheets(dir.as_deref())));
+    }
+
+    fn theme_kind(theme: &Theme) -> ThemeKind {
+        match theme.mode {
+            Mode::Dark => ThemeKind::Dark,
+            Mode::Light => ThemeKind::Light,
+            Mode::Plain => ThemeKind::Plain,
+        }
+    }
+
+    /// Makes sure the memoised view matches the open sheet at `width`.
+    fn ensure_view(&self, width: u16, theme: ThemeKind) {
+        let Some(sheet) = self
+            .open
+            .as_ref()
+            .and_then(|n| self.sheets.iter().find(|s| &s.name == n))
+        else {
+            *self.view.borrow_mut() = None;
+            return;
+        };
+        let key = ViewKey {
+            sheet: sheet.name.clone(),
+            text_len: sheet.text.len(),
+            width,
+            theme,
+            query: self.query.clone(),
+        };
+        if self.view.borrow().as_ref().is_some_and(|v| v.key == key) {
+            return;
+        }
+        let md_theme = markdown::Theme::of(theme);
+        let mut rendered = markdown::render(&sheet.text, width, &md_theme);
+        let matches = find_matches(&rendered.lines, &self.query);
+        highlight_matches(&mut rendered.lines, &matches, md_theme.search_match);
+        *self.view.borrow_mut() = Some(View {
+            key,
+            rendered,
+            matches,
+        });
+    }
+
+    /// The view at the last drawn size (rendering now if needed).
+    fn with_view<R>(&self, f: impl FnOnce(&View) -> R) -> Option<R> {
+        self.ensure_view(self.last_size.get().0, self.last_theme.get());
+        self.view.borrow().as_ref().map(f)
+    }
+
+    fn set_scroll(&mut self, line: usize) {
+        let height = usize::from(self.last_size.get().1);
+        let total = self.with_view(|v| v.rendered.lines.len()).unwrap_or(0);
+        let max = total.saturating_sub(height.max(1));
+        if let Some(name) = self.open.clone() {
+            self.scroll.insert(name, line.min(max));
+        }
+    }
+
+    /// Scrolls so `line` sits a third of the way down the screen.
+    fn reveal(&mut self, line: usize) {
+        let third = usize::from(self.last_size.get().1) / 3;
+        self.set_scroll(line.saturating_sub(third));
+    }
+
+    fn jump_to_match(&mut self, forward: bool, cx: &mut Ctx) {
+        let Some(lines) = self.with_view(|v| v.matches.iter().map(|m| m.line).collect::<Vec<_>>())
+        else {
+            return;
+        };
+        if lines.is_empty() {
+            if !self.query.is_empty() {
+                cx.info(format!("no match for `{}`", self.query));
+            }
+            return;
+        }
+        let n = lines.len();
+        self.current_match = if forward {
+            (self.current_match + 1) % n
+        } else {
+            (self.current_match + n - 1) % n
+        };
+        self.reveal(lines[self.current_match]);
+        cx.info(format!("match {} of {n}", self.current_match + 1));
+    }
+
+    /// After a search is entered: the first match at or below the top of the screen.
+    fn first_match_from_here(&mut self, cx: &mut Ctx) {
+        let top = self.scroll();
+        let Some(lines) = self.with_view(|v| v.matches.iter().map(|m| m.line).collect::<Vec<_>>())
+        else {
+            return;
+        };
+        if lines.is_empty() {
+            cx.info(format!("no match for `{}`", self.query));
+            return;
+        }
+        self.current_match = lines.iter().position(|&l| l >= top).unwrap_or(0);
+        self.reveal(lines[self.current_match]);
+        cx.info(format!(
+            "match {} of {}",
+            self.current_match + 1,
+            lines.len()
+        ));
+    }
+
+    fn open_link(&mut self, index: usize, cx: &mut Ctx) {
+        let link = self
+            .with_view(|v| v.rendered.links.iter().find(|l| l.index == index).cloned())
+            .flatten();
+        match link {
+            // A link to a heading in the same sheet scrolls there.
+            Some(link) if link.url.starts_with('#') => {
+                let anchor = link.url.trim_start_matches('#').to_string();
+                let target = self.with_view(|v| {
+                    v.rendered
+                        .headings
+                        .iter()
+                        .find(|h| slug(&h.title) == anchor)
+                        .map(|h| h.line)
+                });
+                match target.flatten() {
+                    Some(line) => self.set_scroll(line),
+                    None => cx.info(format!("no heading `{anchor}` in this sheet")),
+                }
+            }
+            Some(link) => open_url(&link.url, cx),
+            None => cx.info(format!("this sheet has no link {index}")),
+        }
+    }
+
+    fn handle_list_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        let count = self.filtered().len();
+        if self.filtering {
+            match key.code {
+                KeyCode::Up => self.selected = self.selected.saturating_sub(1),
+                KeyCode::Down => self.selected = (self.selected + 1).min(count.saturating_sub(1)),
+                _ => match self.filter.handle_key(key) {
+                    InputEvent::Submit(text) => {
+                        // Enter opens the best match; the filter stays.
+                        self.filter.set_text(&text);
+                        self.filtering = false;
+                        if let Some(name) =
+                            self.filtered().get(self.selected).map(|s| s.name.clone())
+                        {
+                            self.open(&name);
+                        }
+                    }
+                    InputEvent::Cancel => {
+                        self.filter.set_text("");
+                        self.filtering = false;
+                        self.selected = 0;
+                    }
+                    InputEvent::Edited => self.selected = 0,
+                    InputEvent::Unhandled => {}
+                },
+            }
+            return Handled::Yes;
+        }
+        match key.code {
+            KeyCode::Char('/') => {
+                self.filtering = true;
+                Handled::Yes
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.selected = self.selected.saturating_sub(1);
+                Handled::Yes
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(count.saturating_sub(1));
+                Handled::Yes
+            }
+            KeyCode::Home | KeyCode::Char('g') => {
+                self.selected = 0;
+                Handled::Yes
+            }
+            KeyCode::End | KeyCode::Char('G') => {
+                self.selected = count.saturating_sub(1);
+                Handled::Yes
+            }
+            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => {
+                match self.filtered().get(self.selected).map(|s| s.name.clone()) {
+                    Some(name) => {
+                        self.open(&name);
+                    }
+                    None => cx.info("no sheet to open"),
+                }
+                Handled::Yes
+            }
+            KeyCode::Esc if !self.filter.text().is_empty() => {
+                self.filter.set_text("");
+                self.selected = 0;
+                Handled::Yes
+            }
+            _ => Handled::No,
+        }
+    }
+
+    fn handle_popup_key(&mut self, popup: Popup, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        let (selected, count) = match popup {
+            Popup::Contents(i) => (
+                i,
+                self.with_view(|v| v.rendered.headings.len()).unwrap_or(0),
+            ),
+            Popup::Links(i) => (i, self.with_view(|v| v.rendered.links.len()).unwrap_or(0)),
+        };
+        let moved = |i: usize| match popup {
+            Popup::Contents(_) => Popup::Contents(i),
+            Popup::Links(_) => Popup::Links(i),
+        };
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('t') | KeyCode::Char('o') | KeyCode::Char('h') => {
+                self.popup = None
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.popup = Some(moved(selected.saturating_sub(1)))
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.popup = Some(moved((selected + 1).min(count.saturating_sub(1))))
+            }
+            KeyCode::Enter => {
+                self.popup = None;
+                match popup {
+                    Popup::Contents(i) => {
+                        if let Some(line) = self
+                            .with_view(|v| v.rendered.headings.get(i).map(|h| h.line))
+                            .flatten()
+                        {
+                            self.set_scroll(line);
+                        }
+                    }
+                    Popup::Links(i) => self.open_link(i + 1, cx),
+                }
+            }
+            _ => {}
+        }
+        Handled::Yes
+    }
+
+    fn handle_reader_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        if self.searching {
+            match self.search.handle_key(key) {
+                InputEvent::Submit(text) => {
+                    self.searching = false;
+                    self.query = text;
+                    self.first_match_from_here(cx);
+                }
+                InputEvent::Cancel => {
+                    self.searching = false;
+                    self.query.clear();
+                }
+                // Searching as you type: the matches show while typing.
+                InputEvent::Edited => self.query = self.search.text(),
+                InputEvent::Unhandled => {}
+            }
+            return Handled::Yes;
+        }
+        if let Some(popup) = self.popup {
+            return self.handle_popup_key(popup, key, cx);
+        }
+        let page = usize::from(self.last_size.get().1).saturating_sub(2).max(1);
+        let top = self.scroll();
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => self.set_scroll(top + 1),
+            KeyCode::Up | KeyCode::Char('k') => self.set_scroll(top.saturating_sub(1)),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.set_scroll(top + page),
+            KeyCode::PageUp | KeyCode::Char('b') => self.set_scroll(top.saturating_sub(page)),
+            KeyCode::Home | KeyCode::Char('g') => self.set_scroll(0),
+            KeyCode::End | KeyCode::Char('G') => self.set_scroll(usize::MAX),
+            KeyCode::Char('}') | KeyCode::Char('{') => {
+                let forward = key.code == KeyCode::Char('}');
+                let lines = self.with_view(|v| {
+                    v.rendered
+                        .headings
+                        .iter()
+                        .map(|h| h.line)
+                        .collect::<Vec<_>>()
+                });
+                let lines = lines.unwrap_or_default();
+                let target = if forward {
+                    lines.into_iter().find(|&l| l > top)
+                } else {
+                    lines.into_iter().rev().find(|&l| l < top)
+                };
+                if let Some(line) = target {
+                    self.set_scroll(line);
+                }
+            }
+            KeyCode::Char('t') => {
+                let headings = self.with_view(|v| {
+                    v.rendered
+                        .headings
+                        .iter()
+                        .map(|h| h.line)
+                        .collect::<Vec<_>>()
+                });
+                let headings = headings.unwrap_or_default();
+                if headings.is_empty() {
+                    cx.info("this sheet has no headings");
+                } else {
+                    // Start on the section being read.
+                    let here = headings.iter().rposition(|&l| l <= top).unwrap_or(0);
+                    self.popup = Some(Popup::Contents(here));
+                }
+            }
+            KeyCode::Char('o') => {
+                if self
+                    .with_view(|v| v.rendered.links.is_empty())
+                    .unwrap_or(true)
+                {
+                    cx.info("this sheet has no links");
+                } else {
+                    self.popup = Some(Popup::Links(0));
+                }
+            }
+            KeyCode::Char(c @ '1'..='9') => self.open_link(usize::from(c as u8 - b'0'), cx),
+            KeyCode::Char('/') => {
+                self.searching = true;
+                self.search.set_text("");
+                self.query.clear();
+            }
+            KeyCode::Char('n') => self.jump_to_match(true, cx),
+            KeyCode::Char('N') => self.jump_to_match(false, cx),
+            KeyCode::Esc if !self.query.is_empty() => self.query.clear(),
+            KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') | KeyCode::Backspace => {
+                self.open = None
+            }
+            _ => return Handled::No,
+        }
+        Handled::Yes
+    }
+
+    fn draw_list(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let [head, list] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+        let header = if self.filtering || !self.filter.text().is_empty() {
+            let input = self.filter.line("filter: ", head.width, theme.text);
+            if self.filtering {
+                input
+            } else {
+                Line::styled(format!("filter: {}", self.filter.text()), theme.dim)
+            }
+        } else {
+            Line::styled(
+                format!("{} cheat sheets  (/ filter, enter read)", self.sheets.len()),
+                theme.dim,
+            )
+        };
+        f.render_widget(Paragraph::new(header), head);
+        let sheets = self.filtered();
+        if sheets.is_empty() {
+            let msg = if self.sheets.is_empty() {
+                "No cheat sheets yet."
+            } else {
+                "No sheet matches the filter."
+            };
+            f.render_widget(Paragraph::new(msg).style(theme.dim), list);
+            return;
+        }
+        let height = usize::from(list.height).max(1);
+        let first = self.selected.saturating_sub(height - 1);
+        let lines: Vec<Line> = sheets
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(height)
+            .map(|(i, sheet)| {
+                let style = if i == self.selected {
+                    theme.selected
+                } else {
+                    theme.text
+                };
+                let title = first_heading(&sheet.text).unwrap_or_default();
+                Line::from(vec![
+                    Span::styled(format!(" {:<20}", sheet.name), style),
+                    Span::styled(format!(" {title}"), theme.dim),
+                ])
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), list);
+    }
+
+    fn draw_reader(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let [head, body, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(0),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let kind = Self::theme_kind(theme);
+        self.last_size.set((body.width, body.height));
+        self.last_theme.set(kind);
+        self.ensure_view(body.width, kind);
+        let view = self.view.borrow();
+        let Some(view) = view.as_ref() else { return };
+        let total = view.rendered.lines.len();
+        let top = self.scroll().min(total.saturating_sub(1));
+        let shown_end = (top + usize::from(body.height)).min(total);
+        let percent = if total <= usize::from(body.height) {
+            100
+        } else {
+            shown_end * 100 / total
+        };
+        let name = self.open.as_deref().unwrap_or_default();
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(name.to_string(), theme.title),
+                Span::styled(
+                    format!("  {percent}%  (t contents, / search, o links, esc list)"),
+                    theme.dim,
+                ),
+            ])),
+            head,
+        );
+
+        // Mark the current match on a copy of the visible lines only.
+        let end = (top + usize::from(body.height)).min(total);
+        let mut visible: Vec<Line<'static>> = view.rendered.lines[top.min(end)..end].to_vec();
+        if let Some(m) = view
+            .matches
+            .get(self.current_match)
+            .filter(|m| m.line >= top && m.line < end)
+        {
+            let md_theme = markdown::Theme::of(kind);
+            let shifted = Match {
+                line: m.line - top,
+                ..m.clone()
+            };
+            highlight_matches(&mut visible, &[shifted], md_theme.search_current);
+        }
+        f.render_widget(MarkdownView::new(&visible, 0), body);
+
+        let footer = if self.searching {
+            self.search.line("/", foot.width, theme.text)
+        } else if !self.query.is_empty() {
+            let n = view.matches.len();
+            let at = if n == 0 { 0 } else { self.current_match + 1 };
+            Line::styled(
+                format!(
+                    "/{}  {at} of {n}  (n next, N previous, esc clear)",
+                    self.query
+                ),
+                theme.dim,
+            )
+        } else {
+            Line::default()
+        };
+        f.render_widget(Paragraph::new(footer), foot);
+
+        match self.popup {
+            Some(Popup::Contents(selected)) => {
+                let rows = view
+                    .rendered
+                    .headings
+                    .iter()
+                    .map(|h| {
+                        format!(
+                            "{}{}",
+                            "  ".repeat(usize::from(h.level.saturating_sub(1))),
+                            h.title
+                        )
+                    })
+                    .collect();
+                draw_popup(f, area, " Contents ", rows, selected, theme);
+            }
+            Some(Popup::Links(selected)) => {
+                let rows = view
+                    .rendered
+                    .links
+                    .iter()
+                    .map(|l| format!("[{}] {}  {}", l.index, l.text, l.url))
+                    .collect();
+                draw_popup(f, area, " Links ", rows, selected, theme);
+            }
+            None => {}
+        }
+    }
+}
+
+/// The sheet's first heading, shown beside its name in the list.
+fn first_heading(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("# ").map(|t| t.trim().to_string()))
+}
+
+/// GitHub's anchor for a heading: lower case, spaces to `-`, punctuation dropped.
+fn slug(title: &str) -> String {
+    title
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A centred list popup with one selected row.
+fn draw_popup(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    rows: Vec<String>,
+    selected: usize,
+    theme: &Theme,
+) {
+    let width = area.width.saturating_sub(4).clamp(10, 70);
+    let height = (rows.len() as u16 + 2)
+        .min(area.height.saturating_sub(2))
+        .max(3);
+    let popup = Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + (area.height.saturating_sub(height)) / 2,
+        width: width.min(area.width),
+        height: height.min(area.height),
+    };
+    let inner_height = usize::from(popup.height.saturating_sub(2)).max(1);
+    let first = selected.saturating_sub(inner_height - 1);
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .enumerate()
+        .skip(first)
+        .take(inner_height)
+        .map(|(i, row)| {
+            Line::styled(
+                row,
+                if i == selected {
+                    theme.selected
+                } else {
+                    theme.text
+                },
+            )
+        })
+        .collect();
+    f.render_widget(Clear, popup);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(title)
+                .border_style(theme.border_focused),
+        ),
+        popup,
+    );
+}
+
+impl Pane for SheetsPane {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> String {
+        "Sheets".into()
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        if self.open.is_some() {
+            self.handle_reader_key(key, cx)
+        } else {
+            self.handle_list_key(key, cx)
+        }
+    }
+
+    fn on_show(&mut self, cx: &mut Ctx) {
+        if !self.loaded_from_disk {
+            self.loaded_from_disk = true;
+            self.start_loading(cx);
+        }
+    }
+
+    fn on_message(&mut self, msg: Box<dyn std::any::Any + Send>, cx: &mut Ctx) {
+        let msg = match msg.downcast::<SheetsLoaded>() {
+            Ok(loaded) => {
+                if let Some(problem) = loaded.problems.first() {
+                    cx.error(problem.clone());
+                }
+                self.set_sheets(loaded.sheets);
+                return;
+            }
+            Err(other) => other,
+        };
+        if let Ok(open) = msg.downcast::<OpenSheet>()
+            && !self.open(&open.0)
+        {
+            cx.error(format!("no cheat sheet named `{}`", open.0));
+        }
+    }
+
+    fn on_content_changed(&mut self, paths: &[PathBuf], cx: &mut Ctx) {
+        if paths
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "md"))
+        {
+            self.start_loading(cx);
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        self.filtering || self.searching
+    }
+
+    fn help(&self) -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("/", "list: filter sheets by name; reader: search"),
+            ("enter", "read the selected sheet"),
+            ("j k space b g G", "scroll the sheet"),
+            ("{ }", "previous / next heading"),
+            ("t", "table of contents (enter jumps)"),
+            ("n N", "next / previous match"),
+            ("o, 1-9", "list links / open link n in the browser"),
+            ("esc", "clear the search, then back to the list"),
+        ]
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        if self.open.is_some() {
+            self.draw_reader(f, area, theme)
+        } else {
+            self.draw_list(f, area, theme)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::Sender;
+    use crate::content::Content;
+    use crate::store::Store;
+    use crossterm::event::KeyModifiers;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn sheets() -> Vec<Sheet> {
+        let long: String = (1..=60)
+            .map(|i| format!("Line {i} of filler text.\n\n"))
+            .collect();
+        vec![
+            Sheet {
+                name: "borrow-checker".into(),
+                text: format!(
+                    "# Borrowing\n\nSee [the book](https://doc.rust-lang.org/book/) and [below](#deep-section).\n\n{long}## Deep section\n\nThe borrow checker again.\n"
+                ),
+            },
+            Sheet {
+                name: "abacus".into(),
+                text: "# Abacus\n\nbeads\n".into(),
+            },
+            Sheet {
+                name: "cargo".into(),
+                text: "# Cargo\n\n```toml\n[package]\nname = \"x\"\n```\n".into(),
+            },
+        ]
+    }
+
+    struct Harness {
+        _dir: tempfile::TempDir,
+        store: Store,
+        content: Content,
+        tx: Sender,
+        _rx: tokio::sync::mpsc::UnboundedReceiver<crate::action::Action>,
+    }
+
+    impl Harness {
+        fn new() -> Harness {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let store = Store::open(dir.path()).expect("store");
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            Harness {
+                _dir: dir,
+                store,
+                content: Content::load(None),
+                tx: Sender::new(tx),
+                _rx: rx,
+            }
+        }
+
+        fn key(&self, pane: &mut SheetsPane, code: KeyCode) -> Vec<crate::pane::Request> {
+            let mut cx = Ctx {
+                store: &self.store,
+                content: &self.content,
+                tx: &self.tx,
+                requests: Vec::new(),
+            };
+            pane.handle_key(KeyEvent::new(code, KeyModifiers::NONE), &mut cx);
+            cx.requests
+        }
+
+        fn keys(&self, pane: &mut SheetsPane, text: &str) {
+            for c in text.chars() {
+                self.key(pane, KeyCode::Char(c));
+            }
+        }
+    }
+
+    fn screen(pane: &SheetsPane, w: u16, h: u16) -> String {
+        let mut term = Terminal::new(TestBackend::new(w, h)).expect("backend");
+        term.draw(|f| pane.draw(f, f.area(), &Theme::plain()))
+            .expect("draw");
+        term.backend().to_string()
+    }
+
+    #[test]
+    fn fuzzy_filter_ranks_word_starts_and_runs() {
+        assert!(fuzzy_score("bc", "borrow-checker") > fuzzy_score("bc", "abacus"));
+        assert!(fuzzy_score("xyz", "cargo").is_none());
+        assert_eq!(fuzzy_score("", "cargo"), Some(0));
+        let h = Harness::new();
+        let mut pane = SheetsPane::new(sheets());
+        h.key(&mut pane, KeyCode::Char('/'));
+        assert!(pane.captures_text());
+        h.keys(&mut pane, "bc");
+        let names: Vec<&str> = pane.filtered().iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["borrow-checker", "abacus"]);
+        h.key(&mut pane, KeyCode::Enter);
+        assert_eq!(pane.open_sheet(), Some("borrow-checker"));
+        assert!(!pane.captures_text());
+    }
+
+    #[test]
+    fn list_and_reader_snapshots() {
+        let h = Harness::new();
+        let mut pane = SheetsPane::new(sheets());
+        insta::assert_snapshot!(screen(&pane, 60, 8));
+        h.key(&mut pane, KeyCode::Down);
+        h.key(&mut pane, KeyCode::Down);
+        h.key(&mut pane, KeyCode::Enter);
+        assert_eq!(pane.open_sheet(), Some("cargo"));
+        insta::assert_snapshot!(screen(&pane, 60, 10));
+    }
+
+    #[test]
+    fn scroll_is_kept_per_sheet() {
+        let h = Harness::new();
+        let mut pane = SheetsPane::new(sheets());
+        screen(&pane, 60, 12);
+        assert!(pane.open("borrow-checker"));
+        screen(&pane, 60, 12);
+        h.key(&mut pane, KeyCode::Char(' '));
+        let scrolled = pane.scroll();
+        assert!(scrolled > 0);
+        h.key(&mut pane, KeyCode::Esc);
+        assert_eq!(pane.open_sheet(), None);
+        assert!(pane.open("abacus"));
+        assert_eq!(pane.scroll(), 0);
+        h.key(&mut pane, KeyCode::Esc);
+        assert!(pane.open("borrow-checker"));
+        assert_eq!(pane.scroll(), scrolled);
+        // Scrolling stops at the end of the sheet.
+        h.key(&mut pane, KeyCode::Char('G'));
+        let end = pane.scroll();
+        h.key(&mut pane, KeyCode::Char('j'));
+        assert_eq!(pane.scroll(), end);
+    }
+
+    #[test]
+    fn contents_jump_and_search_with_n() {
+        let h = Harness::new();
+        let mut pane = SheetsPane::new(sheets());
+        assert!(pane.open("borrow-checker"));
+        screen(&pane, 60, 12);
+        h.key(&mut pane, KeyCode::Char('t'));
+        let popup = screen(&pane, 60, 12);
+        assert!(
+            popup.contains("Contents") && popup.contains("Deep section"),
+            "{popup}"
+        );
+        h.key(&mut pane, KeyCode::Down);
+        h.key(&mut pane, KeyCode::Enter);
+        let deep = pane
+            .with_view(|v| v.rendered.headings[1].line)
+            .expect("view");
+        assert!(pane.scroll() > 0 && pane.scroll() <= deep);
+        assert!(screen(&pane, 60, 12).contains("Deep section"));
+
+        h.key(&mut pane, KeyCode::Char('g'));
+        h.key(&mut pane, KeyCode::Char('/'));
+        h.keys(&mut pane, "BORROW");
+        let requests = h.key(&mut pane, KeyCode::Enter);
+        // "Borrowing" (the title) and "borrow checker" (the last line).
+        let said = |requests: &[crate::pane::Request], text: &str| {
+            requests
+                .iter()
+                .any(|r| matches!(r, crate::pane::Request::Status(m, false) if m == text))
+        };
+        assert!(said(&requests, "match 1 of 2"), "{requests:?}");
+        let requests = h.key(&mut pane, KeyCode::Char('n'));
+        assert!(said(&requests, "match 2 of 2"), "{requests:?}");
+        let last = pane.with_view(|v| v.matches[1].line).expect("view");
+        assert!(pane.scroll() <= last && last < pane.scroll() + 12);
+        let shown = screen(&pane, 60, 12);
+        assert!(
+            shown.contains("2 of 2") && shown.contains("borrow checker"),
+            "{shown}"
+        );
+        let requests = h.key(&mut pane, KeyCode::Char('n'));
+        assert!(
+            said(&requests, "match 1 of 2"),
+            "n wraps around: {requests:?}"
+        );
+        let requests = h.key(&mut pane, KeyCode::Char('N'));
+        assert!(said(&requests, "match 2 of 2"), "{requests:?}");
+        // Esc clears the search first, then leaves the sheet.
+        h.key(&mut pane, KeyCode::Esc);
+        assert!(pane.open_sheet().is_some());
+        h.key(&mut pane, KeyCode::Esc);
+        assert!(pane.open_sheet().is_none());
+    }
+
+    #[test]
+    fn anchor_links_scroll_and_missing_links_say_so() {
+        let h = Harness::new();
+        let mut pane = SheetsPane::new(sheets());
+        assert!(pane.open("borrow-checker"));
+        screen(&pane, 60, 12);
+        h.key(&mut pane, KeyCode::Char('2'));
+        assert!(pane.scroll() > 0, "link [2] points at #deep-section");
+        let requests = h.key(&mut pane, KeyCode::Char('9'));
+        assert!(
+            requests.iter().any(
+                |r| matches!(r, crate::pane::Request::Status(m, _) if m.contains("no link 9"))
+            )
+        );
+    }
+
+    #[test]
+    fn open_sheet_message_and_disk_override() {
+        let h = Harness::new();
+        let mut pane = SheetsPane::new(sheets());
+        let mut cx = Ctx {
+            store: &h.store,
+            content: &h.content,
+            tx: &h.tx,
+            requests: Vec::new(),
+        };
+        pane.on_message(Box::new(OpenSheet("cargo".into())), &mut cx);
+        assert_eq!(pane.open_sheet(), Some("cargo"));
+        pane.on_message(Box::new(OpenSheet("nope".into())), &mut cx);
+        assert!(
+            cx.requests
+                .iter()
+                .any(|r| matches!(r, crate::pane::Request::Status(m, true) if m.contains("nope")))
+        );
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("cheatsheets")).expect("mkdir");
+        std::fs::write(dir.path().join("cheatsheets/zz-local.md"), "# Local\n").expect("write");
+        let loaded = load_sheets(Some(dir.path()));
+        assert!(loaded.problems.is_empty());
+        assert!(
+            loaded
+                .sheets
+                .iter()
+                .any(|s| s.name == "zz-local" && s.text == "# Local\n")
+        );
+        assert_eq!(
+            load_sheets(Some(&dir.path().join("missing"))).sheets,
+            embedded_sheets()
+        );
+    }
+}

@@ -496,6 +496,19 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_render_and_read_back(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
+            let shown = render(&bytes);
+            proptest::prop_assert_eq!(tokenize(&shown).expect("tokenizes"), vec![Token::Word(bytes)]);
+        }
+
+        #[test]
+        fn any_line_parses_or_errors_without_panicking(line in "\\PC{0,60}") {
+            let _ = parse(&line);
+        }
+    }
+
     #[test]
     fn console_session_on_the_model_engine() {
         let e = MemEngine::new();

@@ -168,6 +168,18 @@ mod tests {
         (data, offsets)
     }
 
+    proptest::proptest! {
+        // Whatever bytes a damaged disk hands us, decoding reports an error
+        // instead of panicking or allocating absurd amounts.
+        #[test]
+        fn garbage_never_panics(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300), active: bool) {
+            let mut data = encode_file_header(SEGMENT_MAGIC, 0, 1).to_vec();
+            data.extend_from_slice(&tail);
+            let _ = scan_segment(Path::new("x.seg"), &data, active);
+            let _ = crate::log::format::decode_hint_file(1, &data);
+        }
+    }
+
     #[test]
     fn clean_segment_scans_fully() {
         let (data, _) = segment(&[(b"a", b"1", 0), (b"b", b"2", 0)]);

@@ -796,6 +796,7 @@ impl Core {
             self.rotate(w)?;
         }
         let batch = ops.len() > 1;
+        let mut updates: Vec<(&[u8], Option<Loc>)> = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
             let mut flags = if op.tombstone { FLAG_TOMBSTONE } else { 0 };
             if batch {
@@ -810,24 +811,35 @@ impl Core {
             encode_record(&mut w.buf, seq, op.expires, flags, op.key, op.value);
             let len = record_len(op.key.len(), op.value.len());
             self.counters.total_bytes.fetch_add(len, Ordering::Relaxed);
-            let old = if op.tombstone {
+            if op.tombstone {
                 self.counters.deletes.fetch_add(1, Ordering::Relaxed);
-                self.index.remove(op.key)
+                updates.push((op.key, None));
             } else {
-                let loc = Loc {
-                    seg: w.active.id,
-                    val_len: op.value.len() as u32,
-                    offset,
-                    seq,
-                    expires: op.expires,
-                };
                 self.counters.live_bytes.fetch_add(len, Ordering::Relaxed);
                 self.counters.writes.fetch_add(1, Ordering::Relaxed);
-                self.index.insert(op.key, loc)
-            };
+                updates.push((
+                    op.key,
+                    Some(Loc {
+                        seg: w.active.id,
+                        val_len: op.value.len() as u32,
+                        offset,
+                        seq,
+                        expires: op.expires,
+                    }),
+                ));
+            }
+        }
+        // A batch becomes visible to readers all at once: the index takes
+        // every shard it touches before changing any of them.
+        let olds = match updates.as_slice() {
+            [(key, Some(loc))] => vec![self.index.insert(key, *loc)],
+            [(key, None)] => vec![self.index.remove(key)],
+            _ => self.index.apply(&updates),
+        };
+        for ((key, _), old) in updates.iter().zip(olds) {
             if let Some(old) = old {
                 self.counters.live_bytes.fetch_sub(
-                    record_len(op.key.len(), old.val_len as usize),
+                    record_len(key.len(), old.val_len as usize),
                     Ordering::Relaxed,
                 );
             }

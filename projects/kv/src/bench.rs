@@ -9,6 +9,8 @@
 //!
 //! Sizes come from a [`BenchConfig`]: `small()` runs in a few seconds (tests
 //! and the pane), `large()` is the real measurement (a million-key open).
+//! Workloads that do not change the store (reads, scans, the mix) run three
+//! times and report the best run; writes run once on a fresh store.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -327,9 +329,12 @@ fn run_all(
             }
             e.flush()?;
             results[i] = ops_per_sec(order.len(), t.elapsed());
-            reads[i] = random_reads(e.as_ref(), c)?;
-            scans[i] = prefix_scans(e.as_ref(), c)?;
-            mix[i] = mixed(&e, c)?;
+            // Reads leave the store as it was, so they are repeated and the
+            // best run kept: on a shared machine that filters out moments
+            // when another process had the CPU.
+            reads[i] = best_of(REPEATS, || random_reads(e.as_ref(), c))?;
+            scans[i] = best_of(REPEATS, || prefix_scans(e.as_ref(), c))?;
+            mix[i] = best_of(REPEATS, || mixed(&e, c))?;
         }
         results
     };
@@ -478,6 +483,17 @@ fn run_all(
         opened[1],
     ));
     Ok(())
+}
+
+/// Runs of each repeatable workload; the best is reported.
+const REPEATS: usize = 3;
+
+fn best_of(n: usize, mut f: impl FnMut() -> Result<f64, BenchError>) -> Result<f64, BenchError> {
+    let mut best = 0.0f64;
+    for _ in 0..n {
+        best = best.max(f()?);
+    }
+    Ok(best)
 }
 
 fn random_reads(e: &dyn Engine, c: &BenchConfig) -> Result<f64, BenchError> {

@@ -126,15 +126,14 @@ pub struct Progress {
 /// Why the benchmark could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
-    #[error("opening a benchmark store failed: {0}")]
+    #[error(transparent)]
     Open(#[from] OpenError),
-    #[error("a benchmark operation failed: {0}")]
+    #[error(transparent)]
     Kv(#[from] KvError),
-    #[error("preparing scratch directory {path}: {source}")]
+    #[error("preparing scratch directory {path}: {error}")]
     Scratch {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("a benchmark thread panicked")]
     Thread,
@@ -237,7 +236,7 @@ impl Runner<'_> {
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|source| BenchError::Scratch {
                 path: dir.clone(),
-                source,
+                error: source,
             })?;
         }
         Ok(dir)
@@ -252,7 +251,7 @@ pub fn run(
 ) -> Result<BenchReport, BenchError> {
     std::fs::create_dir_all(root).map_err(|source| BenchError::Scratch {
         path: root.to_path_buf(),
-        source,
+        error: source,
     })?;
     let mut r = Runner {
         root: root.to_path_buf(),

@@ -74,7 +74,7 @@ pub enum ConsoleError {
     NotANumber { what: &'static str, found: String },
     #[error("empty line (try `help`)")]
     Empty,
-    #[error("{0}")]
+    #[error(transparent)]
     Engine(#[from] KvError),
 }
 

@@ -49,7 +49,7 @@ impl Output {
             .map_err(|source| KvError::Io {
                 op: "write",
                 path: self.seg.path.clone(),
-                source,
+                error: source,
             })?;
         self.buf.clear();
         Ok(())
@@ -58,7 +58,11 @@ impl Output {
 
 fn io_err(op: &'static str, path: &std::path::Path) -> impl FnOnce(std::io::Error) -> KvError {
     let path = path.to_path_buf();
-    move |source| KvError::Io { op, path, source }
+    move |source| KvError::Io {
+        op,
+        path,
+        error: source,
+    }
 }
 
 impl Core {

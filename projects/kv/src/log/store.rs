@@ -279,7 +279,7 @@ impl LogEngine {
             .map_err(|source| OpenError::Io {
                 op: "start background thread for",
                 path: core.dir.clone(),
-                source,
+                error: source,
             })?;
         Ok(LogEngine {
             shared: Arc::new(Shared {
@@ -495,7 +495,7 @@ impl Core {
         }
         let dir_err = |source| OpenError::Dir {
             path: dir.to_path_buf(),
-            source,
+            error: source,
         };
         std::fs::create_dir_all(dir).map_err(dir_err)?;
         let lock_path = dir.join(LOCK_FILE);
@@ -507,7 +507,7 @@ impl Core {
             .map_err(|source| OpenError::Io {
                 op: "open",
                 path: lock_path.clone(),
-                source,
+                error: source,
             })?;
         match lock_file.try_lock() {
             Ok(()) => {}
@@ -520,7 +520,7 @@ impl Core {
                 return Err(OpenError::Io {
                     op: "lock",
                     path: lock_path,
-                    source,
+                    error: source,
                 });
             }
         }
@@ -580,7 +580,7 @@ impl Core {
                     return Err(OpenError::Io {
                         op: "open",
                         path,
-                        source,
+                        error: source,
                     });
                 }
                 Err(HeaderProblem::Short { len }) => {
@@ -640,7 +640,7 @@ impl Core {
                     let data = std::fs::read(&seg.path).map_err(|source| OpenError::Io {
                         op: "read",
                         path: seg.path.clone(),
-                        source,
+                        error: source,
                     })?;
                     let outcome = scan_segment(&seg.path, &data, is_active)?;
                     if let Some(torn) = outcome.torn {
@@ -648,7 +648,7 @@ impl Core {
                             .map_err(|source| OpenError::Io {
                                 op: "truncate",
                                 path: seg.path.clone(),
-                                source,
+                                error: source,
                             })?;
                         data_len = outcome.valid_len;
                         report.truncated.push(torn);
@@ -717,7 +717,7 @@ impl Core {
                     |source| OpenError::Io {
                         op: "create",
                         path: segment_path(dir, id),
-                        source,
+                        error: source,
                     },
                 )?;
                 let seg = Arc::new(seg);
@@ -867,7 +867,7 @@ impl Core {
             let err = KvError::Io {
                 op: "append to",
                 path: w.active.path.clone(),
-                source,
+                error: source,
             };
             w.failed = Some(err.to_string());
             return Err(err);
@@ -884,7 +884,7 @@ impl Core {
             let err = KvError::Io {
                 op: "fsync",
                 path: w.active.path.clone(),
-                source,
+                error: source,
             };
             w.failed = Some(err.to_string());
             return Err(err);
@@ -897,7 +897,7 @@ impl Core {
             |source| KvError::Io {
                 op: "create",
                 path: segment_path(&self.dir, id),
-                source,
+                error: source,
             },
         )?;
         let seg = Arc::new(seg);
@@ -959,7 +959,7 @@ impl Core {
             let err = KvError::Io {
                 op: "fsync",
                 path: seg.path.clone(),
-                source,
+                error: source,
             };
             lock(&self.writer).failed = Some(err.to_string());
             return Err(err);
@@ -1129,7 +1129,7 @@ fn remove_file(path: &Path) -> Result<(), OpenError> {
         Err(source) => Err(OpenError::Io {
             op: "remove",
             path: path.to_path_buf(),
-            source,
+            error: source,
         }),
     }
 }
@@ -1146,7 +1146,7 @@ fn finish_pending_delete(dir: &Path, report: &mut RecoveryReport) -> Result<(), 
             return Err(OpenError::Io {
                 op: "read",
                 path,
-                source,
+                error: source,
             });
         }
     };
@@ -1170,7 +1170,7 @@ fn finish_pending_delete(dir: &Path, report: &mut RecoveryReport) -> Result<(), 
     sync_dir(dir).map_err(|source| OpenError::Io {
         op: "fsync",
         path: dir.to_path_buf(),
-        source,
+        error: source,
     })
 }
 

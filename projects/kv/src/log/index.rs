@@ -28,7 +28,7 @@ pub(super) struct Index {
 }
 
 /// FNV-1a: cheap, and spreads short, similar keys well enough.
-fn shard_of(key: &[u8]) -> usize {
+pub(super) fn shard_of(key: &[u8]) -> usize {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in key {
         h ^= b as u64;
@@ -48,13 +48,11 @@ fn write(s: &RwLock<Shard>) -> RwLockWriteGuard<'_, Shard> {
 }
 
 impl Index {
-    /// Build from entries sorted by key (no duplicates); B-trees built from
-    /// sorted input are bulk-loaded, which keeps opening a big store fast.
-    pub fn from_sorted(items: impl Iterator<Item = (Box<[u8]>, Loc)>) -> Index {
-        let mut parts: Vec<Vec<(Box<[u8]>, Loc)>> = (0..SHARDS).map(|_| Vec::new()).collect();
-        for (k, loc) in items {
-            parts[shard_of(&k)].push((k, loc));
-        }
+    /// Build from one list per shard (as `shard_of` assigns keys), each
+    /// sorted by key without duplicates; B-trees built from sorted input are
+    /// bulk-loaded, which keeps opening a big store fast.
+    pub fn from_shards(parts: Vec<Vec<(Box<[u8]>, Loc)>>) -> Index {
+        debug_assert_eq!(parts.len(), SHARDS);
         Index {
             shards: parts
                 .into_iter()

@@ -42,7 +42,7 @@ use super::format::{
     FILE_HEADER_LEN, FLAG_BATCH, FLAG_BATCH_END, FLAG_TOMBSTONE, MAX_KEY_LEN, MAX_VALUE_LEN,
     RECORD_HEADER_LEN, SegmentKind, decode_record, encode_record, record_len,
 };
-use super::index::Index;
+use super::index::{Index, SHARDS, shard_of};
 use super::recovery::{TornTail, load_hint, scan_segment};
 use super::segment::{HeaderProblem, Segment, hint_path, segment_path, sync_dir};
 
@@ -613,7 +613,9 @@ impl Core {
             .map(|(s, _)| s.id)
             .max();
 
-        let mut loaded: Vec<Loaded> = Vec::new();
+        // Loaded locations, already split by index shard so each shard can
+        // be sorted and built on its own (and in parallel).
+        let mut loaded: Vec<Vec<Loaded>> = (0..SHARDS).map(|_| Vec::new()).collect();
         let mut pending_hints = Vec::new();
         let mut total_bytes = 0u64;
         let mut max_seq = 0u64;
@@ -660,10 +662,9 @@ impl Core {
                 }
             };
             total_bytes += data_len - FILE_HEADER_LEN as u64;
-            loaded.reserve(entries.len());
             for e in entries {
                 max_seq = max_seq.max(e.seq);
-                loaded.push(Loaded {
+                loaded[shard_of(&e.key)].push(Loaded {
                     loc: Loc {
                         seg: seg.id,
                         val_len: e.val_len,
@@ -677,23 +678,7 @@ impl Core {
             }
         }
 
-        // The newest version of each key wins, by sequence number; file
-        // order cannot decide because compaction output holds old records
-        // in new files.
-        loaded.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.loc.seq.cmp(&b.loc.seq)));
-        let mut live_bytes = 0u64;
-        let mut current: Vec<(Box<[u8]>, Loc)> = Vec::with_capacity(loaded.len());
-        let mut iter = loaded.into_iter().peekable();
-        while let Some(item) = iter.next() {
-            if iter.peek().is_some_and(|next| next.key == item.key) {
-                continue;
-            }
-            if !item.tombstone {
-                live_bytes += record_len(item.key.len(), item.loc.val_len as usize);
-                current.push((item.key, item.loc));
-            }
-        }
-        let index = Index::from_sorted(current.into_iter());
+        let (index, live_bytes) = build_index(loaded);
 
         let mut table: SegmentTable = HashMap::new();
         let mut next_segment_id = newest.map_or(1, |id| id + 1);
@@ -1107,6 +1092,82 @@ impl Core {
         self.sync_to(pos)?;
         self.write_pending_hints()
     }
+}
+
+/// Build the index from the loaded locations of each shard. The newest
+/// version of each key wins, by sequence number (file order cannot decide,
+/// because compaction output holds old records in new files), and keys whose
+/// newest version is a tombstone are left out. Shards are sorted on a few
+/// threads at once, which is most of the time a big open takes. Returns the
+/// index and the bytes of the records it points at.
+fn build_index(parts: Vec<Vec<Loaded>>) -> (Index, u64) {
+    /// One shard's sorted entries and their live bytes.
+    type BuiltShard = (Vec<(Box<[u8]>, Loc)>, u64);
+    fn build_shard(mut part: Vec<Loaded>) -> BuiltShard {
+        part.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.loc.seq.cmp(&b.loc.seq)));
+        let mut live = 0u64;
+        let mut current = Vec::with_capacity(part.len());
+        let mut iter = part.into_iter().peekable();
+        while let Some(item) = iter.next() {
+            if iter.peek().is_some_and(|next| next.key == item.key) {
+                continue;
+            }
+            if !item.tombstone {
+                live += record_len(item.key.len(), item.loc.val_len as usize);
+                current.push((item.key, item.loc));
+            }
+        }
+        (current, live)
+    }
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let threads = if total < 50_000 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    let mut built: Vec<Option<BuiltShard>> = (0..parts.len()).map(|_| None).collect();
+    if threads <= 1 {
+        for (slot, part) in built.iter_mut().zip(parts) {
+            *slot = Some(build_shard(part));
+        }
+    } else {
+        // Deal the shards out round-robin; each thread returns its results
+        // with their shard numbers.
+        let mut work: Vec<Vec<(usize, Vec<Loaded>)>> = (0..threads).map(|_| Vec::new()).collect();
+        for (i, part) in parts.into_iter().enumerate() {
+            work[i % threads].push((i, part));
+        }
+        std::thread::scope(|s| {
+            let handles: Vec<_> = work
+                .into_iter()
+                .map(|w| {
+                    s.spawn(move || {
+                        w.into_iter()
+                            .map(|(i, part)| (i, build_shard(part)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for h in handles {
+                // A panic in a sorting thread is a bug, not bad input; let
+                // it surface as one.
+                let done = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                for (i, shard) in done {
+                    built[i] = Some(shard);
+                }
+            }
+        });
+    }
+    let mut live = 0u64;
+    let shards = built
+        .into_iter()
+        .map(|b| {
+            let (entries, bytes) = b.unwrap_or_default();
+            live += bytes;
+            entries
+        })
+        .collect();
+    (Index::from_shards(shards), live)
 }
 
 /// Create a segment and make its directory entry durable.

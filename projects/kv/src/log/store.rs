@@ -1101,6 +1101,17 @@ impl Core {
 /// threads at once, which is most of the time a big open takes. Returns the
 /// index and the bytes of the records it points at.
 fn build_index(parts: Vec<Vec<Loaded>>) -> (Index, u64) {
+    let total: usize = parts.iter().map(Vec::len).sum();
+    // Threads only pay off for big stores.
+    let threads = if total < 50_000 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    build_index_with(parts, threads)
+}
+
+fn build_index_with(parts: Vec<Vec<Loaded>>, threads: usize) -> (Index, u64) {
     /// One shard's sorted entries and their live bytes.
     type BuiltShard = (Vec<(Box<[u8]>, Loc)>, u64);
     fn build_shard(mut part: Vec<Loaded>) -> BuiltShard {
@@ -1119,12 +1130,6 @@ fn build_index(parts: Vec<Vec<Loaded>>) -> (Index, u64) {
         }
         (current, live)
     }
-    let total: usize = parts.iter().map(Vec::len).sum();
-    let threads = if total < 50_000 {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-    };
     let mut built: Vec<Option<BuiltShard>> = (0..parts.len()).map(|_| None).collect();
     if threads <= 1 {
         for (slot, part) in built.iter_mut().zip(parts) {
@@ -1274,5 +1279,59 @@ fn background(core: Arc<Core>, stop: mpsc::Receiver<()>) {
     }
     if let Some(j) = job.take() {
         let _ = j.join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded(n: usize) -> Vec<Vec<Loaded>> {
+        let mut parts: Vec<Vec<Loaded>> = (0..SHARDS).map(|_| Vec::new()).collect();
+        // Three versions per key, in scrambled order; every fifth key ends
+        // in a tombstone.
+        for round in [2u64, 0, 1] {
+            for k in 0..n {
+                let key: Box<[u8]> = format!("k{k:05}").into_bytes().into();
+                let seq = round * n as u64 + k as u64 + 1;
+                parts[shard_of(&key)].push(Loaded {
+                    loc: Loc {
+                        seg: round as u32,
+                        val_len: round as u32,
+                        offset: 16,
+                        seq,
+                        expires: 0,
+                    },
+                    tombstone: round == 2 && k % 5 == 0,
+                    key,
+                });
+            }
+        }
+        parts
+    }
+
+    #[test]
+    fn index_build_keeps_the_newest_version_alike_on_one_or_many_threads() {
+        let (one, live_one) = build_index_with(loaded(2000), 1);
+        let (many, live_many) = build_index_with(loaded(2000), 3);
+        assert_eq!(live_one, live_many);
+        assert_eq!(one.len(), 1600);
+        assert_eq!(many.len(), 1600);
+        for k in 0..2000 {
+            let key = format!("k{k:05}").into_bytes();
+            let a = one.get(&key);
+            assert_eq!(a, many.get(&key));
+            if k % 5 == 0 {
+                assert_eq!(a, None, "tombstoned key {k}");
+            } else {
+                assert_eq!(
+                    a.map(|l| l.seg),
+                    Some(2),
+                    "key {k} should be at its newest version"
+                );
+            }
+        }
+        let all = many.range(&KeyRange::all(), usize::MAX, |_| true);
+        assert!(all.windows(2).all(|w| w[0].0 < w[1].0), "scan order");
     }
 }

@@ -187,7 +187,9 @@ struct Op<'a> {
 
 #[derive(Default)]
 pub(super) struct Counters {
-    pub reads: AtomicU64,
+    /// Reads are counted on several cache lines, one per thread slot, so
+    /// parallel readers do not all fight over one counter.
+    pub reads: StripedCounter,
     pub writes: AtomicU64,
     pub deletes: AtomicU64,
     pub scans: AtomicU64,
@@ -197,6 +199,41 @@ pub(super) struct Counters {
     pub total_bytes: AtomicU64,
     /// Bytes of the records the index points at.
     pub live_bytes: AtomicU64,
+}
+
+/// A counter spread over cache-line-sized slots; each thread adds to its
+/// own slot and readers of the total sum them all.
+pub(super) struct StripedCounter {
+    slots: [PaddedCounter; STRIPES],
+}
+
+const STRIPES: usize = 16;
+
+#[repr(align(128))]
+#[derive(Default)]
+struct PaddedCounter(AtomicU64);
+
+impl Default for StripedCounter {
+    fn default() -> Self {
+        StripedCounter {
+            slots: std::array::from_fn(|_| PaddedCounter::default()),
+        }
+    }
+}
+
+impl StripedCounter {
+    fn add(&self, n: u64) {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        thread_local! {
+            static SLOT: usize = NEXT.fetch_add(1, Ordering::Relaxed) as usize % STRIPES;
+        }
+        let slot = SLOT.with(|s| *s);
+        self.slots[slot].0.fetch_add(n, Ordering::Relaxed);
+    }
+
+    fn sum(&self) -> u64 {
+        self.slots.iter().map(|s| s.0.load(Ordering::Relaxed)).sum()
+    }
 }
 
 /// State shared by every handle and the background threads.
@@ -312,7 +349,7 @@ impl Engine for LogEngine {
 
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, KvError> {
         let core = self.core();
-        core.counters.reads.fetch_add(1, Ordering::Relaxed);
+        core.counters.reads.add(1);
         core.lookup(key, now_ms())
     }
 
@@ -449,7 +486,7 @@ impl Engine for LogEngine {
             disk_bytes: table.values().map(|s| s.readable()).sum(),
             segments: table.len() as u64,
             compactions: c.compactions.load(Ordering::Relaxed),
-            reads: c.reads.load(Ordering::Relaxed),
+            reads: c.reads.sum(),
             writes: c.writes.load(Ordering::Relaxed),
             deletes: c.deletes.load(Ordering::Relaxed),
             scans: c.scans.load(Ordering::Relaxed),

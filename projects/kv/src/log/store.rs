@@ -20,7 +20,6 @@
 //! maintenance job that writes hint files and compacts when dead bytes pass
 //! the threshold.
 
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -148,7 +147,43 @@ impl Loc {
     }
 }
 
-type SegmentTable = HashMap<u32, Arc<Segment>>;
+/// The open segments by id: a small sorted list, searched on every read
+/// (cheaper than hashing for the handful of segments a store has). It is
+/// replaced as a whole (copy, change, swap) when segments come or go.
+#[derive(Clone, Default)]
+pub(super) struct SegmentTable {
+    by_id: Vec<Arc<Segment>>,
+}
+
+impl SegmentTable {
+    pub fn get(&self, id: &u32) -> Option<&Arc<Segment>> {
+        self.by_id
+            .binary_search_by_key(id, |s| s.id)
+            .ok()
+            .map(|i| &self.by_id[i])
+    }
+
+    pub fn insert(&mut self, id: u32, seg: Arc<Segment>) {
+        match self.by_id.binary_search_by_key(&id, |s| s.id) {
+            Ok(i) => self.by_id[i] = seg,
+            Err(i) => self.by_id.insert(i, seg),
+        }
+    }
+
+    pub fn remove(&mut self, id: &u32) {
+        if let Ok(i) = self.by_id.binary_search_by_key(id, |s| s.id) {
+            self.by_id.remove(i);
+        }
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Arc<Segment>> {
+        self.by_id.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+}
 
 /// The writer's state, guarded by one mutex: the single writer path.
 pub(super) struct Writer {
@@ -392,8 +427,14 @@ impl Engine for LogEngine {
             return Ok(out);
         }
         let now = now_ms();
+        let table = core.segments.load();
         for (key, loc) in core.index.range(range, limit, |l| !l.expired(now)) {
-            if let Some(value) = core.read_loc(&key, loc, now)? {
+            let value = match table.get(&loc.seg) {
+                Some(seg) => Some(core.read_record(seg, &key, loc, None)?),
+                // Merged away since the index was read: look again.
+                None => core.lookup(&key, now)?,
+            };
+            if let Some(value) = value {
                 out.push((key.into_vec(), value));
             }
         }
@@ -717,7 +758,7 @@ impl Core {
 
         let (index, live_bytes) = build_index(loaded);
 
-        let mut table: SegmentTable = HashMap::new();
+        let mut table = SegmentTable::default();
         let mut next_segment_id = newest.map_or(1, |id| id + 1);
         let mut active = None;
         for (seg, _) in segments {
@@ -924,7 +965,7 @@ impl Core {
         )?;
         let seg = Arc::new(seg);
         self.segments.rcu(|t| {
-            let mut t = HashMap::clone(t);
+            let mut t = SegmentTable::clone(t);
             t.insert(id, Arc::clone(&seg));
             t
         });
@@ -1005,15 +1046,6 @@ impl Core {
             }
             // The segment was merged away between the two loads: the index
             // already holds the new location.
-        }
-    }
-
-    /// Read the value at `loc`, or the current one if `loc` has moved.
-    fn read_loc(&self, key: &[u8], loc: Loc, now: u64) -> Result<Option<Vec<u8>>, KvError> {
-        let table = self.segments.load();
-        match table.get(&loc.seg) {
-            Some(seg) => self.read_record(seg, key, loc, None).map(Some),
-            None => self.lookup(key, now),
         }
     }
 

@@ -5,10 +5,12 @@
 //! `warm` is the everyday case: syntect already loaded, the pane re-renders
 //! (on resize or theme change) and draws one screen. `cold` includes loading
 //! syntect's syntaxes and themes and our two grammars, as the first code
-//! block after start-up does. `load` is that loading alone. Goals: warm under
-//! 2 ms, cold under 60 ms. Run with `cargo bench --bench markdown`.
+//! block after start-up does. `load` is that loading alone. `quick_uncached`
+//! is what the sheets pane draws for a sheet whose code is not coloured yet.
+//! Goals: warm under 2 ms, cold under 60 ms. Run with
+//! `cargo bench --bench markdown`.
 
-use megarepo::markdown::{Highlighter, MarkdownView, Rendered, Theme, render_with};
+use megarepo::markdown::{Highlighter, MarkdownView, Rendered, Theme, render_quick, render_with};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
@@ -79,6 +81,19 @@ fn warm_uncached(bencher: divan::Bencher) {
             &theme,
             highlighter,
         ))
+    });
+}
+
+/// The first frame of a sheet not seen before, as the sheets pane draws it:
+/// `render_quick` leaves uncached code plain (a worker thread colours it).
+#[divan::bench]
+fn quick_uncached(bencher: divan::Bencher) {
+    let (_, text) = document();
+    let theme = Theme::dark();
+    let highlighter = Highlighter::global();
+    bencher.bench(|| {
+        highlighter.clear_cache();
+        frame(&render_quick(divan::black_box(&text), WIDTH, &theme))
     });
 }
 

@@ -58,6 +58,8 @@ pub enum Command {
     /// The learning journal: daily entries and reflections.
     #[command(subcommand)]
     Journal(crate::study::cli::JournalCmd),
+    /// The Phase 2 key-value store on our own log-structured engine.
+    Kv(kv::cli::KvArgs),
     /// The Phase 5 kernel: build it, boot it in QEMU, run its tests.
     #[command(subcommand)]
     Kernel(kernel_runner::KernelCommand),
@@ -164,6 +166,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             env.warn_content();
             checklist(&env, cmd, out)
         }
+        Some(Command::Kv(args)) => kv::cli::run(args, out),
         Some(Command::Kernel(cmd)) => {
             let code = kernel_runner::run_cli(cmd)?;
             if code != 0 {

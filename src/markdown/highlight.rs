@@ -107,6 +107,11 @@ impl Highlighter {
         GLOBAL.get().is_some()
     }
 
+    /// The shared instance if it is loaded, without loading it.
+    pub fn global_if_loaded() -> Option<&'static Highlighter> {
+        GLOBAL.get()
+    }
+
     /// The grammar for a code block's language word, if we have one.
     pub fn syntax_for(&self, lang: &str) -> Option<(&SyntaxSet, &SyntaxReference)> {
         let lang = lang.trim().to_ascii_lowercase();
@@ -135,6 +140,13 @@ impl Highlighter {
         if let Ok(mut cache) = self.cache.lock() {
             cache.clear();
         }
+    }
+
+    /// A block's highlighting if it is already cached; never highlights.
+    pub fn cached(&self, lines: &[&str], lang: &str, theme: &str) -> Option<Arc<Vec<StyledLine>>> {
+        let key = (theme.to_string(), lang.to_string(), lines.concat());
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get(&key).map(Arc::clone)
     }
 
     /// [`Highlighter::highlight`] through the cache.

@@ -21,7 +21,9 @@ mod wrap;
 
 pub use ansi::{render_ansi, stdout_wants_color, to_ansi};
 pub use highlight::{Highlighter, StyledLine, SyntaxLoadError};
-pub use render::{Heading, Link, Rendered, render, render_with};
+pub use render::{
+    Heading, Link, Rendered, prepare_highlighting, render, render_quick, render_with,
+};
 pub use search::{Match, find_matches, highlight_matches, line_text};
 pub use theme::{Theme, ThemeKind, no_color_requested};
 pub use view::MarkdownView;

@@ -50,6 +50,9 @@ pub struct Rendered {
     pub lines: Vec<Line<'static>>,
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
+    /// Some code blocks were left unhighlighted by [`render_quick`] because
+    /// their colours were not ready; render again after [`prepare_highlighting`].
+    pub highlight_pending: bool,
 }
 
 /// Renders `markdown` to lines at most `width` columns wide (tables in very
@@ -57,6 +60,24 @@ pub struct Rendered {
 /// a code block to highlight.
 pub fn render(markdown: &str, width: u16, theme: &Theme) -> Rendered {
     Renderer::new(width, theme, None).run(markdown)
+}
+
+/// [`render`] that never waits for syntect: code blocks whose colours are
+/// not already cached are shown plain and `highlight_pending` is set. For a
+/// UI that must draw now; pair it with [`prepare_highlighting`] on a worker
+/// thread, then render again.
+pub fn render_quick(markdown: &str, width: u16, theme: &Theme) -> Rendered {
+    let mut renderer = Renderer::new(width, theme, None);
+    renderer.only_cached = true;
+    renderer.run(markdown)
+}
+
+/// Highlights every code block of `markdown` into the shared cache (loading
+/// syntect if needed), so the next [`render_quick`] finds them. Slow the
+/// first time (tens of milliseconds): call it off the UI thread.
+pub fn prepare_highlighting(markdown: &str, theme: &Theme) {
+    // Highlighting does not depend on the width, so any width fills the cache.
+    render(markdown, 80, theme);
 }
 
 /// [`render`] with a given highlighter instead of the shared one.
@@ -97,6 +118,8 @@ struct Renderer<'a> {
     theme: &'a Theme,
     width: usize,
     highlighter: Option<&'a Highlighter>,
+    /// Use only cached highlighting (see [`render_quick`]).
+    only_cached: bool,
     out: Rendered,
     pieces: Pieces,
     styles: Vec<Style>,
@@ -120,6 +143,7 @@ impl<'a> Renderer<'a> {
             theme,
             width: usize::from(width).max(1),
             highlighter,
+            only_cached: false,
             out: Rendered::default(),
             pieces: Vec::new(),
             styles: Vec::new(),
@@ -554,11 +578,27 @@ impl<'a> Renderer<'a> {
             .collect();
         let highlighted = match self.theme.syntax_theme {
             Some(theme) if !info.lang.is_empty() => {
-                let highlighter = match self.highlighter {
-                    Some(h) => h,
-                    None => Highlighter::global(),
+                let highlighter = match (self.highlighter, self.only_cached) {
+                    (Some(h), _) => Some(h),
+                    (None, false) => Some(Highlighter::global()),
+                    (None, true) => Highlighter::global_if_loaded(),
                 };
-                highlighter.highlight_cached(&to_highlight, &info.lang, theme)
+                match highlighter {
+                    Some(h) if self.only_cached => {
+                        let cached = h.cached(&to_highlight, &info.lang, theme);
+                        // A language we have no grammar for will never be
+                        // coloured: nothing to wait for.
+                        if cached.is_none() && h.syntax_for(&info.lang).is_some() {
+                            self.out.highlight_pending = true;
+                        }
+                        cached
+                    }
+                    Some(h) => h.highlight_cached(&to_highlight, &info.lang, theme),
+                    None => {
+                        self.out.highlight_pending = true;
+                        None
+                    }
+                }
             }
             _ => None,
         };

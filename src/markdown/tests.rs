@@ -228,3 +228,27 @@ fn odd_input_never_panics() {
     );
     assert_eq!(line_text(&front.lines[0]), "After");
 }
+
+#[test]
+fn quick_render_shows_plain_code_until_prepared() {
+    // A block no other test renders, so the shared cache cannot have it yet.
+    let md =
+        "```rust\nfn quick_render_probe() -> u8 { 7 }\n```\n\n```text\nnot highlightable\n```\n";
+    let theme = Theme::dark();
+    let quick = render_quick(md, 60, &theme);
+    assert!(quick.highlight_pending);
+    assert!(
+        quick.lines[1]
+            .spans
+            .iter()
+            .skip(1)
+            .all(|s| s.style == theme.code_text),
+        "{:?}",
+        quick.lines[1]
+    );
+    prepare_highlighting(md, &theme);
+    let ready = render_quick(md, 60, &theme);
+    assert!(!ready.highlight_pending);
+    assert_eq!(ready, render(md, 60, &theme));
+    assert_eq!(texts(&ready), texts(&quick));
+}

@@ -458,34 +458,12 @@ impl Pane for KernelPane {
 }
 
 impl KernelPane {
-    /// The newest serial lines that fit, wrapped to the width, ending at
-    /// `scroll` lines above the bottom.
     fn draw_output(&self, f: &mut Frame, area: Rect, theme: &Theme, color: bool) {
-        let h = area.height as usize;
-        let w = area.width.max(1) as usize;
-        let end = self.lines.len().saturating_sub(self.scroll);
-        let mut rows = 0;
-        let mut start = end;
-        while start > 0 && rows < h {
-            start -= 1;
-            let width = builder::strip_ansi(&self.lines[start]).chars().count();
-            rows += width.div_ceil(w).max(1);
-        }
-        let lines: Vec<Line> = self
-            .lines
-            .range(start..end)
-            .map(|l| crate::tui::ansi::line(l, theme.text, color))
-            .collect();
-        if lines.is_empty() {
+        let drawn = crate::tui::scrollback::draw_tail(f, area, &self.lines, self.scroll, |l| {
+            crate::tui::ansi::line(l, theme.text, color)
+        });
+        if !drawn {
             f.render_widget(Paragraph::new("(no output yet)").style(theme.dim), area);
-        } else {
-            let overflow = rows.saturating_sub(h) as u16;
-            f.render_widget(
-                Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
-                    .scroll((overflow, 0)),
-                area,
-            );
         }
     }
 

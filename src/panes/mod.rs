@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod item;
 pub mod journal;
 pub mod kernel;
+pub mod kv;
 pub mod sheets;
 pub mod stats;
 
@@ -20,6 +21,7 @@ pub fn register(app: &mut App) -> Result<(), crate::store::StoreError> {
     app.study_status = Some(stats.status_handle());
     app.add_tab(Box::new(stats));
     app.add_tab(Box::new(journal::JournalPane::new(&app.store, clock)));
+    app.add_tab(Box::new(kv::KvPane::new()));
     app.add_tab(Box::new(kernel::KernelPane::new()));
     Ok(())
 }

@@ -8,6 +8,12 @@
 //! sheet, offers a table of contents and a link list (popups), and searches
 //! with `/`, `n` and `N`.
 //!
+//! Code colours are never waited for: the reader renders with
+//! `markdown::render_quick`, which leaves blocks plain while syntect (tens of
+//! milliseconds to load and compile its grammars) works on a background
+//! thread; when that thread reports [`HighlightReady`], the sheet is drawn
+//! again in colour.
+//!
 //! Rendering needs the width of the area, which only `draw` knows, so the
 //! rendered document is memoised in a `RefCell` keyed by (sheet, width,
 //! theme, query): `draw` fills it when the key changes and key handling reads
@@ -18,12 +24,13 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use crate::action::Sender;
 use crate::app::OpenSheet;
 use crate::markdown::{
     self, MarkdownView, Match, Rendered, ThemeKind, find_matches, highlight_matches,
@@ -104,6 +111,10 @@ pub fn load_sheets(dir: Option<&Path>) -> SheetsLoaded {
     SheetsLoaded { sheets, problems }
 }
 
+/// Sent by the highlighting thread when a sheet's code colours are cached.
+#[derive(Debug)]
+pub struct HighlightReady;
+
 /// How well `query` matches `name` as a fuzzy subsequence (higher is
 /// better), or `None` when its letters do not all appear in order. Letters
 /// in a row and letters at the start of a word score extra, so `bc` ranks
@@ -183,6 +194,9 @@ pub struct SheetsPane {
     /// and renders with it (80x24 until the first draw).
     last_size: Cell<(u16, u16)>,
     last_theme: Cell<ThemeKind>,
+    /// (sheet, theme, text length) whose highlighting was started, so one
+    /// sheet starts at most one background job.
+    prepared: Option<(String, ThemeKind, usize)>,
 }
 
 impl Default for SheetsPane {
@@ -209,6 +223,7 @@ impl SheetsPane {
             view: RefCell::new(None),
             last_size: Cell::new((80, 24)),
             last_theme: Cell::new(ThemeKind::Dark),
+            prepared: None,
         }
     }
 
@@ -263,6 +278,32 @@ impl SheetsPane {
         self.selected = self.selected.min(self.filtered().len().saturating_sub(1));
     }
 
+    /// Starts highlighting the open sheet's code on a worker thread if the
+    /// view is waiting for it.
+    fn prepare_highlighting(&mut self, tx: &Sender) {
+        let Some(name) = self.open.clone() else {
+            return;
+        };
+        let theme = self.last_theme.get();
+        let pending = self
+            .with_view(|v| v.rendered.highlight_pending)
+            .unwrap_or(false);
+        let Some(sheet) = self.sheets.iter().find(|s| s.name == name) else {
+            return;
+        };
+        let job = (name, theme, sheet.text.len());
+        if !pending || self.prepared.as_ref() == Some(&job) {
+            return;
+        }
+        self.prepared = Some(job);
+        let text = sheet.text.clone();
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            markdown::prepare_highlighting(&text, &markdown::Theme::of(theme));
+            tx.to_pane(ID, HighlightReady);
+        });
+    }
+
     fn start_loading(&mut self, cx: &mut Ctx) {
         let dir = cx.content.dir.clone();
         let tx = cx.tx.clone();
@@ -299,7 +340,7 @@ impl SheetsPane {
             return;
         }
         let md_theme = markdown::Theme::of(theme);
-        let mut rendered = markdown::render(&sheet.text, width, &md_theme);
+        let mut rendered = markdown::render_quick(&sheet.text, width, &md_theme);
         let matches = find_matches(&rendered.lines, &self.query);
         highlight_matches(&mut rendered.lines, &matches, md_theme.search_match);
         *self.view.borrow_mut() = Some(View {
@@ -626,6 +667,13 @@ impl SheetsPane {
         }
         let height = usize::from(list.height).max(1);
         let first = self.selected.saturating_sub(height - 1);
+        // Names line up in one column, as wide as the longest (within reason).
+        let name_width = sheets
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(32);
         let lines: Vec<Line> = sheets
             .iter()
             .enumerate()
@@ -639,7 +687,7 @@ impl SheetsPane {
                 };
                 let title = first_heading(&sheet.text).unwrap_or_default();
                 Line::from(vec![
-                    Span::styled(format!(" {:<20}", sheet.name), style),
+                    Span::styled(format!(" {:<name_width$}", sheet.name), style),
                     Span::styled(format!(" {title}"), theme.dim),
                 ])
             })
@@ -819,12 +867,35 @@ impl Pane for SheetsPane {
         "Sheets".into()
     }
 
-    fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+    fn handle_mouse(&mut self, ev: MouseEvent, _area: Rect, _cx: &mut Ctx) -> Handled {
+        let down = match ev.kind {
+            MouseEventKind::ScrollDown => true,
+            MouseEventKind::ScrollUp => false,
+            _ => return Handled::No,
+        };
         if self.open.is_some() {
+            // Three lines a notch, as most terminals and browsers do.
+            let top = self.scroll();
+            self.set_scroll(if down { top + 3 } else { top.saturating_sub(3) });
+        } else {
+            let last = self.filtered().len().saturating_sub(1);
+            self.selected = if down {
+                (self.selected + 1).min(last)
+            } else {
+                self.selected.saturating_sub(1)
+            };
+        }
+        Handled::Yes
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        let handled = if self.open.is_some() {
             self.handle_reader_key(key, cx)
         } else {
             self.handle_list_key(key, cx)
-        }
+        };
+        self.prepare_highlighting(cx.tx);
+        handled
     }
 
     fn on_show(&mut self, cx: &mut Ctx) {
@@ -835,6 +906,11 @@ impl Pane for SheetsPane {
     }
 
     fn on_message(&mut self, msg: Box<dyn std::any::Any + Send>, cx: &mut Ctx) {
+        if msg.is::<HighlightReady>() {
+            // Render again: the colours are in the cache now.
+            *self.view.borrow_mut() = None;
+            return;
+        }
         let msg = match msg.downcast::<SheetsLoaded>() {
             Ok(loaded) => {
                 if let Some(problem) = loaded.problems.first() {
@@ -845,10 +921,12 @@ impl Pane for SheetsPane {
             }
             Err(other) => other,
         };
-        if let Ok(open) = msg.downcast::<OpenSheet>()
-            && !self.open(&open.0)
-        {
-            cx.error(format!("no cheat sheet named `{}`", open.0));
+        if let Ok(open) = msg.downcast::<OpenSheet>() {
+            if self.open(&open.0) {
+                self.prepare_highlighting(cx.tx);
+            } else {
+                cx.error(format!("no cheat sheet named `{}`", open.0));
+            }
         }
     }
 
@@ -869,7 +947,7 @@ impl Pane for SheetsPane {
         vec![
             ("/", "list: filter sheets by name; reader: search"),
             ("enter", "read the selected sheet"),
-            ("j k space b g G", "scroll the sheet"),
+            ("j k space b g G", "scroll the sheet (or the mouse wheel)"),
             ("{ }", "previous / next heading"),
             ("t", "table of contents (enter jumps)"),
             ("n N", "next / previous match"),
@@ -1012,6 +1090,23 @@ mod tests {
         h.key(&mut pane, KeyCode::Esc);
         assert!(pane.open("borrow-checker"));
         assert_eq!(pane.scroll(), scrolled);
+        // The mouse wheel scrolls three lines a notch.
+        let wheel = |kind| MouseEvent {
+            kind,
+            column: 0,
+            row: 0,
+            modifiers: KeyModifiers::NONE,
+        };
+        let mut cx = Ctx {
+            store: &h.store,
+            content: &h.content,
+            tx: &h.tx,
+            requests: Vec::new(),
+        };
+        pane.handle_mouse(wheel(MouseEventKind::ScrollDown), Rect::default(), &mut cx);
+        assert_eq!(pane.scroll(), scrolled + 3);
+        pane.handle_mouse(wheel(MouseEventKind::ScrollUp), Rect::default(), &mut cx);
+        assert_eq!(pane.scroll(), scrolled);
         // Scrolling stops at the end of the sheet.
         h.key(&mut pane, KeyCode::Char('G'));
         let end = pane.scroll();
@@ -1087,6 +1182,48 @@ mod tests {
                 |r| matches!(r, crate::pane::Request::Status(m, _) if m.contains("no link 9"))
             )
         );
+    }
+
+    #[test]
+    fn code_is_coloured_after_the_background_job_reports() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let h = Harness::new();
+        let tx = Sender::new(tx);
+        let mut pane = SheetsPane::new(vec![Sheet {
+            name: "probe".into(),
+            // Code no other test highlights, so the cache starts without it.
+            text: "# Probe\n\n```rust\nfn sheets_pane_probe() -> i64 { -1 }\n```\n".into(),
+        }]);
+        let mut cx = Ctx {
+            store: &h.store,
+            content: &h.content,
+            tx: &tx,
+            requests: Vec::new(),
+        };
+        pane.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut cx);
+        assert_eq!(pane.open_sheet(), Some("probe"));
+        assert_eq!(pane.with_view(|v| v.rendered.highlight_pending), Some(true));
+        // The worker reports back over the app's channel.
+        let action = rx.blocking_recv().expect("the highlighting thread reports");
+        let crate::action::Action::Pane(msg) = action else {
+            panic!("unexpected {action:?}")
+        };
+        assert_eq!(msg.to, ID);
+        pane.on_message(msg.body, &mut cx);
+        assert_eq!(
+            pane.with_view(|v| v.rendered.highlight_pending),
+            Some(false)
+        );
+        let coloured = pane
+            .with_view(|v| {
+                v.rendered
+                    .lines
+                    .iter()
+                    .flat_map(|l| &l.spans)
+                    .any(|s| matches!(s.style.fg, Some(ratatui::style::Color::Rgb(..))))
+            })
+            .unwrap_or(false);
+        assert!(coloured);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod ansi;
 pub mod input;
+pub mod scrollback;
 pub mod terminal;
 
 use crate::action::{Action, Sender};

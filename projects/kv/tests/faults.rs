@@ -269,11 +269,18 @@ fn leftovers_of_an_interrupted_compaction_are_cleaned_up() {
 #[test]
 fn a_store_is_opened_by_one_handle_at_a_time() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let _e = LogEngine::open(dir.path(), opts()).expect("open");
+    let e = LogEngine::open(dir.path(), opts()).expect("open");
     assert!(matches!(
         LogEngine::open(dir.path(), opts()),
         Err(OpenError::Locked { .. })
     ));
+    // A handle closing on another thread is waited for.
+    let closer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        drop(e);
+    });
+    LogEngine::open(dir.path(), opts()).expect("open once the other handle closed");
+    closer.join().expect("closer thread");
 }
 
 #[test]

@@ -48,6 +48,8 @@ use super::segment::{HeaderProblem, Segment, hint_path, segment_path, sync_dir};
 /// File that lists segments a finished compaction still has to delete.
 pub(super) const PENDING_DELETE: &str = "PENDING-DELETE";
 const LOCK_FILE: &str = "LOCK";
+/// Attempts (20 ms apart) to take the store lock before giving up.
+const LOCK_TRIES: u32 = 50;
 
 /// Settings for [`LogEngine::open`].
 #[derive(Debug, Clone, PartialEq)]
@@ -587,19 +589,29 @@ impl Core {
                 path: lock_path.clone(),
                 error: source,
             })?;
-        match lock_file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(OpenError::Locked {
-                    path: dir.to_path_buf(),
-                });
-            }
-            Err(std::fs::TryLockError::Error(source)) => {
-                return Err(OpenError::Io {
-                    op: "lock",
-                    path: lock_path,
-                    error: source,
-                });
+        // A handle that is just closing (a worker thread dropping its
+        // clone, a process exiting) releases the lock a moment later, so
+        // wait up to about a second before reporting the store as busy.
+        let mut tries = 0;
+        loop {
+            match lock_file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if tries < LOCK_TRIES => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(OpenError::Locked {
+                        path: dir.to_path_buf(),
+                    });
+                }
+                Err(std::fs::TryLockError::Error(source)) => {
+                    return Err(OpenError::Io {
+                        op: "lock",
+                        path: lock_path,
+                        error: source,
+                    });
+                }
             }
         }
 

@@ -8,12 +8,14 @@
 //! first waiter becomes the leader and does one fsync for everybody that
 //! queued behind it (group commit).
 //!
-//! Data flow of a read: look the key up in the lock-free skip list index,
-//! find its segment in the lock-free segment table (`ArcSwap`), and `pread`
-//! the record. Readers take no lock, except in the rare case that the
-//! record is so fresh that it is still in the writer's buffer. If the
-//! segment has just been merged away by compaction, the index already points
-//! elsewhere and the reader simply looks again.
+//! Data flow of a read: look the key up in its shard of the index (one of
+//! sixteen read-write locks, never a global one), find its segment in the
+//! lock-free segment table (`ArcSwap`), and copy the record out of the
+//! segment's memory map (or `pread` it), checking its CRC. The writer's
+//! mutex is only taken in the rare case that the record is so fresh that it
+//! is still in the write buffer. If the segment has just been merged away by
+//! compaction, the index already points elsewhere and the reader looks
+//! again.
 //!
 //! A background thread does the timed work: fsync for `Durability::Every`,
 //! pushing the buffer to the OS for `Durability::Never`, and starting a

@@ -23,7 +23,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/examples.rs");
 
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
-    write_embedded_sheets(&root.join("cheatsheets"), &collection.files, &out_dir);
+    write_embedded_sheets(&root, &collection.files, &out_dir);
     let dir = out_dir.join("sheet_examples");
     let generated = examples::generate(&collection);
     let mut files = vec![(out_dir.join("sheet_examples.rs"), generated.index(&dir))];
@@ -54,19 +54,23 @@ fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
 /// slice of (name, text), so a binary run away from its checkout still has
 /// them. Only files directly in cheatsheets/ are sheets; names are the file
 /// stems. Unreadable files are left out here (the doctests report them).
-fn write_embedded_sheets(sheet_dir: &Path, files: &[PathBuf], out_dir: &Path) {
+fn write_embedded_sheets(root: &Path, files: &[PathBuf], out_dir: &Path) {
+    // (folder, stem, text) for every top-level .md of cheatsheets/ and lessons/.
     let mut source = String::from("&[\n");
-    for path in files {
-        if path.parent() != Some(sheet_dir) || std::fs::read_to_string(path).is_err() {
-            continue;
+    for folder in ["cheatsheets", "lessons"] {
+        let dir = root.join(folder);
+        for path in files {
+            if path.parent() != Some(dir.as_path()) || std::fs::read_to_string(path).is_err() {
+                continue;
+            }
+            let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            source.push_str(&format!(
+                "    ({folder:?}, {name:?}, include_str!({:?})),\n",
+                path.to_string_lossy()
+            ));
         }
-        let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
-            continue;
-        };
-        source.push_str(&format!(
-            "    ({name:?}, include_str!({:?})),\n",
-            path.to_string_lossy()
-        ));
     }
     source.push_str("]\n");
     let target = out_dir.join("embedded_sheets.rs");

@@ -704,7 +704,7 @@ impl App {
         if fits(&full) {
             return full;
         }
-        for keep in [4, 0] {
+        for keep in [4, 3, 2, 0] {
             let short: Vec<String> = titles
                 .iter()
                 .enumerate()

@@ -45,6 +45,15 @@ pub enum Command {
     /// Work with the roadmap checklist.
     #[command(subcommand)]
     Checklist(ChecklistCmd),
+    /// Cheat sheets and lessons: list, read, start your own.
+    #[command(subcommand)]
+    Sheet(SheetCmd),
+    /// Search every cheat sheet, lesson and personal sheet (file, heading, line).
+    Search {
+        term: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// The study timer: start, stop, pause, switch mode, log time done away.
     #[command(subcommand)]
     Timer(crate::study::cli::TimerCmd),
@@ -96,6 +105,28 @@ pub enum ChecklistCmd {
     Progress {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SheetCmd {
+    /// Every sheet and lesson, with its kind and title.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a sheet (coloured on a terminal, plain when piped or with NO_COLOR).
+    Show {
+        /// `ownership`, `lesson/phase-2-kv`, `my/NAME`.
+        name: String,
+        /// Wrap at this many columns (default: the terminal's width, or 100).
+        #[arg(long)]
+        width: Option<u16>,
+    },
+    /// Start your own sheet from a template in the data folder and open $EDITOR.
+    New {
+        /// lowercase letters, digits and dashes, e.g. `ownership`
+        name: String,
     },
 }
 
@@ -176,6 +207,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             }
             Ok(())
         }
+        Some(Command::Sheet(cmd)) => sheet(&env, cmd, out),
+        Some(Command::Search { term, json }) => search(&env, &term, json, out),
         Some(Command::Timer(cmd)) => {
             study(&env, out, |cx, out| crate::study::cli::timer(cx, cmd, out))
         }
@@ -187,6 +220,149 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             crate::study::cli::journal(cx, cmd, out)
         }),
     }
+}
+
+fn load_documents(env: &Env) -> Vec<crate::content::sheets::Sheet> {
+    use crate::content::sheets;
+    let personal = sheets::personal_dir(&env.data_dir);
+    let loaded = sheets::load_sheets(env.content.dir.as_deref(), Some(&personal));
+    for p in &loaded.problems {
+        eprintln!("warning: {p}");
+    }
+    loaded.sheets
+}
+
+fn sheet(env: &Env, cmd: SheetCmd, out: &mut dyn Write) -> Result<()> {
+    use crate::content::sheets;
+    match cmd {
+        SheetCmd::List { json } => {
+            let docs = load_documents(env);
+            if json {
+                let v: Vec<_> = docs
+                    .iter()
+                    .map(|s| json!({"name": s.name, "kind": s.kind(), "title": s.title()}))
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            } else {
+                let w = docs
+                    .iter()
+                    .map(|s| s.name.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for s in &docs {
+                    writeln!(out, "{:<w$}  {}", s.name, s.title())?;
+                }
+            }
+        }
+        SheetCmd::Show { name, width } => {
+            let docs = load_documents(env);
+            let Some(doc) = docs.iter().find(|s| s.name == name) else {
+                let near = docs
+                    .iter()
+                    .map(|s| (strsim::jaro_winkler(&name, &s.name), &s.name))
+                    .filter(|(score, _)| *score > 0.7)
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                match near {
+                    Some((_, n)) => bail!("no sheet named `{name}` (did you mean `{n}`?)"),
+                    None => bail!("no sheet named `{name}` (see `megarepo sheet list`)"),
+                }
+            };
+            let color = crate::markdown::stdout_wants_color();
+            let width = width
+                .or_else(|| {
+                    crossterm::terminal::size()
+                        .ok()
+                        .map(|(w, _)| w)
+                        .filter(|_| color)
+                })
+                .unwrap_or(100)
+                .clamp(20, 400);
+            let kind = match std::env::var("MEGAREPO_THEME").as_deref() {
+                Ok("light") => crate::markdown::ThemeKind::Light,
+                _ => crate::markdown::ThemeKind::Dark,
+            };
+            write!(
+                out,
+                "{}",
+                crate::markdown::render_ansi(&doc.text, width, kind, color)
+            )?;
+        }
+        SheetCmd::New { name } => {
+            if !sheets::valid_personal_name(&name) {
+                bail!(
+                    "`{name}` is not a sheet name: use lowercase letters, digits and dashes (e.g. `ownership`)"
+                );
+            }
+            crate::store::prepare_data_dir(&env.data_dir)?;
+            let (path, created) =
+                sheets::create_personal(&env.data_dir, &name).with_context(|| {
+                    format!(
+                        "creating your sheet in {}",
+                        sheets::personal_dir(&env.data_dir).display()
+                    )
+                })?;
+            writeln!(
+                out,
+                "{} {} (it shows in the app as `my/{name}`)",
+                if created {
+                    "created"
+                } else {
+                    "opening your existing sheet"
+                },
+                path.display()
+            )?;
+            open_in_editor(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Open `path` in `$VISUAL` / `$EDITOR` when there is a terminal to edit in.
+fn open_in_editor(path: &std::path::Path) -> Result<()> {
+    use std::io::IsTerminal;
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .or_else(|| std::env::var("EDITOR").ok())
+        .filter(|e| !e.trim().is_empty());
+    let Some(editor) = editor else {
+        return Ok(()); // no editor set: the path printed above is the answer
+    };
+    if !std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    // $EDITOR may carry arguments ("code --wait"); split on whitespace.
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(parts)
+        .arg(path)
+        .status()
+        .with_context(|| format!("starting the editor `{editor}`"))?;
+    if !status.success() {
+        bail!(
+            "the editor `{editor}` exited with {status}; your sheet is at {}",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn search(env: &Env, term: &str, json: bool, out: &mut dyn Write) -> Result<()> {
+    if term.trim().is_empty() {
+        bail!("give a word or phrase to search for");
+    }
+    let docs = load_documents(env);
+    let hits = crate::content::sheets::search(&docs, term);
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&hits)?)?;
+    } else if hits.is_empty() {
+        writeln!(out, "no matches for `{term}`")?;
+    } else {
+        for h in &hits {
+            writeln!(out, "{}:{}  [{}]  {}", h.sheet, h.line, h.heading, h.text)?;
+        }
+    }
+    Ok(())
 }
 
 /// Run a study command (timer, status, stats, journal) with the store open

@@ -207,3 +207,80 @@ fn version_help_and_completions() {
     let o = megarepo(d.path(), &["checklist", "frobnicate"]);
     assert!(!o.status.success());
 }
+
+#[test]
+fn sheets_list_show_search_and_new() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["sheet", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    for want in [
+        "ownership",
+        "traits",
+        "generics",
+        "error-handling",
+        "concurrency",
+        "lesson/phase-2-kv",
+    ] {
+        assert!(names.contains(&want), "missing {want}: {names:?}");
+    }
+    // piped: plain text, no escape codes
+    let o = megarepo(d.path(), &["sheet", "show", "ownership", "--width", "60"]);
+    let text = stdout(&o);
+    assert!(text.starts_with("Ownership and Borrowing"), "{text}");
+    assert!(!text.contains('\x1b'));
+    assert!(
+        text.lines().all(|l| unicode_width(l) <= 60),
+        "wrapped to 60"
+    );
+    let o = megarepo(d.path(), &["sheet", "show", "ownershp"]);
+    assert!(
+        stderr(&o).contains("did you mean `ownership`"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = megarepo(d.path(), &["search", "--json", "E0382"]);
+    let hits: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let h = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["sheet"] == "ownership")
+        .unwrap();
+    assert!(h["line"].as_u64().unwrap() > 1);
+    assert_eq!(h["heading"], "Reading the compiler");
+
+    // a personal sheet: created from the template, listed as mine, never overwritten
+    let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .args(["sheet", "new", "ownership"])
+        .env_remove("EDITOR")
+        .env_remove("VISUAL")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = d.path().join("sheets/ownership.md");
+    std::fs::write(&path, "# My ownership notes\nboxes and moves\n").unwrap();
+    let o = megarepo(d.path(), &["sheet", "new", "ownership"]);
+    assert!(stdout(&o).contains("existing"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "# My ownership notes\nboxes and moves\n"
+    );
+    let o = megarepo(d.path(), &["search", "boxes and moves"]);
+    assert!(stdout(&o).contains("my/ownership:2"), "{}", stdout(&o));
+    let o = megarepo(d.path(), &["sheet", "new", "../escape"]);
+    assert!(!o.status.success());
+    assert!(!d.path().join("escape.md").exists());
+}
+
+fn unicode_width(s: &str) -> usize {
+    s.chars().count()
+}

@@ -183,3 +183,30 @@ fn terminal_is_restored_after_quit() {
     assert!(screen.contains("READY$"), "{screen}");
     assert!(!screen.contains("Rust Language Fundamentals"), "{screen}");
 }
+
+#[test]
+fn a_saved_sheet_reloads_live_in_the_reader() {
+    let data = tempfile::tempdir().unwrap();
+    let content = tempfile::tempdir().unwrap();
+    let sheets = content.path().join("cheatsheets");
+    std::fs::create_dir_all(&sheets).unwrap();
+    std::fs::create_dir_all(content.path().join("lessons")).unwrap();
+    let sheet = sheets.join("zz-reload.md");
+    std::fs::write(&sheet, "# Reload me\n\nFIRST VERSION of the text\n").unwrap();
+    let cmd = format!(
+        "{} --data-dir {} --content-dir {}",
+        env!("CARGO_BIN_EXE_megarepo"),
+        data.path().display(),
+        content.path().display()
+    );
+    let s = Session::start("reload", &cmd);
+    s.wait_for("Rust Language Fundamentals");
+    s.keys(&["F2"]);
+    s.wait_for("zz-reload");
+    s.keys(&["/", "z", "z", "-", "r", "e", "l", "Enter"]);
+    s.wait_for("FIRST VERSION");
+    std::fs::write(&sheet, "# Reload me\n\nSECOND VERSION, saved while open\n").unwrap();
+    let screen = s.wait_for("SECOND VERSION");
+    assert!(!screen.contains("FIRST VERSION"), "{screen}");
+    s.keys(&["q"]);
+}

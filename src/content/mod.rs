@@ -9,6 +9,7 @@
 //! a maintained fork in one place.
 
 pub mod roadmap;
+pub mod sheets;
 
 use std::path::{Path, PathBuf};
 

@@ -22,7 +22,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 use ratatui::Frame;
@@ -42,74 +42,7 @@ use crate::tui::input::{InputEvent, LineInput};
 
 pub const ID: &str = "sheets";
 
-/// The sheets compiled into the binary: (name, Markdown).
-const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_sheets.rs"));
-
-/// One cheat sheet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sheet {
-    /// File stem: `ownership` for `cheatsheets/ownership.md`.
-    pub name: String,
-    pub text: String,
-}
-
-/// The result of reading the sheets folder, sent from the loader thread.
-#[derive(Debug)]
-pub struct SheetsLoaded {
-    pub sheets: Vec<Sheet>,
-    /// One line per file that could not be read.
-    pub problems: Vec<String>,
-}
-
-/// The sheets built into the binary, sorted by name.
-pub fn embedded_sheets() -> Vec<Sheet> {
-    let mut sheets: Vec<Sheet> = EMBEDDED
-        .iter()
-        .map(|(name, text)| Sheet {
-            name: name.to_string(),
-            text: text.to_string(),
-        })
-        .collect();
-    sheets.sort_by(|a, b| a.name.cmp(&b.name));
-    sheets
-}
-
-/// Reads `dir/cheatsheets/*.md` over the embedded sheets: a file on disk
-/// replaces the embedded sheet of the same name. A missing folder is not a
-/// problem (the embedded sheets stand); an unreadable file is reported and
-/// its embedded copy, if any, kept.
-pub fn load_sheets(dir: Option<&Path>) -> SheetsLoaded {
-    let mut by_name: HashMap<String, Sheet> = embedded_sheets()
-        .into_iter()
-        .map(|s| (s.name.clone(), s))
-        .collect();
-    let mut problems = Vec::new();
-    if let Some(dir) = dir {
-        let folder = dir.join("cheatsheets");
-        let mut paths: Vec<PathBuf> = match std::fs::read_dir(&folder) {
-            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(_) => Vec::new(),
-        };
-        paths.sort();
-        for path in paths
-            .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        {
-            let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
-                continue;
-            };
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    by_name.insert(name.clone(), Sheet { name, text });
-                }
-                Err(e) => problems.push(format!("{}: {e}", path.display())),
-            }
-        }
-    }
-    let mut sheets: Vec<Sheet> = by_name.into_values().collect();
-    sheets.sort_by(|a, b| a.name.cmp(&b.name));
-    SheetsLoaded { sheets, problems }
-}
+pub use crate::content::sheets::{Sheet, SheetsLoaded, embedded_sheets, load_sheets};
 
 /// Sent by the highlighting thread when a sheet's code colours are cached.
 #[derive(Debug)]
@@ -176,6 +109,11 @@ struct View {
 pub struct SheetsPane {
     sheets: Vec<Sheet>,
     loaded_from_disk: bool,
+    /// A sheet asked for before the disk load finished: looked up again
+    /// when it does (the learner's own sheets are only known then).
+    pending_open: Option<String>,
+    /// The first disk load has arrived.
+    disk_done: bool,
     /// The list's filter, and whether keys are going into it.
     filter: LineInput,
     filtering: bool,
@@ -210,6 +148,8 @@ impl SheetsPane {
         SheetsPane {
             sheets,
             loaded_from_disk: false,
+            pending_open: None,
+            disk_done: false,
             filter: LineInput::new(),
             filtering: false,
             selected: 0,
@@ -306,9 +246,10 @@ impl SheetsPane {
 
     fn start_loading(&mut self, cx: &mut Ctx) {
         let dir = cx.content.dir.clone();
+        let personal = crate::content::sheets::personal_dir(cx.store.data_dir());
         let tx = cx.tx.clone();
         // Reading a folder is disk work: keep it off the UI task.
-        std::thread::spawn(move || tx.to_pane(ID, load_sheets(dir.as_deref())));
+        std::thread::spawn(move || tx.to_pane(ID, load_sheets(dir.as_deref(), Some(&personal))));
     }
 
     fn theme_kind(theme: &Theme) -> ThemeKind {
@@ -913,16 +854,38 @@ impl Pane for SheetsPane {
         }
         let msg = match msg.downcast::<SheetsLoaded>() {
             Ok(loaded) => {
+                self.disk_done = true;
                 if let Some(problem) = loaded.problems.first() {
                     cx.error(problem.clone());
                 }
                 self.set_sheets(loaded.sheets);
+                if let Some(name) = self.pending_open.take() {
+                    let mine = format!("{}{}", crate::content::sheets::PERSONAL_PREFIX, name);
+                    if self.open(&mine) {
+                        cx.info(format!(
+                            "your sheet `{mine}`; the shipped one is `{name}` in the list"
+                        ));
+                        self.prepare_highlighting(cx.tx);
+                    }
+                }
                 return;
             }
             Err(other) => other,
         };
         if let Ok(open) = msg.downcast::<OpenSheet>() {
-            if self.open(&open.0) {
+            if !self.disk_done {
+                self.pending_open = Some(open.0.clone());
+            }
+            // The learner's own sheet of that name comes first; the shipped
+            // one is a keypress away in the list.
+            let mine = format!("{}{}", crate::content::sheets::PERSONAL_PREFIX, open.0);
+            if self.open(&mine) {
+                cx.info(format!(
+                    "your sheet `{}`; the shipped one is `{}` in the list",
+                    mine, open.0
+                ));
+                self.prepare_highlighting(cx.tx);
+            } else if self.open(&open.0) {
                 self.prepare_highlighting(cx.tx);
             } else {
                 cx.error(format!("no cheat sheet named `{}`", open.0));
@@ -1248,7 +1211,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("cheatsheets")).expect("mkdir");
         std::fs::write(dir.path().join("cheatsheets/zz-local.md"), "# Local\n").expect("write");
-        let loaded = load_sheets(Some(dir.path()));
+        let loaded = load_sheets(Some(dir.path()), None);
         assert!(loaded.problems.is_empty());
         assert!(
             loaded
@@ -1257,7 +1220,7 @@ mod tests {
                 .any(|s| s.name == "zz-local" && s.text == "# Local\n")
         );
         assert_eq!(
-            load_sheets(Some(&dir.path().join("missing"))).sheets,
+            load_sheets(Some(&dir.path().join("missing")), None).sheets,
             embedded_sheets()
         );
     }

@@ -70,11 +70,16 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         (size.width, size.height),
     )?;
     crate::panes::register(&mut app)?;
-    let _watcher = app
-        .content
-        .dir
-        .clone()
-        .and_then(|d| watch_content(&d, sender.clone()));
+    // Live reload: the content folder's lessons/ and cheatsheets/, and the
+    // learner's own sheets in the data folder.
+    let personal = crate::content::sheets::personal_dir(app.store.data_dir());
+    let _ = std::fs::create_dir_all(&personal);
+    let mut folders = vec![personal];
+    if let Some(d) = &app.content.dir {
+        folders.push(d.join("lessons"));
+        folders.push(d.join("cheatsheets"));
+    }
+    let _watcher = watch_content(&folders, sender.clone());
     spawn_signals(sender.clone());
 
     let mut events = EventStream::new();
@@ -150,10 +155,10 @@ fn spawn_signals(tx: Sender) {
     });
 }
 
-/// Watch lessons/ and cheatsheets/ under the content folder; changes arrive
+/// Watch the given folders; changes arrive
 /// debounced as one `ContentChanged` action.
 fn watch_content(
-    dir: &Path,
+    folders: &[std::path::PathBuf],
     tx: Sender,
 ) -> Option<
     notify_debouncer_full::Debouncer<
@@ -190,10 +195,9 @@ fn watch_content(
     )
     .map_err(|e| tracing::warn!("no live reload: {e}"))
     .ok()?;
-    for sub in ["lessons", "cheatsheets"] {
-        let p = dir.join(sub);
+    for p in folders {
         if p.is_dir()
-            && let Err(e) = deb.watch(&p, RecursiveMode::Recursive)
+            && let Err(e) = deb.watch(p, RecursiveMode::Recursive)
         {
             tracing::warn!("cannot watch {}: {e}", p.display());
         }

@@ -201,6 +201,11 @@ pub(super) struct Writer {
     /// Set after a failed write or fsync: what is on disk is then unknown,
     /// so we refuse further writes rather than guess.
     pub failed: Option<String>,
+    /// Sealed segments not yet fsynced (rotation leaves that to the next
+    /// sync so it does not hold up writers).
+    pub unsynced: Vec<Arc<Segment>>,
+    /// A segment was created since the directory was last fsynced.
+    pub dir_unsynced: bool,
 }
 
 impl Writer {
@@ -659,7 +664,10 @@ impl Core {
             let path = segment_path(dir, id);
             match Segment::open(path.clone(), id, opts.segment_size) {
                 Ok(s) => segments.push(s),
-                Err(HeaderProblem::Short { len }) if Some(id) == newest => {
+                // A file too short for a header holds no records, so
+                // removing it loses nothing: a segment created just before
+                // a crash.
+                Err(HeaderProblem::Short { len }) => {
                     remove_file(&path)?;
                     report.truncated.push(TornTail {
                         path: path.display().to_string(),
@@ -668,17 +676,23 @@ impl Core {
                         reason: "segment created but its header never completed".into(),
                     });
                 }
+                // Likewise a file of nothing but zeros: its length reached
+                // the disk but its bytes did not.
+                Err(HeaderProblem::Bad(_)) if all_zeros(&path) => {
+                    let len = std::fs::metadata(&path).map_or(0, |m| m.len());
+                    remove_file(&path)?;
+                    report.truncated.push(TornTail {
+                        path: path.display().to_string(),
+                        offset: 0,
+                        bytes_dropped: len,
+                        reason: "segment created but its contents never reached the disk".into(),
+                    });
+                }
                 Err(HeaderProblem::Io(source)) => {
                     return Err(OpenError::Io {
                         op: "open",
                         path,
                         error: source,
-                    });
-                }
-                Err(HeaderProblem::Short { len }) => {
-                    return Err(OpenError::BadHeader {
-                        path,
-                        reason: format!("only {len} bytes, shorter than the header"),
                     });
                 }
                 Err(HeaderProblem::Bad(reason)) => {
@@ -736,7 +750,7 @@ impl Core {
                         path: seg.path.clone(),
                         error: source,
                     })?;
-                    let outcome = scan_segment(&seg.path, &data, is_active)?;
+                    let outcome = scan_segment(&seg.path, &data, seg.kind == SegmentKind::Log)?;
                     if let Some(torn) = outcome.torn {
                         seg.truncate(outcome.valid_len)
                             .map_err(|source| OpenError::Io {
@@ -820,6 +834,8 @@ impl Core {
                 next_seq: max_seq + 1,
                 next_segment_id,
                 failed: None,
+                unsynced: Vec::new(),
+                dir_unsynced: false,
             }),
             sync: Mutex::new(SyncState {
                 synced: (active.id, buf_start),
@@ -954,29 +970,22 @@ impl Core {
         Ok(())
     }
 
-    /// Seal the active segment (flush, fsync) and start a new one.
+    /// Seal the active segment and start a new one. Nothing is fsynced
+    /// here, so writers wait only for a file creation: the sealed segment,
+    /// the new one and the directory entry are fsynced by the next
+    /// [`Core::sync_now`] (before any write in the new segment is
+    /// acknowledged as durable) or by the hint writer.
     pub(super) fn rotate(&self, w: &mut Writer) -> Result<(), KvError> {
         self.flush_buffer(w)?;
-        if let Err(source) = w.active.sync() {
-            let err = KvError::Io {
-                op: "fsync",
-                path: w.active.path.clone(),
-                error: source,
-            };
-            w.failed = Some(err.to_string());
-            return Err(err);
-        }
-        self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
-        let sealed = w.active.id;
         let id = w.next_segment_id;
         w.next_segment_id += 1;
-        let seg = create_segment(&self.dir, id, SegmentKind::Log, self.opts.segment_size).map_err(
-            |source| KvError::Io {
+        let path = segment_path(&self.dir, id);
+        let seg = Segment::create(path.clone(), id, SegmentKind::Log, self.opts.segment_size)
+            .map_err(|source| KvError::Io {
                 op: "create",
-                path: segment_path(&self.dir, id),
+                path,
                 error: source,
-            },
-        )?;
+            })?;
         let seg = Arc::new(seg);
         self.segments.rcu(|t| {
             let mut t = SegmentTable::clone(t);
@@ -984,13 +993,10 @@ impl Core {
             t
         });
         w.buf_start = seg.readable();
-        w.active = seg;
-        lock(&self.pending_hints).push(sealed);
-        // Everything in the sealed segment is on disk now, so waiters for
-        // positions in it are done.
-        let mut s = lock(&self.sync);
-        s.synced = s.synced.max((sealed, u64::MAX));
-        self.synced_cv.notify_all();
+        let sealed = std::mem::replace(&mut w.active, seg);
+        lock(&self.pending_hints).push(sealed.id);
+        w.unsynced.push(sealed);
+        w.dir_unsynced = true;
         Ok(())
     }
 
@@ -1025,23 +1031,32 @@ impl Core {
     /// Flush the buffer and fsync the active segment. Returns the position
     /// that is now durable.
     fn sync_now(&self) -> Result<(u32, u64), KvError> {
-        let (seg, upto) = {
+        let (sealed, seg, upto, dir) = {
             let mut w = self.lock_writer()?;
             self.flush_buffer(&mut w)?;
-            (Arc::clone(&w.active), w.end())
+            let sealed = std::mem::take(&mut w.unsynced);
+            let dir = std::mem::take(&mut w.dir_unsynced);
+            (sealed, Arc::clone(&w.active), w.end(), dir)
         };
-        // The fsync runs without the writer lock so writers keep appending
-        // (and queue up for the next group) meanwhile.
-        if let Err(source) = seg.sync() {
+        // The fsyncs run without the writer lock so writers keep appending
+        // (and queue up for the next group) meanwhile. Sealed segments go
+        // first: recovery relies on older segments being complete.
+        let fail = |path: &Path, source: std::io::Error| {
             let err = KvError::Io {
                 op: "fsync",
-                path: seg.path.clone(),
+                path: path.to_path_buf(),
                 error: source,
             };
             lock(&self.writer).failed = Some(err.to_string());
-            return Err(err);
+            err
+        };
+        for s in sealed.iter().chain(std::iter::once(&seg)) {
+            s.sync().map_err(|e| fail(&s.path, e))?;
+            self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
         }
-        self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
+        if dir {
+            sync_dir(&self.dir).map_err(|e| fail(&self.dir, e))?;
+        }
         Ok((seg.id, upto))
     }
 
@@ -1256,6 +1271,11 @@ fn build_index_with(parts: Vec<Vec<Loaded>>, threads: usize) -> (Index, u64) {
         })
         .collect();
     (Index::from_shards(shards), live)
+}
+
+/// Whether the file at `path` holds only zero bytes.
+fn all_zeros(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|b| b.iter().all(|&x| x == 0))
 }
 
 /// Create a segment and make its directory entry durable.

@@ -50,6 +50,8 @@ pub struct App {
     pub quit: bool,
     /// The study timer's state for the status bar (set by the study pane).
     pub study_status: Option<crate::panes::stats::StudyStatus>,
+    /// When each pane (index as in `active`) was last ticked.
+    last_tick: Vec<Option<std::time::Instant>>,
 }
 
 /// Where everything goes on screen; one function so drawing and mouse
@@ -105,6 +107,7 @@ impl App {
             size,
             quit: false,
             study_status: None,
+            last_tick: Vec::new(),
         };
         app.resize(size.0, size.1);
         app.sync_item();
@@ -283,18 +286,34 @@ impl App {
                 true
             }
             Action::Tick => {
+                // The loop ticks at the fastest rate any pane wants; each
+                // pane is ticked only when its own period has passed, so a
+                // 50 ms kernel console does not make the study pane
+                // recompute its statistics twenty times a second.
                 let n = self.tabs.len() + 1;
+                let now = std::time::Instant::now();
+                self.last_tick.resize(n, None);
+                let mut ticked = false;
                 for i in 0..n {
                     let wants = if i == 0 {
                         self.item.tick_every()
                     } else {
                         self.tabs[i - 1].tick_every()
                     };
-                    if wants.is_some() {
+                    let Some(every) = wants else {
+                        self.last_tick[i] = None;
+                        continue;
+                    };
+                    // A little slack so timer jitter never skips a period.
+                    let due = self.last_tick[i]
+                        .is_none_or(|t| now.duration_since(t) + every / 10 >= every);
+                    if due {
+                        self.last_tick[i] = Some(now);
                         self.with_pane(i, |p, cx| p.tick(cx));
+                        ticked = true;
                     }
                 }
-                true
+                ticked
             }
             Action::Pane(msg) => {
                 if let Some(i) = self.tab_index(msg.to) {

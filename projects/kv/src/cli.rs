@@ -101,6 +101,12 @@ pub enum KvCommand {
         start: u64,
         #[arg(long, default_value_t = u64::MAX)]
         count: u64,
+        /// Also compact by hand after every N steps.
+        #[arg(long)]
+        compact_every: Option<u64>,
+        /// Segment size, small so rotation and compaction happen often.
+        #[arg(long, default_value_t = 64 * 1024)]
+        segment_size: u64,
     },
 }
 
@@ -153,6 +159,22 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             write!(out, "{}", report.table())?;
         }
         return Ok(());
+    }
+    if let KvCommand::CrashWriter {
+        start,
+        count,
+        compact_every,
+        segment_size,
+    } = args.cmd
+    {
+        let opts = Options {
+            durability: args.durability,
+            segment_size,
+            ..Options::default()
+        };
+        let engine = LogEngine::open(&args.dir, opts)
+            .with_context(|| format!("cannot open store {}", args.dir.display()))?;
+        return crash_writer(&engine, start, count, compact_every, out);
     }
     let engine = open(&args)?;
     match args.cmd {
@@ -258,24 +280,25 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                 anyhow::bail!("a console line failed");
             }
         }
-        KvCommand::CrashWriter { start, count } => {
-            crash_writer(engine.as_ref(), start, count, out)?
-        }
         // Handled before the store is opened.
-        KvCommand::Bench { .. } => {}
+        KvCommand::Bench { .. } | KvCommand::CrashWriter { .. } => {}
     }
     engine.flush()?;
     Ok(())
 }
 
 /// Write `c{i}` keys one by one, and every tenth step an atomic batch of
-/// three `b{i}/{j}` keys; print `c i` or `b i` after each is acknowledged.
+/// three `b{i}/{j}` keys; then overwrite the key `hot` with `i`, so old
+/// versions pile up for compaction. Print `c i` or `b i` once a step is
+/// acknowledged.
 fn crash_writer(
     engine: &dyn Engine,
     start: u64,
     count: u64,
+    compact_every: Option<u64>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    let pad = "p".repeat(150);
     for i in start..start.saturating_add(count) {
         if i % 10 == 9 {
             let ops: Vec<BatchOp> = (0..3)
@@ -286,15 +309,18 @@ fn crash_writer(
                 })
                 .collect();
             engine.apply_batch(&ops)?;
-            writeln!(out, "b {i}")?;
         } else {
             engine.set(
                 format!("c{i:010}").as_bytes(),
                 format!("value {i}").as_bytes(),
             )?;
-            writeln!(out, "c {i}")?;
         }
+        engine.set(b"hot", format!("{i} {pad}").as_bytes())?;
+        writeln!(out, "{} {i}", if i % 10 == 9 { "b" } else { "c" })?;
         out.flush()?;
+        if compact_every.is_some_and(|n| n > 0 && i % n == n - 1) {
+            engine.compact()?;
+        }
     }
     Ok(())
 }

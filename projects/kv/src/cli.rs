@@ -24,8 +24,10 @@ use crate::sled_engine::SledEngine;
 #[derive(Debug, Clone, Args)]
 pub struct KvArgs {
     /// Store directory (created if missing; for `bench`, a scratch folder).
+    /// Required by the `kv` binary; `megarepo kv` defaults it to the data
+    /// folder's `kv/` (the store the app's KV tab uses).
     #[arg(long)]
-    pub dir: PathBuf,
+    pub dir: Option<PathBuf>,
     /// Which engine to use.
     #[arg(long, value_enum, default_value_t = EngineKind::Log)]
     pub engine: EngineKind,
@@ -37,6 +39,15 @@ pub struct KvArgs {
     pub json: bool,
     #[command(subcommand)]
     pub cmd: KvCommand,
+}
+
+impl KvArgs {
+    /// The store directory, or a one-line error asking for it.
+    pub fn dir(&self) -> anyhow::Result<&std::path::Path> {
+        self.dir
+            .as_deref()
+            .ok_or_else(|| anyhow::anyhow!("give the store directory with --dir DIR"))
+    }
 }
 
 fn parse_durability(s: &str) -> Result<Durability, String> {
@@ -129,8 +140,14 @@ pub fn open_engine(
 }
 
 fn open(args: &KvArgs) -> anyhow::Result<Box<dyn Engine>> {
-    open_engine(args.engine, &args.dir, args.durability)
-        .with_context(|| format!("cannot open store {}", args.dir.display()))
+    open_engine(args.engine, args.dir()?, args.durability).with_context(|| {
+        format!(
+            "cannot open store {}",
+            args.dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default()
+        )
+    })
 }
 
 #[derive(Serialize)]
@@ -150,7 +167,7 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             BenchSize::Small => BenchConfig::small(),
             BenchSize::Large => BenchConfig::large(),
         };
-        let report = bench::run(&config, &args.dir, &mut |p| {
+        let report = bench::run(&config, args.dir()?, &mut |p| {
             eprintln!("[{}/{}] {}", p.step, p.total, p.label);
         })?;
         if args.json {
@@ -172,8 +189,9 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             segment_size,
             ..Options::default()
         };
-        let engine = LogEngine::open(&args.dir, opts)
-            .with_context(|| format!("cannot open store {}", args.dir.display()))?;
+        let dir = args.dir()?;
+        let engine = LogEngine::open(dir, opts)
+            .with_context(|| format!("cannot open store {}", dir.display()))?;
         return crash_writer(&engine, start, count, compact_every, out);
     }
     let engine = open(&args)?;

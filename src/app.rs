@@ -17,7 +17,7 @@ use crossterm::event::{
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use std::time::Duration;
 
 /// Smallest terminal the layout is designed for.
@@ -576,22 +576,10 @@ impl App {
 
         let focused = self.focus == Focus::Main;
         let pane = self.active_pane_ref();
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(if focused {
-                BorderType::Thick
-            } else {
-                BorderType::Rounded
-            })
-            .border_style(if focused {
-                self.theme.border_focused
-            } else {
-                self.theme.border
-            })
-            .title(Span::styled(
-                format!(" {} ", pane.title()),
-                self.theme.title,
-            ));
+        let block = self.theme.frame(focused).title(Span::styled(
+            format!(" {} ", pane.title()),
+            self.theme.title,
+        ));
         let inner = block.inner(a.main);
         f.render_widget(block, a.main);
         pane.draw(f, inner, &self.theme);

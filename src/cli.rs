@@ -197,7 +197,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             env.warn_content();
             checklist(&env, cmd, out)
         }
-        Some(Command::Kv(args)) => kv::cli::run(args, out),
+        Some(Command::Kv(mut args)) => {
+            if args.dir.is_none() {
+                // The KV tab's store; benchmarks get a scratch folder beside it.
+                let sub = if matches!(args.cmd, kv::cli::KvCommand::Bench { .. }) {
+                    "kv-bench"
+                } else {
+                    "kv"
+                };
+                args.dir = Some(env.data_dir.join(sub));
+            }
+            kv::cli::run(args, out)
+        }
         Some(Command::Kernel(cmd)) => {
             let code = kernel_runner::run_cli(cmd)?;
             if code != 0 {

@@ -148,3 +148,22 @@ impl Theme {
         }
     }
 }
+
+impl Theme {
+    /// The frame of an area: thick and highlighted when it has the focus.
+    pub fn frame(&self, focused: bool) -> ratatui::widgets::Block<'static> {
+        use ratatui::widgets::{Block, BorderType, Borders};
+        Block::default()
+            .borders(Borders::ALL)
+            .border_type(if focused {
+                BorderType::Thick
+            } else {
+                BorderType::Rounded
+            })
+            .border_style(if focused {
+                self.border_focused
+            } else {
+                self.border
+            })
+    }
+}

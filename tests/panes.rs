@@ -110,9 +110,8 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_megarepo"))
         .args(["--data-dir"])
         .arg(d.path())
-        .args(["kv", "--dir"])
-        .arg(d.path().join("kv"))
-        .args(["get", "lang"])
+        // no --dir: `megarepo kv` uses the KV tab's store by default
+        .args(["kv", "get", "lang"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

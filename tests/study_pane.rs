@@ -307,16 +307,19 @@ fn journal_written_in_the_pane_survives_a_restart() {
         insta::assert_snapshot!("journal_list_empty", render_pane(&p, 70, 8));
         key_to(&mut p, &store, KeyCode::Enter, KeyModifiers::NONE);
         assert!(p.captures_text());
-        // The cursor starts on "Title: "; go to its end and type.
+        // The cursor starts where the day's entry goes: write it first.
+        type_text(&mut p, &store, "Read chapter 10.\nWrote a cache.");
+        // Then up to "Title: " and "Tags: ".
+        for _ in 0..4 {
+            key_to(&mut p, &store, KeyCode::Up, KeyModifiers::NONE);
+        }
         key_to(&mut p, &store, KeyCode::End, KeyModifiers::NONE);
         type_text(&mut p, &store, "Lifetimes click");
         key_to(&mut p, &store, KeyCode::Down, KeyModifiers::NONE);
         key_to(&mut p, &store, KeyCode::End, KeyModifiers::NONE);
         type_text(&mut p, &store, "rust");
-        key_to(&mut p, &store, KeyCode::Down, KeyModifiers::NONE);
-        type_text(&mut p, &store, "Read chapter 10.\nWrote a cache.");
         // Down to the Insights heading's blank line and write there.
-        for _ in 0..10 {
+        for _ in 0..20 {
             key_to(&mut p, &store, KeyCode::Down, KeyModifiers::NONE);
         }
         type_text(&mut p, &store, "\n'a is a region");

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, LineGauge, Paragraph};
+use ratatui::widgets::{Block, LineGauge, Paragraph};
 use std::collections::{HashMap, HashSet};
 
 /// UI state worth keeping across runs.
@@ -371,19 +371,7 @@ impl ChecklistPane {
             Span::styled(" Checklist ", theme.title),
             Span::styled(format!("[{}] ", self.filter.label()), theme.dim),
         ]);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(if focused {
-                BorderType::Thick
-            } else {
-                BorderType::Rounded
-            })
-            .border_style(if focused {
-                theme.border_focused
-            } else {
-                theme.border
-            })
-            .title(title);
+        let block = theme.frame(focused).title(title);
         let inner = block.inner(area);
         f.render_widget(block, area);
         let [gauge_area, list] =

@@ -241,6 +241,39 @@ impl Pane for ItemPane {
             }
             lines.push(Line::from(spans));
         }
+        // A section shows a progress bar per part, so the learner sees where
+        // the work is.
+        let parts: Vec<_> = node
+            .children
+            .iter()
+            .filter_map(|c| cl.state(&c.id).map(|st| (c, st.tally)))
+            .filter(|(_, t)| t.total > 0.0)
+            .collect();
+        if node.kind == Kind::Section && !parts.is_empty() {
+            lines.push(Line::raw(""));
+            let bar_w = 20usize;
+            let title_w = (area.width as usize)
+                .saturating_sub(bar_w + 12)
+                .clamp(8, 48);
+            for (c, t) in parts {
+                let filled = ((t.ratio() * bar_w as f64).round() as usize).min(bar_w);
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!(
+                            "{:<title_w$} ",
+                            crate::panes::checklist::truncate(&c.title, title_w)
+                        ),
+                        theme.text,
+                    ),
+                    Span::styled("█".repeat(filled), theme.done),
+                    Span::styled("░".repeat(bar_w - filled), theme.dim),
+                    Span::styled(
+                        format!(" {:>3.0}/{:.0}", t.done.floor(), t.total),
+                        theme.dim,
+                    ),
+                ]));
+            }
+        }
         if let Some(text) = &node.text {
             lines.push(Line::raw(""));
             lines.push(Line::styled(text.clone(), theme.text));

@@ -58,6 +58,12 @@ impl TextEditor {
         }
     }
 
+    /// Put the cursor at `row`, `col` (clamped to the text).
+    pub fn place_cursor(&mut self, row: usize, col: usize) {
+        self.row = row.min(self.lines.len() - 1);
+        self.col = col.min(char_len(&self.lines[self.row]));
+    }
+
     pub fn text(&self) -> String {
         let mut t = self.lines.join("\n");
         t.push('\n');
@@ -256,9 +262,15 @@ impl JournalPane {
 
     fn open_selected(&mut self) {
         if let Some(e) = self.entries.get(self.selected) {
+            let mut editor = TextEditor::new(&e.to_editor_text());
+            // Start where the writing goes: at the end of the day's entry,
+            // which follows the Title, Tags and blank lines.
+            let body: Vec<&str> = e.entry.trim().lines().collect();
+            let row = 3 + body.len().saturating_sub(1);
+            editor.place_cursor(row, body.last().map_or(0, |l| l.chars().count()));
             self.mode = Mode::Edit {
                 date: e.date,
-                editor: TextEditor::new(&e.to_editor_text()),
+                editor,
             };
         }
     }

@@ -446,28 +446,19 @@ impl Pane for KvPane {
             )),
         }
         f.render_widget(Paragraph::new(sl), stats_area);
-        let r: Vec<u64> = self.reads_per_s.iter().copied().collect();
-        let w: Vec<u64> = self.writes_per_s.iter().copied().collect();
-        f.render_widget(
-            Sparkline::default()
-                .block(Block::default().title(Span::styled(
-                    format!("reads/s {}", r.last().copied().unwrap_or(0)),
-                    theme.dim,
-                )))
-                .data(&r)
-                .style(theme.ok),
-            spark_r,
-        );
-        f.render_widget(
-            Sparkline::default()
-                .block(Block::default().title(Span::styled(
-                    format!("writes/s {}", w.last().copied().unwrap_or(0)),
-                    theme.dim,
-                )))
-                .data(&w)
-                .style(theme.accent),
-            spark_w,
-        );
+        let mut spark = |label: &str, data: &VecDeque<u64>, style, area| {
+            let d: Vec<u64> = data.iter().copied().collect();
+            let title = format!("{label} {}", d.last().copied().unwrap_or(0));
+            f.render_widget(
+                Sparkline::default()
+                    .block(Block::default().title(Span::styled(title, theme.dim)))
+                    .data(&d)
+                    .style(style),
+                area,
+            );
+        };
+        spark("reads/s", &self.reads_per_s, theme.ok, spark_r);
+        spark("writes/s", &self.writes_per_s, theme.accent, spark_w);
         match &self.bench {
             BenchState::None => f.render_widget(
                 Paragraph::new(vec![

@@ -100,6 +100,13 @@ struct ViewKey {
     query: String,
 }
 
+/// Results of a full-text search.
+struct Found {
+    query: String,
+    hits: Vec<crate::content::sheets::Hit>,
+    selected: usize,
+}
+
 struct View {
     key: ViewKey,
     rendered: Rendered,
@@ -114,6 +121,10 @@ pub struct SheetsPane {
     pending_open: Option<String>,
     /// The first disk load has arrived.
     disk_done: bool,
+    /// Full-text search across every sheet and lesson (`F` in the list):
+    /// the input while typing, then the hits to pick from.
+    finding: Option<LineInput>,
+    found: Option<Found>,
     /// The list's filter, and whether keys are going into it.
     filter: LineInput,
     filtering: bool,
@@ -150,6 +161,8 @@ impl SheetsPane {
             loaded_from_disk: false,
             pending_open: None,
             disk_done: false,
+            finding: None,
+            found: None,
             filter: LineInput::new(),
             filtering: false,
             selected: 0,
@@ -353,6 +366,30 @@ impl SheetsPane {
         ));
     }
 
+    /// Open `name` with `query` as the reader's search, on its `nth` match.
+    fn open_at_match(&mut self, name: &str, query: &str, nth: usize, cx: &mut Ctx) {
+        if !self.open(name) {
+            cx.error(format!("`{name}` is gone (it was changed on disk)"));
+            return;
+        }
+        self.query = query.to_string();
+        let (w, _) = self.last_size.get();
+        self.ensure_view(w, self.last_theme.get());
+        let lines = self
+            .with_view(|v| v.matches.iter().map(|m| m.line).collect::<Vec<_>>())
+            .unwrap_or_default();
+        if let Some(&line) = lines.get(nth.min(lines.len().saturating_sub(1))) {
+            self.current_match = nth.min(lines.len() - 1);
+            self.reveal(line);
+            cx.info(format!(
+                "match {} of {} (n / N for more)",
+                self.current_match + 1,
+                lines.len()
+            ));
+        }
+        self.prepare_highlighting(cx.tx);
+    }
+
     fn open_link(&mut self, index: usize, cx: &mut Ctx) {
         let link = self
             .with_view(|v| v.rendered.links.iter().find(|l| l.index == index).cloned())
@@ -379,6 +416,63 @@ impl SheetsPane {
     }
 
     fn handle_list_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        if let Some(input) = &mut self.finding {
+            match input.handle_key(key) {
+                InputEvent::Submit(q) => {
+                    self.finding = None;
+                    let hits = crate::content::sheets::search(&self.sheets, &q);
+                    if hits.is_empty() {
+                        cx.info(format!("no sheet or lesson mentions `{q}`"));
+                    } else {
+                        cx.info(format!(
+                            "{} lines mention `{q}`; enter opens one",
+                            hits.len()
+                        ));
+                        self.found = Some(Found {
+                            query: q,
+                            hits,
+                            selected: 0,
+                        });
+                    }
+                }
+                InputEvent::Cancel => self.finding = None,
+                _ => {}
+            }
+            return Handled::Yes;
+        }
+        if let Some(found) = &mut self.found {
+            let n = found.hits.len();
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    found.selected = found.selected.saturating_sub(1)
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    found.selected = (found.selected + 1).min(n.saturating_sub(1))
+                }
+                KeyCode::PageUp => found.selected = found.selected.saturating_sub(10),
+                KeyCode::PageDown => {
+                    found.selected = (found.selected + 10).min(n.saturating_sub(1))
+                }
+                KeyCode::Esc => self.found = None,
+                KeyCode::Char('F') => self.finding = Some(LineInput::with_text(&found.query)),
+                KeyCode::Enter => {
+                    let hit = found.hits[found.selected].clone();
+                    // Which match within its sheet this hit is, to land on it.
+                    let nth = found.hits[..found.selected]
+                        .iter()
+                        .filter(|h| h.sheet == hit.sheet)
+                        .count();
+                    let query = found.query.clone();
+                    self.open_at_match(&hit.sheet, &query, nth, cx);
+                }
+                _ => return Handled::No,
+            }
+            return Handled::Yes;
+        }
+        if key.code == KeyCode::Char('F') {
+            self.finding = Some(LineInput::new());
+            return Handled::Yes;
+        }
         let count = self.filtered().len();
         if self.filtering {
             match key.code {
@@ -579,7 +673,62 @@ impl SheetsPane {
         Handled::Yes
     }
 
+    fn draw_found(&self, f: &mut Frame, area: Rect, theme: &Theme) -> bool {
+        let [head, list] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+        if let Some(input) = &self.finding {
+            f.render_widget(
+                Paragraph::new(vec![
+                    input.line("search all sheets and lessons: ", head.width, theme.text),
+                    Line::styled("enter searches, esc cancels", theme.dim),
+                ]),
+                head,
+            );
+            return true;
+        }
+        let Some(found) = &self.found else {
+            return false;
+        };
+        f.render_widget(
+            Paragraph::new(Line::styled(
+                format!(
+                    "{} lines mention `{}`  (enter open, F search again, esc back)",
+                    found.hits.len(),
+                    found.query
+                ),
+                theme.dim,
+            )),
+            head,
+        );
+        let height = usize::from(list.height).max(1);
+        let first = found.selected.saturating_sub(height - 1);
+        let lines: Vec<Line> = found
+            .hits
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(height)
+            .map(|(i, h)| {
+                let style = if i == found.selected {
+                    theme.selected
+                } else {
+                    theme.text
+                };
+                Line::from(vec![
+                    Span::styled(format!(" {}:{}", h.sheet, h.line), style),
+                    Span::styled(format!("  {}  ", h.heading), theme.accent),
+                    Span::styled(h.text.clone(), theme.dim),
+                ])
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), list);
+        true
+    }
+
     fn draw_list(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        if self.draw_found(f, area, theme) {
+            return;
+        }
         let [head, list] =
             Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
         let header = if self.filtering || !self.filter.text().is_empty() {
@@ -591,7 +740,10 @@ impl SheetsPane {
             }
         } else {
             Line::styled(
-                format!("{} cheat sheets  (/ filter, enter read)", self.sheets.len()),
+                format!(
+                    "{} sheets and lessons  (/ filter names, F search all text, enter read)",
+                    self.sheets.len()
+                ),
                 theme.dim,
             )
         };
@@ -903,12 +1055,13 @@ impl Pane for SheetsPane {
     }
 
     fn captures_text(&self) -> bool {
-        self.filtering || self.searching
+        self.filtering || self.searching || self.finding.is_some()
     }
 
     fn help(&self) -> Vec<(&'static str, &'static str)> {
         vec![
             ("/", "list: filter sheets by name; reader: search"),
+            ("F", "list: search the text of every sheet and lesson"),
             ("enter", "read the selected sheet"),
             ("j k space b g G", "scroll the sheet (or the mouse wheel)"),
             ("{ }", "previous / next heading"),
@@ -1075,6 +1228,43 @@ mod tests {
         let end = pane.scroll();
         h.key(&mut pane, KeyCode::Char('j'));
         assert_eq!(pane.scroll(), end);
+    }
+
+    #[test]
+    fn full_text_search_lists_hits_and_opens_at_the_match() {
+        let h = Harness::new();
+        let mut pane = SheetsPane::new(embedded_sheets());
+        screen(&pane, 100, 30);
+        h.key(&mut pane, KeyCode::Char('F'));
+        assert!(pane.captures_text());
+        h.keys(&mut pane, "E0505");
+        h.key(&mut pane, KeyCode::Enter);
+        let list = screen(&pane, 100, 30);
+        assert!(list.contains("lines mention `E0505`"), "{list}");
+        assert!(list.contains("ownership:"), "{list}");
+        // pick the first hit in the ownership sheet and open it
+        let first_own = pane
+            .found
+            .as_ref()
+            .and_then(|f| f.hits.iter().position(|h| h.sheet == "ownership"))
+            .expect("a hit in ownership");
+        for _ in 0..first_own {
+            h.key(&mut pane, KeyCode::Down);
+        }
+        h.key(&mut pane, KeyCode::Enter);
+        assert_eq!(pane.open_sheet(), Some("ownership"));
+        let reader = screen(&pane, 100, 30);
+        assert!(
+            reader.contains("E0505"),
+            "the match is on screen:\n{reader}"
+        );
+        assert!(pane.scroll() > 0);
+        // esc leaves the reader (clearing the search), then back to the hits
+        h.key(&mut pane, KeyCode::Esc);
+        h.key(&mut pane, KeyCode::Esc);
+        assert!(screen(&pane, 100, 30).contains("lines mention"));
+        h.key(&mut pane, KeyCode::Esc);
+        assert!(screen(&pane, 100, 30).contains("sheets and lessons"));
     }
 
     #[test]

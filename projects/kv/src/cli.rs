@@ -24,8 +24,10 @@ use crate::sled_engine::SledEngine;
 #[derive(Debug, Clone, Args)]
 pub struct KvArgs {
     /// Store directory (created if missing; for `bench`, a scratch folder).
+    /// Required by the `kv` binary; `megarepo kv` defaults it to the data
+    /// folder's `kv/` (the store the app's KV tab uses).
     #[arg(long)]
-    pub dir: PathBuf,
+    pub dir: Option<PathBuf>,
     /// Which engine to use.
     #[arg(long, value_enum, default_value_t = EngineKind::Log)]
     pub engine: EngineKind,
@@ -37,6 +39,15 @@ pub struct KvArgs {
     pub json: bool,
     #[command(subcommand)]
     pub cmd: KvCommand,
+}
+
+impl KvArgs {
+    /// The store directory, or a one-line error asking for it.
+    pub fn dir(&self) -> anyhow::Result<&std::path::Path> {
+        self.dir
+            .as_deref()
+            .ok_or_else(|| anyhow::anyhow!("give the store directory with --dir DIR"))
+    }
 }
 
 fn parse_durability(s: &str) -> Result<Durability, String> {
@@ -101,6 +112,12 @@ pub enum KvCommand {
         start: u64,
         #[arg(long, default_value_t = u64::MAX)]
         count: u64,
+        /// Also compact by hand after every N steps.
+        #[arg(long)]
+        compact_every: Option<u64>,
+        /// Segment size, small so rotation and compaction happen often.
+        #[arg(long, default_value_t = 64 * 1024)]
+        segment_size: u64,
     },
 }
 
@@ -123,8 +140,14 @@ pub fn open_engine(
 }
 
 fn open(args: &KvArgs) -> anyhow::Result<Box<dyn Engine>> {
-    open_engine(args.engine, &args.dir, args.durability)
-        .with_context(|| format!("cannot open store {}", args.dir.display()))
+    open_engine(args.engine, args.dir()?, args.durability).with_context(|| {
+        format!(
+            "cannot open store {}",
+            args.dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default()
+        )
+    })
 }
 
 #[derive(Serialize)]
@@ -144,7 +167,7 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             BenchSize::Small => BenchConfig::small(),
             BenchSize::Large => BenchConfig::large(),
         };
-        let report = bench::run(&config, &args.dir, &mut |p| {
+        let report = bench::run(&config, args.dir()?, &mut |p| {
             eprintln!("[{}/{}] {}", p.step, p.total, p.label);
         })?;
         if args.json {
@@ -153,6 +176,23 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             write!(out, "{}", report.table())?;
         }
         return Ok(());
+    }
+    if let KvCommand::CrashWriter {
+        start,
+        count,
+        compact_every,
+        segment_size,
+    } = args.cmd
+    {
+        let opts = Options {
+            durability: args.durability,
+            segment_size,
+            ..Options::default()
+        };
+        let dir = args.dir()?;
+        let engine = LogEngine::open(dir, opts)
+            .with_context(|| format!("cannot open store {}", dir.display()))?;
+        return crash_writer(&engine, start, count, compact_every, out);
     }
     let engine = open(&args)?;
     match args.cmd {
@@ -258,24 +298,25 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                 anyhow::bail!("a console line failed");
             }
         }
-        KvCommand::CrashWriter { start, count } => {
-            crash_writer(engine.as_ref(), start, count, out)?
-        }
         // Handled before the store is opened.
-        KvCommand::Bench { .. } => {}
+        KvCommand::Bench { .. } | KvCommand::CrashWriter { .. } => {}
     }
     engine.flush()?;
     Ok(())
 }
 
 /// Write `c{i}` keys one by one, and every tenth step an atomic batch of
-/// three `b{i}/{j}` keys; print `c i` or `b i` after each is acknowledged.
+/// three `b{i}/{j}` keys; then overwrite the key `hot` with `i`, so old
+/// versions pile up for compaction. Print `c i` or `b i` once a step is
+/// acknowledged.
 fn crash_writer(
     engine: &dyn Engine,
     start: u64,
     count: u64,
+    compact_every: Option<u64>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    let pad = "p".repeat(150);
     for i in start..start.saturating_add(count) {
         if i % 10 == 9 {
             let ops: Vec<BatchOp> = (0..3)
@@ -286,15 +327,18 @@ fn crash_writer(
                 })
                 .collect();
             engine.apply_batch(&ops)?;
-            writeln!(out, "b {i}")?;
         } else {
             engine.set(
                 format!("c{i:010}").as_bytes(),
                 format!("value {i}").as_bytes(),
             )?;
-            writeln!(out, "c {i}")?;
         }
+        engine.set(b"hot", format!("{i} {pad}").as_bytes())?;
+        writeln!(out, "{} {i}", if i % 10 == 9 { "b" } else { "c" })?;
         out.flush()?;
+        if compact_every.is_some_and(|n| n > 0 && i % n == n - 1) {
+            engine.compact()?;
+        }
     }
     Ok(())
 }

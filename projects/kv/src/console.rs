@@ -74,7 +74,7 @@ pub enum ConsoleError {
     NotANumber { what: &'static str, found: String },
     #[error("empty line (try `help`)")]
     Empty,
-    #[error("{0}")]
+    #[error(transparent)]
     Engine(#[from] KvError),
 }
 
@@ -493,6 +493,19 @@ mod tests {
             let shown = render(bytes);
             let back = tokenize(&shown).expect("tokenizes");
             assert_eq!(back, vec![Token::Word(bytes.to_vec())], "{shown}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_render_and_read_back(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
+            let shown = render(&bytes);
+            proptest::prop_assert_eq!(tokenize(&shown).expect("tokenizes"), vec![Token::Word(bytes)]);
+        }
+
+        #[test]
+        fn any_line_parses_or_errors_without_panicking(line in "\\PC{0,60}") {
+            let _ = parse(&line);
         }
     }
 

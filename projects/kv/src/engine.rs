@@ -40,11 +40,9 @@ pub trait Engine: Send + Sync {
     fn scan(&self, range: &KeyRange, limit: usize) -> Result<Vec<Pair>, KvError>;
 
     /// Apply every operation or none of them, even across a crash. Later
-    /// operations on the same key win. Isolation is weaker than atomicity:
-    /// a concurrent reader of the log engine may see some of a batch's keys
-    /// updated before the others (each key is always whole).
-    ///
-    /// An empty batch does nothing.
+    /// operations on the same key win. Readers see a batch whole: once a
+    /// read sees one of its changes, later reads see all of them, and a
+    /// scan sees all or none. An empty batch does nothing.
     fn apply_batch(&self, batch: &[BatchOp]) -> Result<(), KvError>;
 
     /// Set (`Some`) or clear (`None`) the expiry of an existing key.

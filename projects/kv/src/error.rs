@@ -6,6 +6,10 @@
 //! every operation on an open store. Each variant carries what a person needs
 //! to act on it: the file path and byte offset of corruption, the key that was
 //! too large, the operation that failed.
+//!
+//! Each message is complete on its own (the underlying OS or sled error is
+//! part of it, not a separate `source`), so `to_string()` in the TUI and
+//! `{:#}` in the CLI both print the cause exactly once.
 
 use std::io;
 use std::path::PathBuf;
@@ -15,12 +19,8 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     /// The directory could not be created or listed.
-    #[error("cannot use store directory {path}: {source}")]
-    Dir {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    #[error("cannot use store directory {path}: {error}")]
+    Dir { path: PathBuf, error: io::Error },
     /// The options passed to open make no sense.
     #[error("invalid options for {path}: {reason}")]
     Options { path: PathBuf, reason: String },
@@ -48,20 +48,15 @@ pub enum OpenError {
         reason: String,
     },
     /// Reading or writing a file failed.
-    #[error("{op} {path}: {source}")]
+    #[error("{op} {path}: {error}")]
     Io {
         op: &'static str,
         path: PathBuf,
-        #[source]
-        source: io::Error,
+        error: io::Error,
     },
     /// The sled engine refused to open.
-    #[error("sled could not open {path}: {source}")]
-    Sled {
-        path: PathBuf,
-        #[source]
-        source: sled::Error,
-    },
+    #[error("sled could not open {path}: {error}")]
+    Sled { path: PathBuf, error: sled::Error },
 }
 
 /// An operation on an open store failed.
@@ -75,12 +70,11 @@ pub enum KvError {
     #[error("value for key {key:?} is {len} bytes, larger than the limit of {max} bytes")]
     ValueTooLarge { key: String, len: usize, max: usize },
     /// Reading or writing a segment failed.
-    #[error("{op} {path}: {source}")]
+    #[error("{op} {path}: {error}")]
     Io {
         op: &'static str,
         path: PathBuf,
-        #[source]
-        source: io::Error,
+        error: io::Error,
     },
     /// A record read back from disk does not match its checksum or key.
     #[error("{path}: corrupt record at byte offset {offset}: {reason}")]
@@ -95,7 +89,7 @@ pub enum KvError {
     Failed { reason: String },
     /// An error reported by sled.
     #[error("sled: {0}")]
-    Sled(#[from] sled::Error),
+    Sled(sled::Error),
     /// A sled value did not carry our small TTL envelope.
     #[error("sled value for key {key:?} has an unknown envelope tag {tag}")]
     BadEnvelope { key: String, tag: u8 },
@@ -109,5 +103,11 @@ pub(crate) fn show_key(key: &[u8]) -> String {
         format!("{shown}...")
     } else {
         shown
+    }
+}
+
+impl From<sled::Error> for KvError {
+    fn from(e: sled::Error) -> Self {
+        KvError::Sled(e)
     }
 }

@@ -5,7 +5,7 @@
 //! group commit, background compaction, TTLs), [`SledEngine`] (sled 0.34,
 //! for comparison) and [`MemEngine`] (a `BTreeMap`, the reference model).
 //! [`console`] parses and runs one command line against any engine, which is
-//! what the TUI pane and the `kv` binary share; [`bench`] measures the
+//! what the TUI pane and the `kv` binary share; [`bench`](mod@bench) measures the
 //! engines against each other; [`cli`] is the `megarepo kv` / `kv` command.
 //!
 //! ```no_run

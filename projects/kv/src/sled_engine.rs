@@ -92,7 +92,7 @@ impl SledEngine {
                 Err(source) => {
                     return Err(OpenError::Sled {
                         path: dir.to_path_buf(),
-                        source,
+                        error: source,
                     });
                 }
             }

@@ -149,3 +149,67 @@ fn group_commit_shares_fsyncs_between_writers() {
     // Every write waited for an fsync, but concurrent ones shared them.
     assert!(stats.fsyncs >= 1 && stats.fsyncs < writes, "{stats:?}");
 }
+
+#[test]
+fn readers_see_a_batch_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = LogEngine::open(
+        dir.path(),
+        Options {
+            durability: Durability::Never,
+            ..Options::default()
+        },
+    )
+    .expect("open");
+    let keys: Vec<Vec<u8>> = (0..8).map(|i| format!("batch/{i}").into_bytes()).collect();
+    let version = |v: &[u8]| -> u64 {
+        std::str::from_utf8(v)
+            .expect("utf8")
+            .parse()
+            .expect("number")
+    };
+    let write_batch = |v: u64| {
+        let ops: Vec<kv::BatchOp> = keys
+            .iter()
+            .map(|k| kv::BatchOp::Set {
+                key: k.clone(),
+                value: v.to_string().into_bytes(),
+                ttl: None,
+            })
+            .collect();
+        store.apply_batch(&ops).expect("batch");
+    };
+    write_batch(0);
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for v in 1..2000 {
+                write_batch(v);
+            }
+            done.store(true, Ordering::Relaxed);
+        });
+        for _ in 0..2 {
+            s.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    // Once one key shows a version, no key read later may
+                    // show an older one.
+                    let first = version(&store.get(&keys[0]).expect("get").expect("present"));
+                    for k in &keys[1..] {
+                        let v = version(&store.get(k).expect("get").expect("present"));
+                        assert!(
+                            v >= first,
+                            "saw version {first} then {v}: a batch was visible in part"
+                        );
+                    }
+                    // A scan sees one version across the whole batch.
+                    let all = store.scan(&KeyRange::prefix(b"batch/"), 100).expect("scan");
+                    let versions: Vec<u64> = all.iter().map(|(_, v)| version(v)).collect();
+                    assert!(
+                        versions.windows(2).all(|w| w[0] == w[1]),
+                        "scan saw {versions:?}"
+                    );
+                }
+            });
+        }
+    });
+}

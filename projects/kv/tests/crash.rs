@@ -2,8 +2,9 @@
 //! write and prints each key once the write is acknowledged; we kill it with
 //! SIGKILL at a random moment, reopen the store, and check that every
 //! acknowledged key is there and that every batch is all there or not at
-//! all. Repeated many times on the same store, so recovery runs on top of
-//! earlier recoveries.
+//! all. The writer uses tiny segments and compacts every few steps, so many
+//! kills land during rotation or compaction. Repeated many times on the
+//! same store, so recovery runs on top of earlier recoveries.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -19,7 +20,14 @@ fn spawn_writer(dir: &Path, start: u64) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_kv"))
         .arg("--dir")
         .arg(dir)
-        .args(["--durability", "always", "crash-writer", "--start"])
+        .args([
+            "--durability",
+            "always",
+            "crash-writer",
+            "--segment-size",
+            "8192",
+        ])
+        .args(["--compact-every", "7", "--start"])
         .arg(start.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -83,6 +91,24 @@ fn acknowledged_writes_survive_sigkill() {
                     "round {round}: acked batch {n} part {j} lost"
                 );
             }
+        }
+        // `hot` is rewritten after every step: it holds the last step or a
+        // later, unacknowledged one, never an older one.
+        if let Some(&last) = acked_single.iter().chain(&acked_batches).max() {
+            let hot = store
+                .get(b"hot")
+                .expect("get hot")
+                .expect("hot key present");
+            let hot = String::from_utf8(hot).expect("utf8");
+            let n: u64 = hot
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("step number");
+            assert!(
+                n >= last,
+                "round {round}: hot is at step {n}, but step {last} was acknowledged"
+            );
         }
         // No batch may be half there, acknowledged or not.
         let batch_keys = store

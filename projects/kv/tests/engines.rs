@@ -226,3 +226,29 @@ fn the_binary_sets_gets_scans_and_reports_errors_on_one_line() {
     // The store is still intact after the bad commands.
     assert_eq!(String::from_utf8_lossy(&kv(d, &["get", "b"]).stdout), "2\n");
 }
+
+#[test]
+fn values_larger_than_a_segment_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = Options {
+        durability: Durability::Never,
+        segment_size: 4096,
+        ..Options::default()
+    };
+    let big: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
+    {
+        let e = LogEngine::open(dir.path(), opts.clone()).expect("open");
+        e.set(b"small", b"1").expect("set");
+        e.set(b"big", &big).expect("set big");
+        e.set(b"after", b"2").expect("set");
+        assert_eq!(e.get(b"big").expect("get"), Some(big.clone()));
+        e.compact().expect("compact");
+        assert_eq!(
+            e.get(b"big").expect("get after compaction"),
+            Some(big.clone())
+        );
+    }
+    let e = LogEngine::open(dir.path(), opts).expect("reopen");
+    assert_eq!(e.get(b"big").expect("get after reopen"), Some(big));
+    assert_eq!(e.get(b"after").expect("get"), Some(b"2".to_vec()));
+}

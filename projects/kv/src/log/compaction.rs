@@ -31,7 +31,7 @@ use super::segment::{Segment, hint_path, segment_path, sync_dir};
 use super::store::{Core, Loc, PENDING_DELETE, lock};
 
 /// Index updates installed per writer-lock hold, to keep each pause short.
-const INSTALL_CHUNK: usize = 1024;
+const INSTALL_CHUNK: usize = 256;
 /// Bytes buffered before an output segment is written to.
 const OUT_BUFFER: usize = 1024 * 1024;
 
@@ -49,7 +49,7 @@ impl Output {
             .map_err(|source| KvError::Io {
                 op: "write",
                 path: self.seg.path.clone(),
-                source,
+                error: source,
             })?;
         self.buf.clear();
         Ok(())
@@ -58,7 +58,11 @@ impl Output {
 
 fn io_err(op: &'static str, path: &std::path::Path) -> impl FnOnce(std::io::Error) -> KvError {
     let path = path.to_path_buf();
-    move |source| KvError::Io { op, path, source }
+    move |source| KvError::Io {
+        op,
+        path,
+        error: source,
+    }
 }
 
 impl Core {
@@ -273,8 +277,11 @@ impl Core {
         }
     }
 
-    /// Build the hint for one sealed segment by scanning it.
+    /// Build the hint for one sealed segment by scanning it. The segment is
+    /// fsynced first: a durable hint must never describe records that are
+    /// not durable themselves.
     fn write_hint(&self, seg: &Segment) -> Result<(), KvError> {
+        seg.sync().map_err(io_err("fsync", &seg.path))?;
         let mut data = vec![0u8; seg.readable() as usize];
         seg.read_exact_at(&mut data, 0)?;
         let outcome = scan_segment(&seg.path, &data, false).map_err(|e| KvError::Corrupt {

@@ -6,10 +6,12 @@
 //! disappears as a whole. When a record fails its check the scan decides
 //! between two cases:
 //!
-//! * a *torn tail*: only allowed in the segment that was being appended to,
-//!   and only when no valid record can be found anywhere after the damage.
-//!   A crash mid-append looks exactly like this. The caller truncates it and
-//!   reports it;
+//! * a *torn tail*: only allowed in a log segment (compaction output is
+//!   fsynced before it is renamed into place, so it is always complete), and
+//!   only when no valid record can be found anywhere after the damage. A
+//!   crash mid-append looks exactly like this; so does the end of a sealed
+//!   segment whose last writes were never fsynced (acknowledged writes
+//!   always were). The caller truncates it and reports it;
 //! * *corruption*: anything else. Valid records after the damage mean that
 //!   truncating would throw away acknowledged data, so open fails with the
 //!   file and the offset instead.
@@ -48,7 +50,7 @@ pub struct TornTail {
 }
 
 /// Scan the segment at `path` whose bytes are `data`. `allow_torn_tail` is
-/// true only for the segment that was last being appended to.
+/// true for log segments, false for compaction output.
 pub fn scan_segment(
     path: &Path,
     data: &[u8],
@@ -124,7 +126,7 @@ pub fn scan_segment(
         return Err(OpenError::Corrupt {
             path: path.to_path_buf(),
             offset: at as u64,
-            reason: format!("{reason} (in a sealed segment, which must be complete)"),
+            reason: format!("{reason} (in compaction output, which must be complete)"),
         });
     }
     Ok(ScanOutcome {
@@ -166,6 +168,18 @@ mod tests {
             encode_record(&mut data, i as u64 + 1, 0, *flags, k, v);
         }
         (data, offsets)
+    }
+
+    proptest::proptest! {
+        // Whatever bytes a damaged disk hands us, decoding reports an error
+        // instead of panicking or allocating absurd amounts.
+        #[test]
+        fn garbage_never_panics(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300), active: bool) {
+            let mut data = encode_file_header(SEGMENT_MAGIC, 0, 1).to_vec();
+            data.extend_from_slice(&tail);
+            let _ = scan_segment(Path::new("x.seg"), &data, active);
+            let _ = crate::log::format::decode_hint_file(1, &data);
+        }
     }
 
     #[test]

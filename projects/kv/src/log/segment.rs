@@ -220,7 +220,7 @@ impl Segment {
             .map_err(|source| KvError::Io {
                 op: "read",
                 path: self.path.clone(),
-                source,
+                error: source,
             })
     }
 

@@ -8,19 +8,20 @@
 //! first waiter becomes the leader and does one fsync for everybody that
 //! queued behind it (group commit).
 //!
-//! Data flow of a read: look the key up in the lock-free skip list index,
-//! find its segment in the lock-free segment table (`ArcSwap`), and `pread`
-//! the record. Readers take no lock, except in the rare case that the
-//! record is so fresh that it is still in the writer's buffer. If the
-//! segment has just been merged away by compaction, the index already points
-//! elsewhere and the reader simply looks again.
+//! Data flow of a read: look the key up in its shard of the index (one of
+//! sixteen read-write locks, never a global one), find its segment in the
+//! lock-free segment table (`ArcSwap`), and copy the record out of the
+//! segment's memory map (or `pread` it), checking its CRC. The writer's
+//! mutex is only taken in the rare case that the record is so fresh that it
+//! is still in the write buffer. If the segment has just been merged away by
+//! compaction, the index already points elsewhere and the reader looks
+//! again.
 //!
 //! A background thread does the timed work: fsync for `Durability::Every`,
 //! pushing the buffer to the OS for `Durability::Never`, and starting a
 //! maintenance job that writes hint files and compacts when dead bytes pass
 //! the threshold.
 
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -42,13 +43,15 @@ use super::format::{
     FILE_HEADER_LEN, FLAG_BATCH, FLAG_BATCH_END, FLAG_TOMBSTONE, MAX_KEY_LEN, MAX_VALUE_LEN,
     RECORD_HEADER_LEN, SegmentKind, decode_record, encode_record, record_len,
 };
-use super::index::Index;
+use super::index::{Index, SHARDS, shard_of};
 use super::recovery::{TornTail, load_hint, scan_segment};
 use super::segment::{HeaderProblem, Segment, hint_path, segment_path, sync_dir};
 
 /// File that lists segments a finished compaction still has to delete.
 pub(super) const PENDING_DELETE: &str = "PENDING-DELETE";
 const LOCK_FILE: &str = "LOCK";
+/// Attempts (20 ms apart) to take the store lock before giving up.
+const LOCK_TRIES: u32 = 50;
 
 /// Settings for [`LogEngine::open`].
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +151,43 @@ impl Loc {
     }
 }
 
-type SegmentTable = HashMap<u32, Arc<Segment>>;
+/// The open segments by id: a small sorted list, searched on every read
+/// (cheaper than hashing for the handful of segments a store has). It is
+/// replaced as a whole (copy, change, swap) when segments come or go.
+#[derive(Clone, Default)]
+pub(super) struct SegmentTable {
+    by_id: Vec<Arc<Segment>>,
+}
+
+impl SegmentTable {
+    pub fn get(&self, id: &u32) -> Option<&Arc<Segment>> {
+        self.by_id
+            .binary_search_by_key(id, |s| s.id)
+            .ok()
+            .map(|i| &self.by_id[i])
+    }
+
+    pub fn insert(&mut self, id: u32, seg: Arc<Segment>) {
+        match self.by_id.binary_search_by_key(&id, |s| s.id) {
+            Ok(i) => self.by_id[i] = seg,
+            Err(i) => self.by_id.insert(i, seg),
+        }
+    }
+
+    pub fn remove(&mut self, id: &u32) {
+        if let Ok(i) = self.by_id.binary_search_by_key(id, |s| s.id) {
+            self.by_id.remove(i);
+        }
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Arc<Segment>> {
+        self.by_id.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+}
 
 /// The writer's state, guarded by one mutex: the single writer path.
 pub(super) struct Writer {
@@ -162,6 +201,11 @@ pub(super) struct Writer {
     /// Set after a failed write or fsync: what is on disk is then unknown,
     /// so we refuse further writes rather than guess.
     pub failed: Option<String>,
+    /// Sealed segments not yet fsynced (rotation leaves that to the next
+    /// sync so it does not hold up writers).
+    pub unsynced: Vec<Arc<Segment>>,
+    /// A segment was created since the directory was last fsynced.
+    pub dir_unsynced: bool,
 }
 
 impl Writer {
@@ -187,7 +231,9 @@ struct Op<'a> {
 
 #[derive(Default)]
 pub(super) struct Counters {
-    pub reads: AtomicU64,
+    /// Reads are counted on several cache lines, one per thread slot, so
+    /// parallel readers do not all fight over one counter.
+    pub reads: StripedCounter,
     pub writes: AtomicU64,
     pub deletes: AtomicU64,
     pub scans: AtomicU64,
@@ -197,6 +243,41 @@ pub(super) struct Counters {
     pub total_bytes: AtomicU64,
     /// Bytes of the records the index points at.
     pub live_bytes: AtomicU64,
+}
+
+/// A counter spread over cache-line-sized slots; each thread adds to its
+/// own slot and readers of the total sum them all.
+pub(super) struct StripedCounter {
+    slots: [PaddedCounter; STRIPES],
+}
+
+const STRIPES: usize = 16;
+
+#[repr(align(128))]
+#[derive(Default)]
+struct PaddedCounter(AtomicU64);
+
+impl Default for StripedCounter {
+    fn default() -> Self {
+        StripedCounter {
+            slots: std::array::from_fn(|_| PaddedCounter::default()),
+        }
+    }
+}
+
+impl StripedCounter {
+    fn add(&self, n: u64) {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        thread_local! {
+            static SLOT: usize = NEXT.fetch_add(1, Ordering::Relaxed) as usize % STRIPES;
+        }
+        let slot = SLOT.with(|s| *s);
+        self.slots[slot].0.fetch_add(n, Ordering::Relaxed);
+    }
+
+    fn sum(&self) -> u64 {
+        self.slots.iter().map(|s| s.0.load(Ordering::Relaxed)).sum()
+    }
 }
 
 /// State shared by every handle and the background threads.
@@ -279,7 +360,7 @@ impl LogEngine {
             .map_err(|source| OpenError::Io {
                 op: "start background thread for",
                 path: core.dir.clone(),
-                source,
+                error: source,
             })?;
         Ok(LogEngine {
             shared: Arc::new(Shared {
@@ -312,7 +393,7 @@ impl Engine for LogEngine {
 
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, KvError> {
         let core = self.core();
-        core.counters.reads.fetch_add(1, Ordering::Relaxed);
+        core.counters.reads.add(1);
         core.lookup(key, now_ms())
     }
 
@@ -355,8 +436,14 @@ impl Engine for LogEngine {
             return Ok(out);
         }
         let now = now_ms();
+        let table = core.segments.load();
         for (key, loc) in core.index.range(range, limit, |l| !l.expired(now)) {
-            if let Some(value) = core.read_loc(&key, loc, now)? {
+            let value = match table.get(&loc.seg) {
+                Some(seg) => Some(core.read_record(seg, &key, loc, None)?),
+                // Merged away since the index was read: look again.
+                None => core.lookup(&key, now)?,
+            };
+            if let Some(value) = value {
                 out.push((key.into_vec(), value));
             }
         }
@@ -449,7 +536,7 @@ impl Engine for LogEngine {
             disk_bytes: table.values().map(|s| s.readable()).sum(),
             segments: table.len() as u64,
             compactions: c.compactions.load(Ordering::Relaxed),
-            reads: c.reads.load(Ordering::Relaxed),
+            reads: c.reads.sum(),
             writes: c.writes.load(Ordering::Relaxed),
             deletes: c.deletes.load(Ordering::Relaxed),
             scans: c.scans.load(Ordering::Relaxed),
@@ -495,7 +582,7 @@ impl Core {
         }
         let dir_err = |source| OpenError::Dir {
             path: dir.to_path_buf(),
-            source,
+            error: source,
         };
         std::fs::create_dir_all(dir).map_err(dir_err)?;
         let lock_path = dir.join(LOCK_FILE);
@@ -507,21 +594,31 @@ impl Core {
             .map_err(|source| OpenError::Io {
                 op: "open",
                 path: lock_path.clone(),
-                source,
+                error: source,
             })?;
-        match lock_file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(OpenError::Locked {
-                    path: dir.to_path_buf(),
-                });
-            }
-            Err(std::fs::TryLockError::Error(source)) => {
-                return Err(OpenError::Io {
-                    op: "lock",
-                    path: lock_path,
-                    source,
-                });
+        // A handle that is just closing (a worker thread dropping its
+        // clone, a process exiting) releases the lock a moment later, so
+        // wait up to about a second before reporting the store as busy.
+        let mut tries = 0;
+        loop {
+            match lock_file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if tries < LOCK_TRIES => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(OpenError::Locked {
+                        path: dir.to_path_buf(),
+                    });
+                }
+                Err(std::fs::TryLockError::Error(source)) => {
+                    return Err(OpenError::Io {
+                        op: "lock",
+                        path: lock_path,
+                        error: source,
+                    });
+                }
             }
         }
 
@@ -567,7 +664,10 @@ impl Core {
             let path = segment_path(dir, id);
             match Segment::open(path.clone(), id, opts.segment_size) {
                 Ok(s) => segments.push(s),
-                Err(HeaderProblem::Short { len }) if Some(id) == newest => {
+                // A file too short for a header holds no records, so
+                // removing it loses nothing: a segment created just before
+                // a crash.
+                Err(HeaderProblem::Short { len }) => {
                     remove_file(&path)?;
                     report.truncated.push(TornTail {
                         path: path.display().to_string(),
@@ -576,17 +676,23 @@ impl Core {
                         reason: "segment created but its header never completed".into(),
                     });
                 }
+                // Likewise a file of nothing but zeros: its length reached
+                // the disk but its bytes did not.
+                Err(HeaderProblem::Bad(_)) if all_zeros(&path) => {
+                    let len = std::fs::metadata(&path).map_or(0, |m| m.len());
+                    remove_file(&path)?;
+                    report.truncated.push(TornTail {
+                        path: path.display().to_string(),
+                        offset: 0,
+                        bytes_dropped: len,
+                        reason: "segment created but its contents never reached the disk".into(),
+                    });
+                }
                 Err(HeaderProblem::Io(source)) => {
                     return Err(OpenError::Io {
                         op: "open",
                         path,
-                        source,
-                    });
-                }
-                Err(HeaderProblem::Short { len }) => {
-                    return Err(OpenError::BadHeader {
-                        path,
-                        reason: format!("only {len} bytes, shorter than the header"),
+                        error: source,
                     });
                 }
                 Err(HeaderProblem::Bad(reason)) => {
@@ -603,14 +709,19 @@ impl Core {
         }
         report.segments = segments.len();
 
-        // The newest segment is appended to again if it is an ordinary log
-        // segment; compaction output is never appended to.
+        // The newest *log* segment is the one that was being appended to
+        // (compaction output may have higher ids, taken while it was
+        // active), so it is the one that may have a torn tail, and it is
+        // appended to again. Compaction output is never appended to.
         let append_to = segments
-            .last()
+            .iter()
             .filter(|(s, _)| s.kind == SegmentKind::Log)
-            .map(|(s, _)| s.id);
+            .map(|(s, _)| s.id)
+            .max();
 
-        let mut loaded: Vec<Loaded> = Vec::new();
+        // Loaded locations, already split by index shard so each shard can
+        // be sorted and built on its own (and in parallel).
+        let mut loaded: Vec<Vec<Loaded>> = (0..SHARDS).map(|_| Vec::new()).collect();
         let mut pending_hints = Vec::new();
         let mut total_bytes = 0u64;
         let mut max_seq = 0u64;
@@ -637,15 +748,15 @@ impl Core {
                     let data = std::fs::read(&seg.path).map_err(|source| OpenError::Io {
                         op: "read",
                         path: seg.path.clone(),
-                        source,
+                        error: source,
                     })?;
-                    let outcome = scan_segment(&seg.path, &data, is_active)?;
+                    let outcome = scan_segment(&seg.path, &data, seg.kind == SegmentKind::Log)?;
                     if let Some(torn) = outcome.torn {
                         seg.truncate(outcome.valid_len)
                             .map_err(|source| OpenError::Io {
                                 op: "truncate",
                                 path: seg.path.clone(),
-                                source,
+                                error: source,
                             })?;
                         data_len = outcome.valid_len;
                         report.truncated.push(torn);
@@ -657,10 +768,9 @@ impl Core {
                 }
             };
             total_bytes += data_len - FILE_HEADER_LEN as u64;
-            loaded.reserve(entries.len());
             for e in entries {
                 max_seq = max_seq.max(e.seq);
-                loaded.push(Loaded {
+                loaded[shard_of(&e.key)].push(Loaded {
                     loc: Loc {
                         seg: seg.id,
                         val_len: e.val_len,
@@ -674,25 +784,9 @@ impl Core {
             }
         }
 
-        // The newest version of each key wins, by sequence number; file
-        // order cannot decide because compaction output holds old records
-        // in new files.
-        loaded.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.loc.seq.cmp(&b.loc.seq)));
-        let mut live_bytes = 0u64;
-        let mut current: Vec<(Box<[u8]>, Loc)> = Vec::with_capacity(loaded.len());
-        let mut iter = loaded.into_iter().peekable();
-        while let Some(item) = iter.next() {
-            if iter.peek().is_some_and(|next| next.key == item.key) {
-                continue;
-            }
-            if !item.tombstone {
-                live_bytes += record_len(item.key.len(), item.loc.val_len as usize);
-                current.push((item.key, item.loc));
-            }
-        }
-        let index = Index::from_sorted(current.into_iter());
+        let (index, live_bytes) = build_index(loaded);
 
-        let mut table: SegmentTable = HashMap::new();
+        let mut table = SegmentTable::default();
         let mut next_segment_id = newest.map_or(1, |id| id + 1);
         let mut active = None;
         for (seg, _) in segments {
@@ -714,7 +808,7 @@ impl Core {
                     |source| OpenError::Io {
                         op: "create",
                         path: segment_path(dir, id),
-                        source,
+                        error: source,
                     },
                 )?;
                 let seg = Arc::new(seg);
@@ -740,6 +834,8 @@ impl Core {
                 next_seq: max_seq + 1,
                 next_segment_id,
                 failed: None,
+                unsynced: Vec::new(),
+                dir_unsynced: false,
             }),
             sync: Mutex::new(SyncState {
                 synced: (active.id, buf_start),
@@ -793,6 +889,7 @@ impl Core {
             self.rotate(w)?;
         }
         let batch = ops.len() > 1;
+        let mut updates: Vec<(&[u8], Option<Loc>)> = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
             let mut flags = if op.tombstone { FLAG_TOMBSTONE } else { 0 };
             if batch {
@@ -807,24 +904,35 @@ impl Core {
             encode_record(&mut w.buf, seq, op.expires, flags, op.key, op.value);
             let len = record_len(op.key.len(), op.value.len());
             self.counters.total_bytes.fetch_add(len, Ordering::Relaxed);
-            let old = if op.tombstone {
+            if op.tombstone {
                 self.counters.deletes.fetch_add(1, Ordering::Relaxed);
-                self.index.remove(op.key)
+                updates.push((op.key, None));
             } else {
-                let loc = Loc {
-                    seg: w.active.id,
-                    val_len: op.value.len() as u32,
-                    offset,
-                    seq,
-                    expires: op.expires,
-                };
                 self.counters.live_bytes.fetch_add(len, Ordering::Relaxed);
                 self.counters.writes.fetch_add(1, Ordering::Relaxed);
-                self.index.insert(op.key, loc)
-            };
+                updates.push((
+                    op.key,
+                    Some(Loc {
+                        seg: w.active.id,
+                        val_len: op.value.len() as u32,
+                        offset,
+                        seq,
+                        expires: op.expires,
+                    }),
+                ));
+            }
+        }
+        // A batch becomes visible to readers all at once: the index takes
+        // every shard it touches before changing any of them.
+        let olds = match updates.as_slice() {
+            [(key, Some(loc))] => vec![self.index.insert(key, *loc)],
+            [(key, None)] => vec![self.index.remove(key)],
+            _ => self.index.apply(&updates),
+        };
+        for ((key, _), old) in updates.iter().zip(olds) {
             if let Some(old) = old {
                 self.counters.live_bytes.fetch_sub(
-                    record_len(op.key.len(), old.val_len as usize),
+                    record_len(key.len(), old.val_len as usize),
                     Ordering::Relaxed,
                 );
             }
@@ -852,7 +960,7 @@ impl Core {
             let err = KvError::Io {
                 op: "append to",
                 path: w.active.path.clone(),
-                source,
+                error: source,
             };
             w.failed = Some(err.to_string());
             return Err(err);
@@ -862,43 +970,33 @@ impl Core {
         Ok(())
     }
 
-    /// Seal the active segment (flush, fsync) and start a new one.
+    /// Seal the active segment and start a new one. Nothing is fsynced
+    /// here, so writers wait only for a file creation: the sealed segment,
+    /// the new one and the directory entry are fsynced by the next
+    /// [`Core::sync_now`] (before any write in the new segment is
+    /// acknowledged as durable) or by the hint writer.
     pub(super) fn rotate(&self, w: &mut Writer) -> Result<(), KvError> {
         self.flush_buffer(w)?;
-        if let Err(source) = w.active.sync() {
-            let err = KvError::Io {
-                op: "fsync",
-                path: w.active.path.clone(),
-                source,
-            };
-            w.failed = Some(err.to_string());
-            return Err(err);
-        }
-        self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
-        let sealed = w.active.id;
         let id = w.next_segment_id;
         w.next_segment_id += 1;
-        let seg = create_segment(&self.dir, id, SegmentKind::Log, self.opts.segment_size).map_err(
-            |source| KvError::Io {
+        let path = segment_path(&self.dir, id);
+        let seg = Segment::create(path.clone(), id, SegmentKind::Log, self.opts.segment_size)
+            .map_err(|source| KvError::Io {
                 op: "create",
-                path: segment_path(&self.dir, id),
-                source,
-            },
-        )?;
+                path,
+                error: source,
+            })?;
         let seg = Arc::new(seg);
         self.segments.rcu(|t| {
-            let mut t = HashMap::clone(t);
+            let mut t = SegmentTable::clone(t);
             t.insert(id, Arc::clone(&seg));
             t
         });
         w.buf_start = seg.readable();
-        w.active = seg;
-        lock(&self.pending_hints).push(sealed);
-        // Everything in the sealed segment is on disk now, so waiters for
-        // positions in it are done.
-        let mut s = lock(&self.sync);
-        s.synced = s.synced.max((sealed, u64::MAX));
-        self.synced_cv.notify_all();
+        let sealed = std::mem::replace(&mut w.active, seg);
+        lock(&self.pending_hints).push(sealed.id);
+        w.unsynced.push(sealed);
+        w.dir_unsynced = true;
         Ok(())
     }
 
@@ -933,23 +1031,32 @@ impl Core {
     /// Flush the buffer and fsync the active segment. Returns the position
     /// that is now durable.
     fn sync_now(&self) -> Result<(u32, u64), KvError> {
-        let (seg, upto) = {
+        let (sealed, seg, upto, dir) = {
             let mut w = self.lock_writer()?;
             self.flush_buffer(&mut w)?;
-            (Arc::clone(&w.active), w.end())
+            let sealed = std::mem::take(&mut w.unsynced);
+            let dir = std::mem::take(&mut w.dir_unsynced);
+            (sealed, Arc::clone(&w.active), w.end(), dir)
         };
-        // The fsync runs without the writer lock so writers keep appending
-        // (and queue up for the next group) meanwhile.
-        if let Err(source) = seg.sync() {
+        // The fsyncs run without the writer lock so writers keep appending
+        // (and queue up for the next group) meanwhile. Sealed segments go
+        // first: recovery relies on older segments being complete.
+        let fail = |path: &Path, source: std::io::Error| {
             let err = KvError::Io {
                 op: "fsync",
-                path: seg.path.clone(),
-                source,
+                path: path.to_path_buf(),
+                error: source,
             };
             lock(&self.writer).failed = Some(err.to_string());
-            return Err(err);
+            err
+        };
+        for s in sealed.iter().chain(std::iter::once(&seg)) {
+            s.sync().map_err(|e| fail(&s.path, e))?;
+            self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
         }
-        self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
+        if dir {
+            sync_dir(&self.dir).map_err(|e| fail(&self.dir, e))?;
+        }
         Ok((seg.id, upto))
     }
 
@@ -968,15 +1075,6 @@ impl Core {
             }
             // The segment was merged away between the two loads: the index
             // already holds the new location.
-        }
-    }
-
-    /// Read the value at `loc`, or the current one if `loc` has moved.
-    fn read_loc(&self, key: &[u8], loc: Loc, now: u64) -> Result<Option<Vec<u8>>, KvError> {
-        let table = self.segments.load();
-        match table.get(&loc.seg) {
-            Some(seg) => self.read_record(seg, key, loc, None).map(Some),
-            None => self.lookup(key, now),
         }
     }
 
@@ -1094,6 +1192,92 @@ impl Core {
     }
 }
 
+/// Build the index from the loaded locations of each shard. The newest
+/// version of each key wins, by sequence number (file order cannot decide,
+/// because compaction output holds old records in new files), and keys whose
+/// newest version is a tombstone are left out. Shards are sorted on a few
+/// threads at once, which is most of the time a big open takes. Returns the
+/// index and the bytes of the records it points at.
+fn build_index(parts: Vec<Vec<Loaded>>) -> (Index, u64) {
+    let total: usize = parts.iter().map(Vec::len).sum();
+    // Threads only pay off for big stores.
+    let threads = if total < 50_000 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    build_index_with(parts, threads)
+}
+
+fn build_index_with(parts: Vec<Vec<Loaded>>, threads: usize) -> (Index, u64) {
+    /// One shard's sorted entries and their live bytes.
+    type BuiltShard = (Vec<(Box<[u8]>, Loc)>, u64);
+    fn build_shard(mut part: Vec<Loaded>) -> BuiltShard {
+        part.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.loc.seq.cmp(&b.loc.seq)));
+        let mut live = 0u64;
+        let mut current = Vec::with_capacity(part.len());
+        let mut iter = part.into_iter().peekable();
+        while let Some(item) = iter.next() {
+            if iter.peek().is_some_and(|next| next.key == item.key) {
+                continue;
+            }
+            if !item.tombstone {
+                live += record_len(item.key.len(), item.loc.val_len as usize);
+                current.push((item.key, item.loc));
+            }
+        }
+        (current, live)
+    }
+    let mut built: Vec<Option<BuiltShard>> = (0..parts.len()).map(|_| None).collect();
+    if threads <= 1 {
+        for (slot, part) in built.iter_mut().zip(parts) {
+            *slot = Some(build_shard(part));
+        }
+    } else {
+        // Deal the shards out round-robin; each thread returns its results
+        // with their shard numbers.
+        let mut work: Vec<Vec<(usize, Vec<Loaded>)>> = (0..threads).map(|_| Vec::new()).collect();
+        for (i, part) in parts.into_iter().enumerate() {
+            work[i % threads].push((i, part));
+        }
+        std::thread::scope(|s| {
+            let handles: Vec<_> = work
+                .into_iter()
+                .map(|w| {
+                    s.spawn(move || {
+                        w.into_iter()
+                            .map(|(i, part)| (i, build_shard(part)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for h in handles {
+                // A panic in a sorting thread is a bug, not bad input; let
+                // it surface as one.
+                let done = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                for (i, shard) in done {
+                    built[i] = Some(shard);
+                }
+            }
+        });
+    }
+    let mut live = 0u64;
+    let shards = built
+        .into_iter()
+        .map(|b| {
+            let (entries, bytes) = b.unwrap_or_default();
+            live += bytes;
+            entries
+        })
+        .collect();
+    (Index::from_shards(shards), live)
+}
+
+/// Whether the file at `path` holds only zero bytes.
+fn all_zeros(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|b| b.iter().all(|&x| x == 0))
+}
+
 /// Create a segment and make its directory entry durable.
 pub(super) fn create_segment(
     dir: &Path,
@@ -1114,7 +1298,7 @@ fn remove_file(path: &Path) -> Result<(), OpenError> {
         Err(source) => Err(OpenError::Io {
             op: "remove",
             path: path.to_path_buf(),
-            source,
+            error: source,
         }),
     }
 }
@@ -1131,7 +1315,7 @@ fn finish_pending_delete(dir: &Path, report: &mut RecoveryReport) -> Result<(), 
             return Err(OpenError::Io {
                 op: "read",
                 path,
-                source,
+                error: source,
             });
         }
     };
@@ -1155,7 +1339,7 @@ fn finish_pending_delete(dir: &Path, report: &mut RecoveryReport) -> Result<(), 
     sync_dir(dir).map_err(|source| OpenError::Io {
         op: "fsync",
         path: dir.to_path_buf(),
-        source,
+        error: source,
     })
 }
 
@@ -1198,5 +1382,59 @@ fn background(core: Arc<Core>, stop: mpsc::Receiver<()>) {
     }
     if let Some(j) = job.take() {
         let _ = j.join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded(n: usize) -> Vec<Vec<Loaded>> {
+        let mut parts: Vec<Vec<Loaded>> = (0..SHARDS).map(|_| Vec::new()).collect();
+        // Three versions per key, in scrambled order; every fifth key ends
+        // in a tombstone.
+        for round in [2u64, 0, 1] {
+            for k in 0..n {
+                let key: Box<[u8]> = format!("k{k:05}").into_bytes().into();
+                let seq = round * n as u64 + k as u64 + 1;
+                parts[shard_of(&key)].push(Loaded {
+                    loc: Loc {
+                        seg: round as u32,
+                        val_len: round as u32,
+                        offset: 16,
+                        seq,
+                        expires: 0,
+                    },
+                    tombstone: round == 2 && k % 5 == 0,
+                    key,
+                });
+            }
+        }
+        parts
+    }
+
+    #[test]
+    fn index_build_keeps_the_newest_version_alike_on_one_or_many_threads() {
+        let (one, live_one) = build_index_with(loaded(2000), 1);
+        let (many, live_many) = build_index_with(loaded(2000), 3);
+        assert_eq!(live_one, live_many);
+        assert_eq!(one.len(), 1600);
+        assert_eq!(many.len(), 1600);
+        for k in 0..2000 {
+            let key = format!("k{k:05}").into_bytes();
+            let a = one.get(&key);
+            assert_eq!(a, many.get(&key));
+            if k % 5 == 0 {
+                assert_eq!(a, None, "tombstoned key {k}");
+            } else {
+                assert_eq!(
+                    a.map(|l| l.seg),
+                    Some(2),
+                    "key {k} should be at its newest version"
+                );
+            }
+        }
+        let all = many.range(&KeyRange::all(), usize::MAX, |_| true);
+        assert!(all.windows(2).all(|w| w[0].0 < w[1].0), "scan order");
     }
 }

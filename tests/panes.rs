@@ -104,6 +104,22 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     // q while typing in the console is text, not quit
     h.key(KeyCode::Char('q'));
     assert!(!h.app.quit);
+    // the benchmark button is clickable
+    let screen = h.screen();
+    let (row, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("[ run benchmark"))
+        .expect("the button is drawn");
+    let byte = line.find("[ run benchmark").unwrap();
+    let col = line[..byte].chars().count() as u16;
+    h.app.update(Action::Mouse(crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: col + 3,
+        row: row as u16,
+        modifiers: KeyModifiers::NONE,
+    }));
+    h.pump_until("benchmark running", Duration::from_secs(10));
     h.app.shutdown();
     drop(h);
 

@@ -16,7 +16,7 @@ use kv::{Engine, LogEngine, Options, Stats};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Sparkline};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -337,8 +337,16 @@ impl Pane for KvPane {
         Handled::Yes
     }
 
-    fn handle_mouse(&mut self, ev: MouseEvent, _area: Rect, _cx: &mut Ctx) -> Handled {
+    fn handle_mouse(&mut self, ev: MouseEvent, area: Rect, cx: &mut Ctx) -> Handled {
+        let b = self.areas(area).button;
+        let on_button = ev.column >= b.x
+            && ev.column < b.x + b.width
+            && ev.row >= b.y
+            && ev.row < b.y + b.height;
         match ev.kind {
+            MouseEventKind::Down(crossterm::event::MouseButton::Left) if on_button => {
+                self.run_bench(cx)
+            }
             MouseEventKind::ScrollUp => {
                 self.scroll = (self.scroll + 3).min(self.output.len().saturating_sub(1))
             }
@@ -371,21 +379,11 @@ impl Pane for KvPane {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let bench_h = match &self.bench {
-            BenchState::Done(r) => r.rows.len() as u16 + 1,
-            BenchState::None => 0,
-            _ => 2,
-        };
-        let [top, bench_area] =
-            Layout::vertical([Constraint::Min(8), Constraint::Length(bench_h)]).areas(area);
-        let [left, right] =
-            Layout::horizontal([Constraint::Min(30), Constraint::Length(30)]).areas(top);
+        let a = self.areas(area);
         // Console.
-        let [out_area, input_area] =
-            Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(left);
         let drawn = crate::tui::scrollback::draw_tail(
             f,
-            out_area,
+            a.output,
             &self.output,
             self.scroll,
             |(l, err)| Line::styled(l.clone(), if *err { theme.error } else { theme.text }),
@@ -396,28 +394,40 @@ impl Pane for KvPane {
             } else {
                 "the store is closed (o opens it)"
             };
-            f.render_widget(Paragraph::new(msg).style(theme.dim), out_area);
+            f.render_widget(Paragraph::new(msg).style(theme.dim), a.output);
         }
         let input_line = if self.typing {
-            self.input.line("kv> ", input_area.width, theme.text)
+            self.input.line("kv> ", a.input.width, theme.text)
         } else {
             Line::styled("i type · b bench · c compact · x close · ? help", theme.dim)
         };
-        f.render_widget(Paragraph::new(input_line), input_area);
+        f.render_widget(Paragraph::new(input_line), a.input);
 
         // Statistics and benchmark.
-        let block = Block::default()
-            .borders(Borders::LEFT)
-            .border_style(theme.border);
-        let inner = block.inner(right);
-        f.render_widget(block, right);
-        let [stats_area, spark_r, spark_w, hint_area] = Layout::vertical([
-            Constraint::Length(8),
-            Constraint::Length(3),
-            Constraint::Length(3),
-            Constraint::Min(0),
-        ])
-        .areas(inner);
+        f.render_widget(
+            Block::default()
+                .borders(Borders::LEFT)
+                .border_style(theme.border),
+            a.side,
+        );
+        let (stats_area, spark_r, spark_w, bench_area) =
+            (a.stats, a.spark_reads, a.spark_writes, a.bench);
+        let running = matches!(self.bench, BenchState::Running(_));
+        f.render_widget(
+            Paragraph::new(Line::styled(
+                if running {
+                    "[ benchmark running… ]"
+                } else {
+                    "[ run benchmark vs sled (b) ]"
+                },
+                if running {
+                    theme.dim
+                } else {
+                    theme.key.add_modifier(ratatui::style::Modifier::REVERSED)
+                },
+            )),
+            a.button,
+        );
         let mut sl = vec![Line::styled("engine", theme.section)];
         match &self.stats {
             Some(s) => {
@@ -460,14 +470,7 @@ impl Pane for KvPane {
         spark("reads/s", &self.reads_per_s, theme.ok, spark_r);
         spark("writes/s", &self.writes_per_s, theme.accent, spark_w);
         match &self.bench {
-            BenchState::None => f.render_widget(
-                Paragraph::new(vec![
-                    Line::styled("benchmark", theme.section),
-                    Line::styled("b races our engine against sled", theme.dim),
-                ])
-                .wrap(Wrap { trim: false }),
-                hint_area,
-            ),
+            BenchState::None => {}
             BenchState::Running(p) => {
                 let [t, g] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)])
                     .areas(bench_area);
@@ -488,6 +491,54 @@ impl Pane for KvPane {
                 bench_area,
             ),
             BenchState::Done(report) => draw_bench(f, bench_area, report, theme),
+        }
+    }
+}
+
+/// Where everything in the pane goes; shared by drawing and mouse handling.
+struct Areas {
+    output: Rect,
+    input: Rect,
+    side: Rect,
+    stats: Rect,
+    spark_reads: Rect,
+    spark_writes: Rect,
+    /// The clickable "run benchmark" button.
+    button: Rect,
+    bench: Rect,
+}
+
+impl KvPane {
+    fn areas(&self, area: Rect) -> Areas {
+        let bench_h = match &self.bench {
+            BenchState::Done(r) => r.rows.len() as u16 + 1,
+            BenchState::None => 0,
+            _ => 2,
+        };
+        let [top, bench] =
+            Layout::vertical([Constraint::Min(8), Constraint::Length(bench_h)]).areas(area);
+        let [left, side] =
+            Layout::horizontal([Constraint::Min(30), Constraint::Length(30)]).areas(top);
+        let [output, input] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(left);
+        let inner = Block::default().borders(Borders::LEFT).inner(side);
+        let [stats, spark_reads, spark_writes, button, _] = Layout::vertical([
+            Constraint::Length(8),
+            Constraint::Length(3),
+            Constraint::Length(3),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(inner);
+        Areas {
+            output,
+            input,
+            side,
+            stats,
+            spark_reads,
+            spark_writes,
+            button,
+            bench,
         }
     }
 }

@@ -421,16 +421,20 @@ impl App {
                     self.switch_to((self.active + n - 1) % n);
                     return;
                 }
-                KeyCode::F(k) if (1..=12).contains(&k) => {
-                    let i = k as usize - 1;
-                    if i <= self.tabs.len() {
-                        self.switch_to(i);
-                        self.focus = Focus::Main;
-                    }
-                    return;
-                }
                 _ => {}
             }
+        }
+        // Function keys are never text: they switch tabs even while a pane
+        // is taking typed input.
+        if let KeyCode::F(k) = key.code
+            && (1..=12).contains(&k)
+        {
+            let i = k as usize - 1;
+            if i <= self.tabs.len() {
+                self.switch_to(i);
+                self.focus = Focus::Main;
+            }
+            return;
         }
         match self.focus {
             Focus::Checklist => {

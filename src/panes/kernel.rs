@@ -404,8 +404,11 @@ impl Pane for KernelPane {
         };
         f.render_widget(Paragraph::new(head_line), head);
 
-        let [out_area, side] =
-            Layout::horizontal([Constraint::Min(20), Constraint::Length(26)]).areas(body);
+        let [out_area, side] = Layout::horizontal([
+            Constraint::Min(20),
+            Constraint::Length((body.width / 3).clamp(16, 26)),
+        ])
+        .areas(body);
         let color = theme.mode != crate::theme::Mode::Plain;
         match &self.state {
             State::Building { crates, last } => {

@@ -517,8 +517,11 @@ impl KvPane {
         };
         let [top, bench] =
             Layout::vertical([Constraint::Min(8), Constraint::Length(bench_h)]).areas(area);
-        let [left, side] =
-            Layout::horizontal([Constraint::Min(30), Constraint::Length(30)]).areas(top);
+        let [left, side] = Layout::horizontal([
+            Constraint::Min(20),
+            Constraint::Length((top.width * 2 / 5).clamp(22, 30)),
+        ])
+        .areas(top);
         let [output, input] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(left);
         let inner = Block::default().borders(Borders::LEFT).inner(side);

@@ -120,6 +120,9 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
         modifiers: KeyModifiers::NONE,
     }));
     h.pump_until("benchmark running", Duration::from_secs(10));
+    // function keys switch tabs even while the console takes text
+    h.key(KeyCode::F(1));
+    assert_eq!(h.app.active, 0);
     h.app.shutdown();
     drop(h);
 

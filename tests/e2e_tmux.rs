@@ -210,3 +210,66 @@ fn a_saved_sheet_reloads_live_in_the_reader() {
     assert!(!screen.contains("FIRST VERSION"), "{screen}");
     s.keys(&["q"]);
 }
+
+#[test]
+fn a_panic_restores_the_terminal_then_reports() {
+    let d = tempfile::tempdir().unwrap();
+    let stty = d.path().join("stty.txt");
+    let s = Session::start("panic", "bash --norc --noprofile");
+    s.keys(&["PS1='READY$ '", "Enter"]);
+    s.wait_for("READY$");
+    s.keys(&[
+        &format!(
+            "MEGAREPO_TEST_PANIC=1 {} 2> {}; stty -a > {}",
+            app_cmd(d.path()),
+            d.path().join("err.txt").display(),
+            stty.display()
+        ),
+        "Enter",
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::fs::read_to_string(&stty)
+        .unwrap_or_default()
+        .is_empty()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no exit; screen:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let modes = std::fs::read_to_string(&stty).unwrap();
+    assert!(
+        modes.contains(" icanon") && !modes.contains("-icanon"),
+        "{modes}"
+    );
+    assert!(
+        modes.contains(" echo ") && !modes.contains("-echo "),
+        "{modes}"
+    );
+    let err = std::fs::read_to_string(d.path().join("err.txt")).unwrap();
+    assert!(
+        err.contains("panic requested by MEGAREPO_TEST_PANIC"),
+        "{err}"
+    );
+    let screen = s.screen();
+    assert!(!screen.contains("Rust Language Fundamentals"), "{screen}");
+    let log = std::fs::read_to_string(d.path().join("logs/megarepo.log")).unwrap();
+    assert!(log.contains("panic"), "{log}");
+}
+
+#[test]
+fn without_a_terminal_the_app_says_so_in_one_line() {
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("needs a terminal"), "{err}");
+}

@@ -43,6 +43,12 @@ pub fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::W
 /// Start the TUI and run until the learner quits.
 /// `started` is when the process began, for the start-up log line.
 pub fn run(env: Env, started: std::time::Instant) -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the app needs a terminal (stdin and stdout are not one); for scripts use a subcommand, e.g. `megarepo checklist list`"
+        );
+    }
     // Open the store before touching the terminal, so a locked or damaged
     // store is a plain one-line error on a normal screen.
     let store = Store::open(&env.data_dir)?;
@@ -84,6 +90,11 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
 
     let mut events = EventStream::new();
     term.draw(|f| app.draw(f))?;
+    // Lets the end-to-end tests check the panic path on the real binary.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("MEGAREPO_TEST_PANIC").is_some() {
+        panic!("panic requested by MEGAREPO_TEST_PANIC");
+    }
     tracing::info!(
         "first frame drawn {:.1} ms after start",
         started.elapsed().as_secs_f64() * 1000.0

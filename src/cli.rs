@@ -328,34 +328,15 @@ fn sheet(env: &Env, cmd: SheetCmd, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// Open `path` in `$VISUAL` / `$EDITOR` when there is a terminal to edit in.
+/// Open `path` in the learner's editor when one is set and there is a
+/// terminal to edit in; otherwise the printed path is the answer.
 fn open_in_editor(path: &std::path::Path) -> Result<()> {
     use std::io::IsTerminal;
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .or_else(|| std::env::var("EDITOR").ok())
-        .filter(|e| !e.trim().is_empty());
-    let Some(editor) = editor else {
-        return Ok(()); // no editor set: the path printed above is the answer
-    };
-    if !std::io::stdin().is_terminal() {
-        return Ok(());
+    match crate::editor::configured() {
+        Some(editor) if std::io::stdin().is_terminal() => crate::editor::edit(&editor, path)
+            .with_context(|| format!("your sheet is at {}", path.display())),
+        _ => Ok(()),
     }
-    // $EDITOR may carry arguments ("code --wait"); split on whitespace.
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().unwrap_or("vi");
-    let status = std::process::Command::new(program)
-        .args(parts)
-        .arg(path)
-        .status()
-        .with_context(|| format!("starting the editor `{editor}`"))?;
-    if !status.success() {
-        bail!(
-            "the editor `{editor}` exited with {status}; your sheet is at {}",
-            path.display()
-        );
-    }
-    Ok(())
 }
 
 fn search(env: &Env, term: &str, json: bool, out: &mut dyn Write) -> Result<()> {

@@ -7,6 +7,7 @@ pub mod app;
 pub mod checklist;
 pub mod cli;
 pub mod content;
+pub mod editor;
 pub mod examples;
 pub mod markdown;
 pub mod pane;

@@ -506,23 +506,11 @@ impl StudyCtx<'_> {
 
 /// Opens `text` in `$VISUAL`/`$EDITOR` (default `vi`) and returns the result.
 pub fn edit_in_editor(text: &str) -> Result<String> {
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".to_string());
+    let editor = crate::editor::configured().unwrap_or_else(|| "vi".to_string());
     let dir = tempfile_dir()?;
     let path = dir.join("megarepo-journal.md");
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    // The editor may carry arguments (`code --wait`), so split on spaces.
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().unwrap_or("vi");
-    let status = std::process::Command::new(program)
-        .args(parts)
-        .arg(&path)
-        .status()
-        .with_context(|| format!("cannot run editor `{editor}`"))?;
-    if !status.success() {
-        bail!("editor `{editor}` exited with {status}; the entry was not changed");
-    }
+    crate::editor::edit(&editor, &path).context("the entry was not changed")?;
     let edited = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,0 +1,31 @@
+//! Handing a file to the learner's own editor (`$VISUAL`, then `$EDITOR`).
+//!
+//! Used by `megarepo sheet new` and `megarepo journal add` without text.
+//! The variable may carry arguments (`code --wait`), so it is split on
+//! whitespace; the editor inherits the terminal and we wait for it.
+
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+
+/// The configured editor command, if any.
+pub fn configured() -> Option<String> {
+    std::env::var("VISUAL")
+        .ok()
+        .or_else(|| std::env::var("EDITOR").ok())
+        .filter(|e| !e.trim().is_empty())
+}
+
+/// Run `editor` on `path` and wait for it to exit successfully.
+pub fn edit(editor: &str, path: &Path) -> Result<()> {
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(parts)
+        .arg(path)
+        .status()
+        .with_context(|| format!("cannot run editor `{editor}`"))?;
+    if !status.success() {
+        bail!("editor `{editor}` exited with {status}");
+    }
+    Ok(())
+}

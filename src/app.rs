@@ -121,8 +121,26 @@ impl App {
     }
 
     /// Add a tab pane (in tab order).
-    pub fn add_tab(&mut self, pane: Box<dyn Pane>) {
+    pub fn add_tab(&mut self, mut pane: Box<dyn Pane>) {
+        pane.on_resize(self.pane_area(), &self.theme);
         self.tabs.push(pane);
+    }
+
+    /// The area a tab pane draws in (inside the main frame).
+    fn pane_area(&self) -> Rect {
+        Block::bordered().inner(layout(Rect::new(0, 0, self.size.0, self.size.1)).main)
+    }
+
+    /// Bring the visible pane's derived state up to date before a frame.
+    /// `update` calls it after every action; the event loop also calls it
+    /// before the first frame.
+    pub fn prepare_draw(&mut self) {
+        let i = self.active;
+        if i == 0 {
+            self.item.before_draw();
+        } else {
+            self.tabs[i - 1].before_draw();
+        }
     }
 
     fn resize(&mut self, w: u16, h: u16) {
@@ -130,6 +148,11 @@ impl App {
         let a = layout(Rect::new(0, 0, w, h));
         self.checklist
             .set_viewport(ChecklistPane::list_area(a.checklist).height as usize);
+        let area = self.pane_area();
+        self.item.on_resize(area, &self.theme);
+        for t in &mut self.tabs {
+            t.on_resize(area, &self.theme);
+        }
     }
 
     fn sync_item(&mut self) {
@@ -276,6 +299,14 @@ impl App {
 
     /// Apply one action. Returns true when the screen must be redrawn.
     pub fn update(&mut self, action: Action) -> bool {
+        let redraw = self.apply_action(action);
+        if redraw {
+            self.prepare_draw();
+        }
+        redraw
+    }
+
+    fn apply_action(&mut self, action: Action) -> bool {
         match action {
             Action::Quit => {
                 self.quit = true;

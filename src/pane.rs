@@ -108,6 +108,15 @@ pub trait Pane {
         Vec::new()
     }
 
+    /// The pane's area (inside its frame) changed; `theme` is the app's.
+    /// Panes that lay text out to the width prepare for it here.
+    fn on_resize(&mut self, _area: Rect, _theme: &Theme) {}
+
+    /// Called after every update, before the frame is drawn: the place to
+    /// bring derived state (a rendered document, a layout) up to date, so
+    /// that `draw` only reads.
+    fn before_draw(&mut self) {}
+
     /// Called once before the app exits: stop child processes, flush.
     fn shutdown(&mut self) {}
 

@@ -795,10 +795,7 @@ impl SheetsPane {
             Constraint::Length(1),
         ])
         .areas(area);
-        let kind = Self::theme_kind(theme);
-        self.last_size.set((body.width, body.height));
-        self.last_theme.set(kind);
-        self.ensure_view(body.width, kind);
+        // The view was brought up to date in `before_draw`; drawing only reads.
         let view = self.view.borrow();
         let Some(view) = view.as_ref() else { return };
         let total = view.rendered.lines.len();
@@ -829,7 +826,7 @@ impl SheetsPane {
             .get(self.current_match)
             .filter(|m| m.line >= top && m.line < end)
         {
-            let md_theme = markdown::Theme::of(kind);
+            let md_theme = markdown::Theme::of(self.last_theme.get());
             let shifted = Match {
                 line: m.line - top,
                 ..m.clone()
@@ -1058,6 +1055,17 @@ impl Pane for SheetsPane {
         self.filtering || self.searching || self.finding.is_some()
     }
 
+    fn on_resize(&mut self, area: Rect, theme: &Theme) {
+        // The reader's text sits between a header and a footer line.
+        self.last_size
+            .set((area.width, area.height.saturating_sub(2)));
+        self.last_theme.set(Self::theme_kind(theme));
+    }
+
+    fn before_draw(&mut self) {
+        self.ensure_view(self.last_size.get().0, self.last_theme.get());
+    }
+
     fn help(&self) -> Vec<(&'static str, &'static str)> {
         vec![
             ("/", "list: filter sheets by name; reader: search"),
@@ -1153,7 +1161,9 @@ mod tests {
         }
     }
 
-    fn screen(pane: &SheetsPane, w: u16, h: u16) -> String {
+    fn screen(pane: &mut SheetsPane, w: u16, h: u16) -> String {
+        pane.on_resize(Rect::new(0, 0, w, h), &Theme::plain());
+        pane.before_draw();
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("backend");
         term.draw(|f| pane.draw(f, f.area(), &Theme::plain()))
             .expect("draw");
@@ -1181,21 +1191,21 @@ mod tests {
     fn list_and_reader_snapshots() {
         let h = Harness::new();
         let mut pane = SheetsPane::new(sheets());
-        insta::assert_snapshot!(screen(&pane, 60, 8));
+        insta::assert_snapshot!(screen(&mut pane, 60, 8));
         h.key(&mut pane, KeyCode::Down);
         h.key(&mut pane, KeyCode::Down);
         h.key(&mut pane, KeyCode::Enter);
         assert_eq!(pane.open_sheet(), Some("cargo"));
-        insta::assert_snapshot!(screen(&pane, 60, 10));
+        insta::assert_snapshot!(screen(&mut pane, 60, 10));
     }
 
     #[test]
     fn scroll_is_kept_per_sheet() {
         let h = Harness::new();
         let mut pane = SheetsPane::new(sheets());
-        screen(&pane, 60, 12);
+        screen(&mut pane, 60, 12);
         assert!(pane.open("borrow-checker"));
-        screen(&pane, 60, 12);
+        screen(&mut pane, 60, 12);
         h.key(&mut pane, KeyCode::Char(' '));
         let scrolled = pane.scroll();
         assert!(scrolled > 0);
@@ -1234,12 +1244,12 @@ mod tests {
     fn full_text_search_lists_hits_and_opens_at_the_match() {
         let h = Harness::new();
         let mut pane = SheetsPane::new(embedded_sheets());
-        screen(&pane, 100, 30);
+        screen(&mut pane, 100, 30);
         h.key(&mut pane, KeyCode::Char('F'));
         assert!(pane.captures_text());
         h.keys(&mut pane, "E0505");
         h.key(&mut pane, KeyCode::Enter);
-        let list = screen(&pane, 100, 30);
+        let list = screen(&mut pane, 100, 30);
         assert!(list.contains("lines mention `E0505`"), "{list}");
         assert!(list.contains("ownership:"), "{list}");
         // pick the first hit in the ownership sheet and open it
@@ -1253,7 +1263,7 @@ mod tests {
         }
         h.key(&mut pane, KeyCode::Enter);
         assert_eq!(pane.open_sheet(), Some("ownership"));
-        let reader = screen(&pane, 100, 30);
+        let reader = screen(&mut pane, 100, 30);
         assert!(
             reader.contains("E0505"),
             "the match is on screen:\n{reader}"
@@ -1262,9 +1272,9 @@ mod tests {
         // esc leaves the reader (clearing the search), then back to the hits
         h.key(&mut pane, KeyCode::Esc);
         h.key(&mut pane, KeyCode::Esc);
-        assert!(screen(&pane, 100, 30).contains("lines mention"));
+        assert!(screen(&mut pane, 100, 30).contains("lines mention"));
         h.key(&mut pane, KeyCode::Esc);
-        assert!(screen(&pane, 100, 30).contains("sheets and lessons"));
+        assert!(screen(&mut pane, 100, 30).contains("sheets and lessons"));
     }
 
     #[test]
@@ -1272,9 +1282,9 @@ mod tests {
         let h = Harness::new();
         let mut pane = SheetsPane::new(sheets());
         assert!(pane.open("borrow-checker"));
-        screen(&pane, 60, 12);
+        screen(&mut pane, 60, 12);
         h.key(&mut pane, KeyCode::Char('t'));
-        let popup = screen(&pane, 60, 12);
+        let popup = screen(&mut pane, 60, 12);
         assert!(
             popup.contains("Contents") && popup.contains("Deep section"),
             "{popup}"
@@ -1285,7 +1295,7 @@ mod tests {
             .with_view(|v| v.rendered.headings[1].line)
             .expect("view");
         assert!(pane.scroll() > 0 && pane.scroll() <= deep);
-        assert!(screen(&pane, 60, 12).contains("Deep section"));
+        assert!(screen(&mut pane, 60, 12).contains("Deep section"));
 
         h.key(&mut pane, KeyCode::Char('g'));
         h.key(&mut pane, KeyCode::Char('/'));
@@ -1302,7 +1312,7 @@ mod tests {
         assert!(said(&requests, "match 2 of 2"), "{requests:?}");
         let last = pane.with_view(|v| v.matches[1].line).expect("view");
         assert!(pane.scroll() <= last && last < pane.scroll() + 12);
-        let shown = screen(&pane, 60, 12);
+        let shown = screen(&mut pane, 60, 12);
         assert!(
             shown.contains("2 of 2") && shown.contains("borrow checker"),
             "{shown}"
@@ -1326,7 +1336,7 @@ mod tests {
         let h = Harness::new();
         let mut pane = SheetsPane::new(sheets());
         assert!(pane.open("borrow-checker"));
-        screen(&pane, 60, 12);
+        screen(&mut pane, 60, 12);
         h.key(&mut pane, KeyCode::Char('2'));
         assert!(pane.scroll() > 0, "link [2] points at #deep-section");
         let requests = h.key(&mut pane, KeyCode::Char('9'));

@@ -89,6 +89,7 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
     spawn_signals(sender.clone());
 
     let mut events = EventStream::new();
+    app.prepare_draw();
     term.draw(|f| app.draw(f))?;
     // Lets the end-to-end tests check the panic path on the real binary.
     #[cfg(debug_assertions)]

@@ -126,6 +126,49 @@ impl App {
         self.tabs.push(pane);
     }
 
+    /// Dark ⇄ light (NO_COLOR stays plain). The choice is remembered.
+    fn toggle_theme(&mut self) {
+        use crate::theme::Mode;
+        self.theme = match self.theme.mode {
+            Mode::Plain => {
+                self.status = Some(("NO_COLOR is set: the theme stays plain".into(), false));
+                return;
+            }
+            Mode::Dark => Theme::light(),
+            Mode::Light => Theme::dark(),
+        };
+        let name = if self.theme.mode == Mode::Light {
+            "light"
+        } else {
+            "dark"
+        };
+        if let Err(e) = self.store.put_json("ui", "theme", &name) {
+            tracing::warn!("could not save the theme: {e}");
+        }
+        // Panes that render text to the theme (the sheets reader) redo it.
+        let (w, h) = self.size;
+        self.resize(w, h);
+        self.status = Some((format!("{name} theme"), false));
+    }
+
+    /// The theme to start with: NO_COLOR, then MEGAREPO_THEME, then the
+    /// learner's last choice (`T`), else dark.
+    pub fn initial_theme(store: &Store) -> Theme {
+        let env = Theme::from_env();
+        if env.mode == crate::theme::Mode::Plain || std::env::var_os("MEGAREPO_THEME").is_some() {
+            return env;
+        }
+        match store
+            .get_json::<String>("ui", "theme")
+            .ok()
+            .flatten()
+            .as_deref()
+        {
+            Some("light") => Theme::light(),
+            _ => env,
+        }
+    }
+
     /// The area a tab pane draws in (inside the main frame).
     fn pane_area(&self) -> Rect {
         Block::bordered().inner(layout(Rect::new(0, 0, self.size.0, self.size.1)).main)
@@ -431,6 +474,10 @@ impl App {
                     self.help_scroll = 0;
                     return;
                 }
+                KeyCode::Char('T') => {
+                    self.toggle_theme();
+                    return;
+                }
                 KeyCode::Tab => {
                     self.focus = match self.focus {
                         Focus::Checklist => Focus::Main,
@@ -680,6 +727,7 @@ impl App {
                 ("tab", "focus: checklist ⇄ main area"),
                 ("[ ] / shift-tab", "previous / next tab"),
                 ("F1..F12", "go to tab 1..12"),
+                ("T", "dark ⇄ light theme (remembered)"),
                 ("esc", "from a pane back to the checklist"),
                 ("n", "write a note on the selected item"),
             ],

@@ -184,3 +184,29 @@ fn notes_are_written_in_the_item_pane() {
     key(&mut a, KeyCode::Char('q'));
     assert!(a.quit);
 }
+
+#[test]
+fn theme_toggle_is_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut a = App::new(
+        store,
+        Content::load(None),
+        Theme::dark(),
+        Sender::new(tx),
+        (100, 30),
+    )
+    .unwrap();
+    key(&mut a, KeyCode::Char('T'));
+    assert_eq!(a.theme.mode, megarepo::theme::Mode::Light);
+    assert_eq!(
+        a.store
+            .get_json::<String>("ui", "theme")
+            .unwrap()
+            .as_deref(),
+        Some("light")
+    );
+    key(&mut a, KeyCode::Char('T'));
+    assert_eq!(a.theme.mode, megarepo::theme::Mode::Dark);
+}

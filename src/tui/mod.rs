@@ -15,7 +15,6 @@ use crate::action::{Action, Sender};
 use crate::app::App;
 use crate::cli::Env;
 use crate::store::Store;
-use crate::theme::Theme;
 use anyhow::{Context, Result};
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
@@ -68,10 +67,11 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
     let mut term = terminal::init().context("setting up the terminal")?;
     let _guard = terminal::Guard;
     let size = term.size()?;
+    let theme = App::initial_theme(&store);
     let mut app = App::new(
         store,
         env.content,
-        Theme::from_env(),
+        theme,
         sender.clone(),
         (size.width, size.height),
     )?;

@@ -284,3 +284,56 @@ fn sheets_list_show_search_and_new() {
 fn unicode_width(s: &str) -> usize {
     s.chars().count()
 }
+
+#[test]
+fn study_settings_change_the_streak_rule_and_bad_values_change_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let mut day = jiff::ZonedDateTime::now().date();
+    for _ in 0..3 {
+        let date = day.to_string();
+        day = day.yesterday().unwrap();
+        let day = date;
+        let o = megarepo(
+            d.path(),
+            &[
+                "timer",
+                "log",
+                "--date",
+                &day,
+                "--minutes",
+                "40",
+                "--mode",
+                "coding",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let streak = |d: &std::path::Path| {
+        let o = megarepo(d, &["stats", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["streak"]["current"].as_u64().unwrap()
+    };
+    assert_eq!(
+        streak(d.path()),
+        3,
+        "40 minutes a day passes the default 30"
+    );
+    let o = megarepo(
+        d.path(),
+        &["timer", "settings", "--threshold", "45", "--freezes", "0"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(streak(d.path()), 0, "40 minutes no longer counts at 45");
+    let o = megarepo(
+        d.path(),
+        &["timer", "settings", "--threshold", "30", "--goal", "9999"],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("daily goal"), "{}", stderr(&o));
+    let o = megarepo(d.path(), &["timer", "settings", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["streak_threshold_minutes"], 45,
+        "a rejected call wrote nothing"
+    );
+}

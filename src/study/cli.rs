@@ -66,6 +66,24 @@ pub enum TimerCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Show or change the study settings: daily goal, streak threshold,
+    /// freeze days per month, pomodoro rhythm.
+    Settings {
+        /// Daily goal in minutes (30 to 240).
+        #[arg(long)]
+        goal: Option<i64>,
+        /// Minutes that make a day count for the streak (1 to 1440).
+        #[arg(long)]
+        threshold: Option<i64>,
+        /// Missed days per month that keep a streak alive (0 to 31; 0 = off).
+        #[arg(long)]
+        freezes: Option<i64>,
+        /// Pomodoro rhythm WORK/BREAK in minutes (e.g. 25/5), or `off`.
+        #[arg(long)]
+        pomodoro: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Log study done away from the keyboard.
     Log {
         /// The day studied, YYYY-MM-DD (today or earlier).
@@ -253,6 +271,86 @@ pub fn timer(ctx: &StudyCtx<'_>, cmd: TimerCmd, out: &mut dyn Write) -> Result<(
                             .unwrap_or_default()
                     )?,
                     (None, None) => writeln!(out, "no session running")?,
+                }
+            }
+        }
+        TimerCmd::Settings {
+            goal,
+            threshold,
+            freezes,
+            pomodoro,
+            json: as_json,
+        } => {
+            let mut settings = study.settings()?;
+            let fits = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+            if let Some(g) = goal {
+                settings.daily_goal_minutes = fits(g);
+            }
+            if let Some(t) = threshold {
+                settings.streak.threshold_minutes = fits(t);
+            }
+            if let Some(f) = freezes {
+                settings.streak.freezes_per_month = fits(f);
+            }
+            if goal.is_some() || threshold.is_some() || freezes.is_some() {
+                // Validated before anything is written: bad input changes nothing.
+                settings.validate()?;
+            }
+            let rhythm = match pomodoro.as_deref() {
+                None => None,
+                Some("off") => Some(None),
+                Some(spec) => {
+                    let (w, b) = spec.split_once('/').ok_or_else(|| {
+                        anyhow::anyhow!("--pomodoro takes WORK/BREAK minutes (e.g. 25/5) or `off`")
+                    })?;
+                    let parse = |x: &str| {
+                        x.trim().parse::<u32>().map_err(|_| {
+                            anyhow::anyhow!("`{x}` in --pomodoro is not a whole number of minutes")
+                        })
+                    };
+                    let r = super::pomodoro::Rhythm {
+                        work: parse(w)?,
+                        short_break: parse(b)?,
+                        ..super::pomodoro::Rhythm::default()
+                    };
+                    r.validate()?;
+                    Some(Some(r))
+                }
+            };
+            if goal.is_some() || threshold.is_some() || freezes.is_some() {
+                study.save_settings(&settings)?;
+            }
+            if let Some(r) = &rhythm {
+                study.save_rhythm(r.as_ref())?;
+            }
+            let rhythm = study.rhythm()?;
+            if as_json {
+                let v = json!({
+                    "daily_goal_minutes": settings.daily_goal_minutes,
+                    "streak_threshold_minutes": settings.streak.threshold_minutes,
+                    "freezes_per_month": settings.streak.freezes_per_month,
+                    "pomodoro": rhythm.map(|r| json!({"work": r.work, "short_break": r.short_break, "long_break": r.long_break, "long_every": r.long_every})),
+                });
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            } else {
+                writeln!(out, "daily goal        {} min", settings.daily_goal_minutes)?;
+                writeln!(
+                    out,
+                    "streak threshold  {} min",
+                    settings.streak.threshold_minutes
+                )?;
+                writeln!(
+                    out,
+                    "freezes per month {}",
+                    settings.streak.freezes_per_month
+                )?;
+                match rhythm {
+                    Some(r) => writeln!(
+                        out,
+                        "pomodoro          {}/{} min (long break {} min every {})",
+                        r.work, r.short_break, r.long_break, r.long_every
+                    )?,
+                    None => writeln!(out, "pomodoro          off")?,
                 }
             }
         }

@@ -223,7 +223,26 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Timer(cmd)) => {
             study(&env, out, |cx, out| crate::study::cli::timer(cx, cmd, out))
         }
-        Some(Command::Status) => study(&env, out, crate::study::cli::status),
+        Some(Command::Status) => match study(&env, out, crate::study::cli::status) {
+            // While the app runs it holds the store; it keeps the same line
+            // in DATA/status.txt for prompts and tmux status bars.
+            Err(e)
+                if matches!(
+                    e.downcast_ref::<crate::store::StoreError>(),
+                    Some(crate::store::StoreError::Locked(_))
+                ) =>
+            {
+                let path = crate::study::cli::status_file(&env.data_dir);
+                match std::fs::read_to_string(&path) {
+                    Ok(line) => {
+                        write!(out, "{line}")?;
+                        Ok(())
+                    }
+                    Err(_) => Err(e),
+                }
+            }
+            other => other,
+        },
         Some(Command::Stats { json }) => {
             study(&env, out, |cx, out| crate::study::cli::stats(cx, json, out))
         }

@@ -273,3 +273,62 @@ fn without_a_terminal_the_app_says_so_in_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("needs a terminal"), "{err}");
 }
+
+#[test]
+fn status_works_while_the_app_holds_the_store() {
+    let d = tempfile::tempdir().unwrap();
+    let log = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .args([
+            "timer",
+            "log",
+            "--date",
+            &jiff::ZonedDateTime::now().date().to_string(),
+            "--minutes",
+            "35",
+            "--mode",
+            "reading",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        log.status.success(),
+        "{}",
+        String::from_utf8_lossy(&log.stderr)
+    );
+    let s = Session::start("status", &app_cmd(d.path()));
+    s.wait_for("Rust Language Fundamentals");
+    // the app holds the store; status still answers, from the app's line
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let out = loop {
+        let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+            .arg("--data-dir")
+            .arg(d.path())
+            .arg("status")
+            .output()
+            .unwrap();
+        if o.status.success() {
+            break String::from_utf8_lossy(&o.stdout).into_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(out.contains("today 35m/1h00m"), "{out}");
+    assert!(out.contains("streak 1"), "{out}");
+    assert_eq!(out.lines().count(), 1);
+    // a command that must write still refuses, naming the store
+    let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .args(["checklist", "done", "rust-book"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("in use by another running megarepo"));
+    s.keys(&["q"]);
+}

@@ -107,6 +107,9 @@ pub struct StatsPane {
     selected_item: Option<String>,
     ticks: u32,
     input: Option<DateInput>,
+    /// The last status line written to `DATA/status.txt` (without digits)
+    /// and when; `publish` takes `&self`, hence the mutex.
+    status_written: Mutex<Option<(String, std::time::Instant)>>,
 }
 
 impl StatsPane {
@@ -129,6 +132,7 @@ impl StatsPane {
             selected_item: None,
             ticks: 0,
             input: None,
+            status_written: Mutex::new(None),
         };
         p.refresh();
         Ok(p)
@@ -189,6 +193,33 @@ impl StatsPane {
         }
     }
 
+    /// Keep `DATA/status.txt` current for `megarepo status`, which cannot
+    /// open the store while the app holds it. Written when the line changes
+    /// apart from the ticking seconds, or every 30 s while a session runs.
+    fn write_status_file(&self) {
+        let Some(stats) = &self.stats else { return };
+        let line = crate::study::cli::status_text(stats, self.timer.current());
+        let mut last = self
+            .status_written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        // The line without its digits: changes of mode, pause, item, streak.
+        let shape: String = line.chars().filter(|c| !c.is_ascii_digit()).collect();
+        let due = match &*last {
+            Some((old_shape, at)) => {
+                *old_shape != shape || at.elapsed() >= std::time::Duration::from_secs(30)
+            }
+            None => true,
+        };
+        if !due {
+            return;
+        }
+        match crate::study::cli::write_status_file(self.store.data_dir(), &line) {
+            Ok(()) => *last = Some((shape, std::time::Instant::now())),
+            Err(e) => tracing::warn!("could not write the status file: {e}"),
+        }
+    }
+
     fn publish(&self) {
         let running = self.timer.current().map(|s| {
             let paused = s
@@ -215,6 +246,7 @@ impl StatsPane {
             streak,
             left_running: !self.timer.orphans().is_empty(),
         });
+        self.write_status_file();
     }
 
     fn command(&mut self, cx: &mut Ctx, what: &str, r: Result<(), String>) {

@@ -446,15 +446,37 @@ pub fn status(ctx: &StudyCtx<'_>, out: &mut dyn Write) -> Result<()> {
     let stats = ctx.stats()?;
     let study = ctx.study();
     let now = ctx.clock.now();
-    let running = study
+    let open = study
         .sessions_at(now)?
         .into_iter()
         .rev()
-        .find(Session::is_open)
-        .map(|s| format!("{} · ", session_line(&s)))
-        .unwrap_or_default();
-    writeln!(out, "{running}{}", stats.status_line())?;
+        .find(Session::is_open);
+    writeln!(out, "{}", status_text(&stats, open.as_ref()))?;
     Ok(())
+}
+
+/// The one-line status (`megarepo status`): the open session, if any, then
+/// today, the split and the streak. The TUI writes the same line to
+/// `DATA/status.txt` for shell prompts while it holds the store.
+pub fn status_text(stats: &Stats, open: Option<&Session>) -> String {
+    let running = open
+        .map(|s| format!("{} · ", session_line(s)))
+        .unwrap_or_default();
+    format!("{running}{}", stats.status_line())
+}
+
+/// Where the running app leaves its status line.
+pub fn status_file(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("status.txt")
+}
+
+/// Write the status line atomically (temporary file, then rename), so a
+/// prompt reading it never sees half a line.
+pub fn write_status_file(data_dir: &std::path::Path, line: &str) -> std::io::Result<()> {
+    let path = status_file(data_dir);
+    let tmp = data_dir.join(".status.txt.tmp");
+    std::fs::write(&tmp, format!("{line}\n"))?;
+    std::fs::rename(&tmp, &path)
 }
 
 /// `megarepo stats [--json]`

@@ -188,7 +188,7 @@ impl Env {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let env = Env::new(&cli);
     match cli.command {
-        None => unreachable_tui(),
+        None => bail!("no subcommand: `megarepo` alone starts the app (see `megarepo --help`)"),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "megarepo", out);
             Ok(())
@@ -394,10 +394,6 @@ fn study(
     let r = f(&cx, out);
     store.flush()?;
     r
-}
-
-fn unreachable_tui() -> Result<()> {
-    bail!("the TUI is started by main, not by cli::run")
 }
 
 fn checklist(env: &Env, cmd: ChecklistCmd, out: &mut dyn Write) -> Result<()> {

@@ -156,3 +156,39 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
     h.pump_until("stopped by signal", Duration::from_secs(20));
     h.app.shutdown();
 }
+
+#[test]
+fn the_reader_reopens_where_the_learner_left_off() {
+    let d = tempfile::tempdir().unwrap();
+    let before;
+    {
+        let mut h = Harness::new(d.path());
+        h.show("Sheets");
+        h.pump_until("sheets and lessons", Duration::from_secs(10));
+        h.key(KeyCode::Char('/'));
+        h.text("ownership");
+        h.key(KeyCode::Enter);
+        for _ in 0..40 {
+            h.key(KeyCode::Char('j'));
+        }
+        before = h.screen();
+        assert!(before.contains("ownership "), "{before}");
+        h.app.shutdown();
+    }
+    let mut h = Harness::new(d.path());
+    h.show("Sheets");
+    let after = h.pump_until("ownership ", Duration::from_secs(10));
+    // the same lines of the same sheet are on screen
+    let body = |s: &str| {
+        s.lines()
+            .skip(3)
+            .take(10)
+            .map(|l| l.chars().skip(48).collect::<String>())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        body(&before),
+        body(&after),
+        "before:\n{before}\nafter:\n{after}"
+    );
+}

@@ -100,6 +100,13 @@ struct ViewKey {
     query: String,
 }
 
+/// The reader's place, kept across runs.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct SavedReading {
+    open: Option<String>,
+    scroll: HashMap<String, usize>,
+}
+
 /// Results of a full-text search.
 struct Found {
     query: String,
@@ -125,6 +132,8 @@ pub struct SheetsPane {
     /// the input while typing, then the hits to pick from.
     finding: Option<LineInput>,
     found: Option<Found>,
+    /// The store the reading position is saved to on exit (set when shown).
+    saver: Option<crate::store::Store>,
     /// The list's filter, and whether keys are going into it.
     filter: LineInput,
     filtering: bool,
@@ -163,6 +172,7 @@ impl SheetsPane {
             disk_done: false,
             finding: None,
             found: None,
+            saver: None,
             filter: LineInput::new(),
             filtering: false,
             selected: 0,
@@ -991,7 +1001,29 @@ impl Pane for SheetsPane {
     fn on_show(&mut self, cx: &mut Ctx) {
         if !self.loaded_from_disk {
             self.loaded_from_disk = true;
+            // Where the learner was reading last time.
+            if let Ok(Some(saved)) = cx.store.get_json::<SavedReading>("ui", "sheets") {
+                self.scroll.extend(saved.scroll);
+                if self.open.is_none()
+                    && let Some(name) = saved.open
+                {
+                    self.open(&name);
+                }
+            }
+            self.saver = Some(cx.store.clone());
             self.start_loading(cx);
+        }
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(store) = &self.saver {
+            let saved = SavedReading {
+                open: self.open.clone(),
+                scroll: self.scroll.clone(),
+            };
+            if let Err(e) = store.put_json("ui", "sheets", &saved) {
+                tracing::warn!("could not save the reading position: {e}");
+            }
         }
     }
 

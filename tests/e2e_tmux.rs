@@ -86,6 +86,52 @@ impl Drop for Session {
     }
 }
 
+/// A bash session in tmux with a known prompt.
+fn shell(name: &str) -> Session {
+    let s = Session::start(name, "bash --norc --noprofile");
+    s.keys(&["PS1='READY$ '", "Enter"]);
+    s.wait_for("READY$");
+    s
+}
+
+/// Wait until `path` has content (a command writes it after the app exits).
+fn wait_for_file(s: &Session, path: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if !text.is_empty() {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "app did not exit; screen:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `stty -a` output shows a cooked terminal: canonical input and echo on.
+fn assert_cooked(modes: &str) {
+    assert!(
+        modes.contains(" icanon") && !modes.contains("-icanon"),
+        "{modes}"
+    );
+    assert!(
+        modes.contains(" echo ") && !modes.contains("-echo "),
+        "{modes}"
+    );
+}
+
+fn cli(data: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 fn app_cmd(data: &Path) -> String {
     format!(
         "{} --data-dir {}",
@@ -116,26 +162,17 @@ fn tick_quit_restart_still_ticked() {
     assert!(screen.contains("State  Done"), "{screen}");
     s.keys(&["q"]);
 
-    let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
-        .arg("--data-dir")
-        .arg(d.path())
-        .args(["checklist", "list", "--filter", "done"])
-        .output()
-        .unwrap();
-    // may race the second session's exit; retry briefly on a held lock
-    let mut out = String::from_utf8_lossy(&o.stdout).into_owned();
+    // the second session may still be exiting (holding the store): retry briefly
+    let mut out = String::new();
     for _ in 0..50 {
+        out = String::from_utf8_lossy(
+            &cli(d.path(), &["checklist", "list", "--filter", "done"]).stdout,
+        )
+        .into_owned();
         if out.contains("rust-book") {
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
-        let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
-            .arg("--data-dir")
-            .arg(d.path())
-            .args(["checklist", "list", "--filter", "done"])
-            .output()
-            .unwrap();
-        out = String::from_utf8_lossy(&o.stdout).into_owned();
     }
     assert!(out.contains("rust-book"), "{out}");
 }
@@ -144,41 +181,16 @@ fn tick_quit_restart_still_ticked() {
 fn terminal_is_restored_after_quit() {
     let d = tempfile::tempdir().unwrap();
     let stty = d.path().join("stty.txt");
-    let s = Session::start("restore", "bash --norc --noprofile");
-    s.keys(&["PS1='READY$ '", "Enter"]);
-    s.wait_for("READY$");
+    let s = shell("restore");
     s.keys(&[
         &format!("{}; stty -a > {}", app_cmd(d.path()), stty.display()),
         "Enter",
     ]);
     s.wait_for("Rust Language Fundamentals");
     s.keys(&["q"]);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !stty.exists()
-        || std::fs::read_to_string(&stty)
-            .unwrap_or_default()
-            .is_empty()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "app did not quit; screen:\n{}",
-            s.screen()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert_cooked(&wait_for_file(&s, &stty));
+    // back on the main screen: the shell prompt is visible, the app's screen is gone
     std::thread::sleep(Duration::from_millis(200));
-    let modes = std::fs::read_to_string(&stty).unwrap();
-    // cooked mode again: canonical input and echo on
-    assert!(
-        modes.contains(" icanon") && !modes.contains("-icanon"),
-        "{modes}"
-    );
-    assert!(
-        modes.contains(" echo ") && !modes.contains("-echo "),
-        "{modes}"
-    );
-    // back on the main screen: the shell prompt and our command are visible,
-    // the app's screen is gone
     let screen = s.screen();
     assert!(screen.contains("READY$"), "{screen}");
     assert!(!screen.contains("Rust Language Fundamentals"), "{screen}");
@@ -215,43 +227,22 @@ fn a_saved_sheet_reloads_live_in_the_reader() {
 fn a_panic_restores_the_terminal_then_reports() {
     let d = tempfile::tempdir().unwrap();
     let stty = d.path().join("stty.txt");
-    let s = Session::start("panic", "bash --norc --noprofile");
-    s.keys(&["PS1='READY$ '", "Enter"]);
-    s.wait_for("READY$");
+    let err = d.path().join("err.txt");
+    let s = shell("panic");
     s.keys(&[
         &format!(
             "MEGAREPO_TEST_PANIC=1 {} 2> {}; stty -a > {}",
             app_cmd(d.path()),
-            d.path().join("err.txt").display(),
+            err.display(),
             stty.display()
         ),
         "Enter",
     ]);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::fs::read_to_string(&stty)
-        .unwrap_or_default()
-        .is_empty()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "no exit; screen:\n{}",
-            s.screen()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let modes = std::fs::read_to_string(&stty).unwrap();
+    assert_cooked(&wait_for_file(&s, &stty));
+    let report = std::fs::read_to_string(&err).unwrap();
     assert!(
-        modes.contains(" icanon") && !modes.contains("-icanon"),
-        "{modes}"
-    );
-    assert!(
-        modes.contains(" echo ") && !modes.contains("-echo "),
-        "{modes}"
-    );
-    let err = std::fs::read_to_string(d.path().join("err.txt")).unwrap();
-    assert!(
-        err.contains("panic requested by MEGAREPO_TEST_PANIC"),
-        "{err}"
+        report.contains("panic requested by MEGAREPO_TEST_PANIC"),
+        "{report}"
     );
     let screen = s.screen();
     assert!(!screen.contains("Rust Language Fundamentals"), "{screen}");
@@ -277,21 +268,20 @@ fn without_a_terminal_the_app_says_so_in_one_line() {
 #[test]
 fn status_works_while_the_app_holds_the_store() {
     let d = tempfile::tempdir().unwrap();
-    let log = Command::new(env!("CARGO_BIN_EXE_megarepo"))
-        .arg("--data-dir")
-        .arg(d.path())
-        .args([
+    let today = jiff::ZonedDateTime::now().date().to_string();
+    let log = cli(
+        d.path(),
+        &[
             "timer",
             "log",
             "--date",
-            &jiff::ZonedDateTime::now().date().to_string(),
+            &today,
             "--minutes",
             "35",
             "--mode",
             "reading",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(
         log.status.success(),
         "{}",
@@ -302,12 +292,7 @@ fn status_works_while_the_app_holds_the_store() {
     // the app holds the store; status still answers, from the app's line
     let deadline = Instant::now() + Duration::from_secs(10);
     let out = loop {
-        let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
-            .arg("--data-dir")
-            .arg(d.path())
-            .arg("status")
-            .output()
-            .unwrap();
+        let o = cli(d.path(), &["status"]);
         if o.status.success() {
             break String::from_utf8_lossy(&o.stdout).into_owned();
         }
@@ -322,12 +307,7 @@ fn status_works_while_the_app_holds_the_store() {
     assert!(out.contains("streak 1"), "{out}");
     assert_eq!(out.lines().count(), 1);
     // a command that must write still refuses, naming the store
-    let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
-        .arg("--data-dir")
-        .arg(d.path())
-        .args(["checklist", "done", "rust-book"])
-        .output()
-        .unwrap();
+    let o = cli(d.path(), &["checklist", "done", "rust-book"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("in use by another running megarepo"));
     s.keys(&["q"]);

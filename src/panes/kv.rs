@@ -85,6 +85,14 @@ impl KvPane {
         }
     }
 
+    /// The store's folder, for messages.
+    fn dir_shown(&self) -> String {
+        self.dir
+            .as_ref()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default()
+    }
+
     fn say(&mut self, line: String, err: bool) {
         for l in line.lines() {
             self.output.push_back((l.to_string(), err));
@@ -229,11 +237,7 @@ impl Pane for KvPane {
         match *msg {
             Msg::Opened(Ok(engine)) => {
                 self.opening = false;
-                let dir = self
-                    .dir
-                    .as_ref()
-                    .map(|d| d.display().to_string())
-                    .unwrap_or_default();
+                let dir = self.dir_shown();
                 self.say(
                     format!("opened {dir} (type `help`; esc leaves the console)"),
                     false,
@@ -310,11 +314,7 @@ impl Pane for KvPane {
             },
             KeyCode::Char('x') => {
                 self.close();
-                let dir = self
-                    .dir
-                    .as_ref()
-                    .map(|d| d.display().to_string())
-                    .unwrap_or_default();
+                let dir = self.dir_shown();
                 self.say(
                     format!(
                         "closed; the CLI can now use it: megarepo kv --dir {dir} stats (o reopens)"

@@ -589,7 +589,7 @@ impl App {
                         self.focus = Focus::Main;
                         return true;
                     }
-                    x += w + 1;
+                    x += w;
                 }
             }
             return false;
@@ -651,8 +651,8 @@ impl App {
             } else {
                 self.theme.tab
             };
+            // Labels carry their own padding (" 1 Item "): no gap between.
             spans.push(Span::styled(label, style));
-            spans.push(Span::raw(" "));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), a.tabs);
 
@@ -784,7 +784,7 @@ impl App {
     pub fn tab_labels(&self, width: u16) -> Vec<String> {
         let titles = self.tab_titles();
         let fits = |labels: &[String]| {
-            labels.iter().map(|l| l.chars().count() + 1).sum::<usize>() <= width as usize
+            labels.iter().map(|l| l.chars().count()).sum::<usize>() <= width as usize
         };
         let full: Vec<String> = titles
             .iter()

@@ -88,7 +88,7 @@ impl Harness {
 fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     let d = tempfile::tempdir().unwrap();
     let mut h = Harness::new(d.path());
-    h.show("KV store");
+    h.show("KV");
     h.pump_until("opened", Duration::from_secs(20));
     h.text("set lang \"rust 2024\"");
     h.key(KeyCode::Enter);

@@ -210,7 +210,7 @@ impl Pane for KvPane {
     }
 
     fn title(&self) -> String {
-        "KV store".into()
+        "KV".into()
     }
 
     fn captures_text(&self) -> bool {

@@ -89,12 +89,22 @@ impl Store {
                 detail: "expected a folder, found a file".into(),
             });
         }
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(&path)
             // The learner's data is small; a modest cache keeps RSS low.
-            .cache_capacity(8 * 1024 * 1024)
-            .open()
-            .map_err(|e| classify(&path, e))?;
+            .cache_capacity(8 * 1024 * 1024);
+        // A megarepo that is just closing (or a handle just dropped in this
+        // process) keeps the lock until sled's flusher thread exits: wait a
+        // moment before calling the store "in use".
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        let db = loop {
+            match config.open().map_err(|e| classify(&path, e)) {
+                Err(StoreError::Locked(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                other => break other?,
+            }
+        };
         let store = Store { db, path };
         store.check_schema()?;
         Ok(store)
@@ -274,7 +284,18 @@ mod tests {
             other => panic!("expected Locked, got {other:?}"),
         }
         drop(a);
-        Store::open(dir.path()).unwrap();
+        // sled's background flusher holds the database a moment after the
+        // last handle is dropped; the lock goes with it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match Store::open(dir.path()) {
+                Ok(_) => break,
+                Err(StoreError::Locked(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                Err(e) => panic!("reopen after drop failed: {e}"),
+            }
+        }
     }
 
     #[test]

@@ -246,8 +246,7 @@ impl Pane for KernelPane {
                         self.push_line(l.to_string());
                     }
                     if level == "error" {
-                        self.diagnostics
-                            .push(rendered.lines().next().unwrap_or("").to_string());
+                        self.diagnostics.push(rendered);
                     }
                 }
                 BuildEvent::Finished { .. } => {}
@@ -425,19 +424,22 @@ impl Pane for KernelPane {
                 self.draw_output(f, rest, theme, color);
             }
             State::BuildFailed { summary } => {
+                // The compiler's errors in full, first error first: that
+                // one is the one to fix (the rest often follow from it).
                 let mut lines = vec![Line::styled(summary.clone(), theme.error), Line::raw("")];
                 for d in &self.diagnostics {
-                    lines.push(Line::styled(d.clone(), theme.error));
+                    lines.extend(
+                        d.lines()
+                            .map(|l| crate::tui::ansi::line(l, theme.text, color)),
+                    );
                 }
-                lines.push(Line::raw(""));
-                lines.extend(
-                    self.lines
-                        .iter()
-                        .rev()
-                        .take(out_area.height as usize)
-                        .rev()
-                        .map(|l| crate::tui::ansi::line(l, theme.text, color)),
-                );
+                if self.diagnostics.is_empty() {
+                    lines.extend(
+                        self.lines
+                            .iter()
+                            .map(|l| crate::tui::ansi::line(l, theme.text, color)),
+                    );
+                }
                 f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), out_area);
             }
             _ => self.draw_output(f, out_area, theme, color),
@@ -513,4 +515,61 @@ impl KernelPane {
 
 fn truncate6(s: &str) -> String {
     s.chars().take(6).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::Sender;
+    use crate::content::Content;
+    use crate::store::Store;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    #[test]
+    fn a_failed_build_shows_the_compiler_errors_readably() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let content = Content::load(None);
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let tx = Sender::new(tx);
+        let mut cx = Ctx {
+            store: &store,
+            content: &content,
+            tx: &tx,
+            requests: Vec::new(),
+        };
+        let mut pane = KernelPane::new();
+        pane.state = State::Building {
+            crates: 0,
+            last: String::new(),
+        };
+        let rendered = "\u{1b}[1m\u{1b}[91merror[E0425]\u{1b}[0m\u{1b}[1m: cannot find function `nope`\u{1b}[0m\n  --> src/shell.rs:43:19";
+        pane.on_message(
+            Box::new(Msg::Build(BuildEvent::Diagnostic {
+                level: "error".into(),
+                rendered: rendered.into(),
+            })),
+            &mut cx,
+        );
+        pane.on_message(
+            Box::new(Msg::Built(Err(
+                "the kernel did not compile (1 error(s))".into()
+            ))),
+            &mut cx,
+        );
+        let mut t = Terminal::new(TestBackend::new(90, 12)).unwrap();
+        t.draw(|f| pane.draw(f, f.area(), &Theme::plain())).unwrap();
+        let screen = t.backend().to_string();
+        assert!(screen.contains("build failed"), "{screen}");
+        assert!(
+            screen.contains("error[E0425]: cannot find function `nope`"),
+            "{screen}"
+        );
+        assert!(screen.contains("--> src/shell.rs:43:19"), "{screen}");
+        assert!(
+            !screen.contains("[1m") && !screen.contains('\u{1b}'),
+            "{screen}"
+        );
+    }
 }

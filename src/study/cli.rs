@@ -604,12 +604,9 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
             let days = super::days::study_days(&sessions, &ctx.clock.zone());
             let minutes_of = |d: Date| days.on(d).minutes();
             let written = journal::export(&entries, &minutes_of, &dir)?;
-            writeln!(
-                out,
-                "exported {} entries to {}",
-                written.len(),
-                dir.display()
-            )?;
+            let n = written.len();
+            let noun = if n == 1 { "entry" } else { "entries" };
+            writeln!(out, "exported {n} {noun} to {}", dir.display())?;
         }
     }
     Ok(())

@@ -183,7 +183,7 @@ impl Roadmap {
         self.ids()
             .into_iter()
             .map(|id| (strsim::jaro_winkler(wanted, id), id))
-            .filter(|(score, _)| *score > 0.6)
+            .filter(|(score, _)| *score > 0.8)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, id)| id)
     }

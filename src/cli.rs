@@ -174,13 +174,7 @@ impl Env {
     }
 
     fn node(&self, id: &str) -> Result<&Node> {
-        match self.content.roadmap.find(id) {
-            Some(n) => Ok(n),
-            None => match self.content.roadmap.closest_id(id) {
-                Some(near) => bail!("unknown item id `{id}` (did you mean `{near}`?)"),
-                None => bail!("unknown item id `{id}` (see `megarepo checklist list`)"),
-            },
-        }
+        Ok(self.content.roadmap.require(id)?)
     }
 }
 

@@ -178,6 +178,14 @@ impl Roadmap {
             .collect()
     }
 
+    /// The node with `id`, or an error that names the closest id.
+    pub fn require(&self, id: &str) -> Result<&Node, UnknownId> {
+        self.find(id).ok_or_else(|| UnknownId {
+            id: id.to_string(),
+            near: self.closest_id(id).map(str::to_string),
+        })
+    }
+
     /// The id closest to `wanted`, for "did you mean" messages.
     pub fn closest_id(&self, wanted: &str) -> Option<&str> {
         self.ids()
@@ -187,6 +195,14 @@ impl Roadmap {
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, id)| id)
     }
+}
+
+/// An item id that is not in the roadmap.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("unknown item id `{id}` {}", match near { Some(n) => format!("(did you mean `{n}`?)"), None => "(see `megarepo checklist list`)".to_string() })]
+pub struct UnknownId {
+    pub id: String,
+    pub near: Option<String>,
 }
 
 impl Node {

@@ -788,7 +788,7 @@ impl SheetsPane {
                 } else {
                     theme.text
                 };
-                let title = first_heading(&sheet.text).unwrap_or_default();
+                let title = sheet.title();
                 Line::from(vec![
                     Span::styled(format!(" {:<name_width$}", sheet.name), style),
                     Span::styled(format!(" {title}"), theme.dim),
@@ -890,12 +890,6 @@ impl SheetsPane {
             None => {}
         }
     }
-}
-
-/// The sheet's first heading, shown beside its name in the list.
-fn first_heading(text: &str) -> Option<String> {
-    text.lines()
-        .find_map(|l| l.strip_prefix("# ").map(|t| t.trim().to_string()))
 }
 
 /// GitHub's anchor for a heading: lower case, spaces to `-`, punctuation dropped.

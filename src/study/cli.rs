@@ -145,13 +145,8 @@ impl StudyCtx<'_> {
     }
 
     fn check_item(&self, item: &Option<String>) -> Result<()> {
-        if let Some(id) = item
-            && self.roadmap.find(id).is_none()
-        {
-            match self.roadmap.closest_id(id) {
-                Some(near) => bail!("unknown item id `{id}` (did you mean `{near}`?)"),
-                None => bail!("unknown item id `{id}` (see `megarepo checklist list`)"),
-            }
+        if let Some(id) = item {
+            self.roadmap.require(id)?;
         }
         Ok(())
     }

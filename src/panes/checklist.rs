@@ -111,10 +111,6 @@ impl ChecklistPane {
         &self.progress
     }
 
-    pub fn filter(&self) -> Filter {
-        self.filter
-    }
-
     /// Select a node by id, expanding its ancestors so it is visible.
     pub fn select_id(&mut self, id: &str) {
         let flat = self.roadmap.flatten();

@@ -44,10 +44,6 @@ impl LineInput {
         self.text.iter().collect()
     }
 
-    pub fn cursor(&self) -> usize {
-        self.cursor
-    }
-
     pub fn set_text(&mut self, s: &str) {
         self.text = s.chars().collect();
         self.cursor = self.text.len();
@@ -58,10 +54,6 @@ impl LineInput {
             self.text.insert(self.cursor, c);
             self.cursor += 1;
         }
-    }
-
-    pub fn history(&self) -> &[String] {
-        &self.history
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> InputEvent {

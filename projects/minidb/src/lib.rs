@@ -1,1 +1,7 @@
-//! Phase 4: a disk-based database with B+tree indexes and a SQL subset (being built; see issue 14).
+//! minidb: a disk-based database with B+tree indexes and a SQL subset.
+pub mod error;
+pub mod sql {
+    pub mod lexer;
+}
+pub mod storage;
+pub use error::{Error, OpenError};

@@ -1,4 +1,5 @@
 //! minidb: a disk-based database with B+tree indexes and a SQL subset.
+pub mod btree;
 pub mod error;
 pub mod sql {
     pub mod lexer;

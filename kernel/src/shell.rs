@@ -50,8 +50,8 @@ fn execute(cmd: &str) {
         "boot" => {
             if let Some(info) = BOOT_INFO.get() {
                 kprintln!(
-                    "booted via {:?}, cmdline {:?}, {} regions",
-                    info.method(),
+                    "booted via {}, cmdline {:?}, {} regions",
+                    info.method_name(),
                     info.cmdline(),
                     info.region_count
                 );

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod image;
 pub mod qemu;
 pub mod suite;
+pub mod terminal;
 pub mod timeline;
 
 pub use cli::{KernelCommand, run_cli};

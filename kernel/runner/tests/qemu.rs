@@ -106,3 +106,32 @@ fn a_running_kernel_can_be_stopped_and_restarted() {
 
 /// Linux's SIGKILL, which `stop` sends.
 const SIGKILL: i32 = 9;
+
+/// D3: BIOS command lines up to the image's limit work whatever their
+/// length, and two lines that differ only in punctuation get their own image.
+#[test]
+fn bios_images_are_named_by_a_hash_of_the_command_line() {
+    let (paths, out) = built();
+    let long = format!("exit-after-ready {}", "x".repeat(239));
+    assert_eq!(long.len(), 256);
+    let a = suite::bios_image(paths, out, &long).unwrap_or_else(|e| panic!("{e}"));
+    assert!(a.is_file());
+    let b = suite::bios_image(paths, out, "hz=100").unwrap_or_else(|e| panic!("{e}"));
+    let c = suite::bios_image(paths, out, "hz_100").unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(b, c);
+    let r = suite::run_case(
+        paths,
+        out,
+        &suite::Case {
+            name: "bios long command line".into(),
+            path: suite::BootPath::Bios,
+            cmdline: long,
+            input: None,
+            expect_exit: KernelExit::Success,
+            expect_lines: vec!["booted via bios".into(), "[ready] ".into()],
+        },
+        Duration::from_secs(60),
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    assert!(r.passed(), "{:?}", r.problems);
+}

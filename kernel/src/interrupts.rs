@@ -430,8 +430,11 @@ extern "C" fn interrupt_dispatch(frame: &mut InterruptFrame) {
         }
         v @ 0..=31 => fatal_exception(frame, EXCEPTION_NAMES[v as usize]),
         IRQ_TIMER => {
-            timer::tick();
+            let tick = timer::tick();
             pic::end_of_interrupt(0);
+            // After the EOI: this may switch to another thread, and the next
+            // tick must still be able to arrive there.
+            crate::sched::on_tick(tick);
         }
         IRQ_COM1 => {
             serial::handle_rx_interrupt();

@@ -54,6 +54,7 @@ pub enum Stage {
     Test,
     Ready,
     Shell,
+    Sched,
     Fault,
     Panic,
 }
@@ -68,6 +69,7 @@ impl Stage {
             Stage::Test => "test",
             Stage::Ready => "ready",
             Stage::Shell => "shell",
+            Stage::Sched => "sched",
             Stage::Fault => "fault",
             Stage::Panic => "panic",
         }

@@ -26,6 +26,7 @@ mod ktest;
 mod memory;
 mod pic;
 mod qemu;
+mod sched;
 mod serial;
 mod shell;
 mod sync;
@@ -171,6 +172,19 @@ extern "C" fn kernel_main_on_guarded_stack() -> ! {
         "alloc check {:?}: {} allocs, {} live bytes", probe, h.allocations, h.live_bytes
     );
     drop(probe);
+
+    let policy = sched::policy::by_name(cfg.sched)
+        .unwrap_or_else(|| panic!("unknown policy {:?}", cfg.sched));
+    if let Err(e) = sched::init(policy) {
+        panic!("scheduler: {e}");
+    }
+    info!(
+        Sched,
+        "scheduler: {} policy, this code is now thread 1 (main), idle is thread 0", cfg.sched
+    );
+    if cfg.trace {
+        sched::set_trace(true);
+    }
 
     pic::init();
     timer::init(cfg.timer_hz);

@@ -127,6 +127,35 @@ impl<T> Drop for IrqGuard<'_, T> {
     }
 }
 
+/// Interrupts off for as long as this value lives; the previous state comes
+/// back on drop. The scheduler holds one across a thread switch: the
+/// switched-to thread then restores *its own* saved state when its `IrqOff`
+/// drops, which is why this is `!Send` (it belongs to one thread).
+pub struct IrqOff {
+    were_enabled: bool,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl IrqOff {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> IrqOff {
+        let were_enabled = cpu::interrupts_enabled();
+        cpu::disable_interrupts();
+        IrqOff {
+            were_enabled,
+            _not_send: PhantomData,
+        }
+    }
+}
+
+impl Drop for IrqOff {
+    fn drop(&mut self) {
+        if self.were_enabled {
+            cpu::enable_interrupts();
+        }
+    }
+}
+
 /// A value written once during boot and read freely afterwards.
 pub struct Once<T> {
     state: AtomicBool,

@@ -14,7 +14,7 @@ use crate::qemu::{BootSource, KernelExit, QemuConfig, QemuError, QemuSession, Se
 use crate::timeline::Timeline;
 
 /// The in-kernel test cases that `test=all` runs (kernel/src/ktest.rs).
-pub const KERNEL_TESTS: [&str; 12] = [
+pub const KERNEL_TESTS: [&str; 17] = [
     "frames",
     "paging",
     "heap_list",
@@ -27,6 +27,11 @@ pub const KERNEL_TESTS: [&str; 12] = [
     "nested_fault",
     "stacks",
     "oom_message",
+    "threads",
+    "sleep",
+    "preempt",
+    "nice",
+    "idle",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +105,20 @@ pub fn default_cases() -> Vec<Case> {
             )
         },
         Case {
+            expect_lines: all_ok
+                .iter()
+                .cloned()
+                .chain(["scheduler: stride policy".to_string()])
+                .collect(),
+            ..case(
+                "pvh tests with the stride policy",
+                BootPath::Pvh,
+                "test=all sched=stride",
+                KernelExit::Success,
+                &["scheduler: stride policy"],
+            )
+        },
+        Case {
             expect_lines: all_ok,
             ..case(
                 "bios tests",
@@ -137,7 +156,7 @@ pub fn default_cases() -> Vec<Case> {
     ];
     // The command line reaches the kernel on both paths and takes effect;
     // a bad option is reported and ignored.
-    v[3].expect_lines.extend(
+    v[4].expect_lines.extend(
         [
             "booted via pvh",
             "PIT timer at 1000 Hz",
@@ -146,7 +165,7 @@ pub fn default_cases() -> Vec<Case> {
         ]
         .map(String::from),
     );
-    v[4].expect_lines.extend(
+    v[5].expect_lines.extend(
         [
             "booted via bios",
             "heap: list strategy",

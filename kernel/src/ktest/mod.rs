@@ -24,17 +24,20 @@ use crate::memory::layout::{PAGE_SIZE, TEST_BASE, kernel_image};
 use crate::memory::paging::{Flags, MapError};
 use crate::{BOOT_INFO, cpu, qemu, time, timer};
 
+mod sched;
+
 type TestResult = Result<(), ()>;
 
 /// Fails the current case with a message (logged with its values).
 macro_rules! ensure {
     ($cond:expr, $($arg:tt)*) => {
         if !$cond {
-            error!(Test, "check failed at line {}: {}", line!(), format_args!($($arg)*));
+            error!(Test, "check failed at {}:{}: {}", file!(), line!(), format_args!($($arg)*));
             return Err(());
         }
     };
 }
+pub(crate) use ensure;
 
 /// A named test case.
 type Case = (&'static str, fn() -> TestResult);
@@ -52,6 +55,11 @@ const CASES: &[Case] = &[
     ("nested_fault", nested_fault),
     ("stacks", stacks_guarded_and_freed),
     ("oom_message", oom_message),
+    ("threads", sched::threads_run_and_join),
+    ("sleep", sched::sleep_wakes_on_time),
+    ("preempt", sched::two_hogs_both_progress),
+    ("nice", sched::nice_shifts_shares),
+    ("idle", sched::idle_runs_when_all_sleep),
 ];
 
 pub fn run(selection: &str) -> ! {

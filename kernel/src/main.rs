@@ -19,6 +19,7 @@ mod log;
 mod boot;
 mod cmdline;
 mod cpu;
+mod demo;
 mod gdt;
 mod heap;
 mod interrupts;

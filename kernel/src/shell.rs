@@ -133,6 +133,7 @@ pub fn execute(line: &str) {
                 Err(e) => kprintln!("nice: {e}"),
             }
         }
+        "run" => run_program(arg(0)),
         "kill" => {
             let Some(p) = pid(arg(0)) else {
                 kprintln!("usage: kill PID");
@@ -238,4 +239,19 @@ fn mem() {
         live,
         users
     );
+}
+
+/// `run NAME`: the kernel demos (more programs arrive with user mode).
+fn run_program(name: Option<&str>) {
+    match name {
+        Some("prodcons") => {
+            let shared = crate::demo::Shared::new(10, true, 200);
+            match crate::demo::start(&shared, true) {
+                Ok((p, c)) => kprintln!("prodcons: producer pid {p}, consumer pid {c}"),
+                Err(e) => kprintln!("run: {e}"),
+            }
+        }
+        Some(other) => kprintln!("run: no program {other:?}; programs: prodcons"),
+        None => kprintln!("programs: prodcons (kernel threads: producer/consumer)"),
+    }
 }

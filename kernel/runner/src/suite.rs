@@ -14,7 +14,7 @@ use crate::qemu::{BootSource, KernelExit, QemuConfig, QemuError, QemuSession, Se
 use crate::timeline::Timeline;
 
 /// The in-kernel test cases that `test=all` runs (kernel/src/ktest.rs).
-pub const KERNEL_TESTS: [&str; 17] = [
+pub const KERNEL_TESTS: [&str; 20] = [
     "frames",
     "paging",
     "heap_list",
@@ -32,6 +32,9 @@ pub const KERNEL_TESTS: [&str; 17] = [
     "preempt",
     "nice",
     "idle",
+    "mutex",
+    "mutex_counts",
+    "prodcons",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -60,6 +60,9 @@ const CASES: &[Case] = &[
     ("preempt", sched::two_hogs_both_progress),
     ("nice", sched::nice_shifts_shares),
     ("idle", sched::idle_runs_when_all_sleep),
+    ("mutex", sched::mutex_waiter_blocks_without_cpu),
+    ("mutex_counts", sched::mutex_serialises_increments),
+    ("prodcons", sched::producer_consumer),
 ];
 
 pub fn run(selection: &str) -> ! {

@@ -9,7 +9,8 @@ use super::{TestResult, ensure};
 use crate::memory::stacks;
 use crate::sched::thread::State;
 use crate::sched::{self, Spawn, ThreadError};
-use crate::timer;
+use crate::sync::Mutex;
+use crate::{demo, timer};
 
 fn square_plus(arg: usize) -> i64 {
     let mut x = arg as i64 * arg as i64;
@@ -184,6 +185,150 @@ pub fn idle_runs_when_all_sleep() -> TestResult {
     ensure!(
         sched::thread(0).is_some_and(|t| matches!(t.state, State::Ready)),
         "idle is not ready while main runs"
+    );
+    Ok(())
+}
+
+static DEMO_MUTEX: Mutex<u64> = Mutex::new(0);
+static WAITER_GOT: AtomicU64 = AtomicU64::new(0);
+
+fn mutex_waiter(_: usize) -> i64 {
+    let mut g = DEMO_MUTEX.lock();
+    *g += 1;
+    WAITER_GOT.store(timer::ticks(), Ordering::SeqCst);
+    0
+}
+
+/// A thread waiting for a mutex is blocked, not spinning: while main holds
+/// the mutex and keeps the CPU busy for 20 ticks, the waiter gets (almost)
+/// no CPU time and is not switched to at all.
+pub fn mutex_waiter_blocks_without_cpu() -> TestResult {
+    WAITER_GOT.store(0, Ordering::SeqCst);
+    let guard = DEMO_MUTEX.lock();
+    let tid = match sched::spawn("waiter", mutex_waiter, 0, Spawn::default()) {
+        Ok(t) => t,
+        Err(e) => {
+            ensure!(false, "spawn: {e}");
+            unreachable!()
+        }
+    };
+    // Let the waiter run into the locked mutex.
+    sched::yield_now();
+    let before = sched::thread(tid);
+    let main_before = sched::thread(sched::current())
+        .map(|t| t.runtime)
+        .unwrap_or(0);
+    let start = timer::ticks();
+    while timer::ticks() < start + 20 {
+        core::hint::spin_loop();
+    }
+    let after = sched::thread(tid);
+    let main_ran = sched::thread(sched::current())
+        .map(|t| t.runtime)
+        .unwrap_or(0)
+        - main_before;
+    let (waiting, contended) = DEMO_MUTEX.waiters();
+    let second = DEMO_MUTEX.try_lock().is_some();
+    drop(guard);
+    ensure!(!second, "try_lock succeeded on a held mutex");
+    let joined = sched::join(tid);
+    let (Some(b), Some(a)) = (before, after) else {
+        ensure!(false, "waiter vanished");
+        unreachable!()
+    };
+    info!(
+        Test,
+        "waiter while blocked: {} cycles, {} switches; main: {} cycles",
+        a.runtime - b.runtime,
+        a.switches - b.switches,
+        main_ran
+    );
+    ensure!(b.state == State::Blocked, "waiter state {:?}", b.state);
+    ensure!(
+        a.state == State::Blocked,
+        "waiter state {:?} later",
+        a.state
+    );
+    ensure!(
+        waiting == 1 && contended >= 1,
+        "queue {waiting}, contended {contended}"
+    );
+    ensure!(
+        a.switches == b.switches,
+        "the blocked waiter was switched to {} times",
+        a.switches - b.switches
+    );
+    ensure!(
+        (a.runtime - b.runtime) * 100 < main_ran,
+        "the waiter burned {} cycles while main ran {main_ran}",
+        a.runtime - b.runtime
+    );
+    ensure!(joined == Ok(0), "waiter ended {joined:?}");
+    ensure!(
+        WAITER_GOT.load(Ordering::SeqCst) >= start + 20,
+        "the waiter got the mutex while main held it"
+    );
+    Ok(())
+}
+
+static COUNTER: Mutex<u64> = Mutex::new(0);
+
+fn incrementer(n: usize) -> i64 {
+    for _ in 0..n {
+        let mut g = COUNTER.lock();
+        let v = *g;
+        // Give the CPU away inside the critical section: without the mutex
+        // the other threads would read the same `v` and lose increments.
+        sched::yield_now();
+        *g = v + 1;
+    }
+    0
+}
+
+/// Four threads increment one counter under the mutex, yielding in the
+/// middle of each increment; no increment is lost.
+pub fn mutex_serialises_increments() -> TestResult {
+    *COUNTER.lock() = 0;
+    let mut tids = Vec::new();
+    for _ in 0..4 {
+        match sched::spawn("incr", incrementer, 200, Spawn::default()) {
+            Ok(t) => tids.push(t),
+            Err(e) => ensure!(false, "spawn: {e}"),
+        }
+    }
+    for t in tids {
+        ensure!(sched::join(t) == Ok(0), "incrementer {t} failed");
+    }
+    let total = *COUNTER.lock();
+    ensure!(total == 800, "counter {total}, expected 800");
+    let (_, contended) = COUNTER.waiters();
+    ensure!(contended > 0, "the mutex was never contended");
+    Ok(())
+}
+
+/// The producer/consumer demo moves 40 items through a 4-slot buffer in
+/// order; both sides block on the semaphores along the way.
+pub fn producer_consumer() -> TestResult {
+    let shared = demo::Shared::new(40, false, 0);
+    let (p, c) = match demo::start(&shared, false) {
+        Ok(pair) => pair,
+        Err(e) => {
+            ensure!(false, "start: {e}");
+            unreachable!()
+        }
+    };
+    let produced = sched::join(p);
+    let consumed = sched::join(c);
+    ensure!(produced == Ok(0), "producer ended {produced:?}");
+    ensure!(
+        consumed == Ok(40 * 41 / 2),
+        "consumer returned {consumed:?}"
+    );
+    ensure!(
+        shared.free.count() == demo::BUFFER_SLOTS && shared.filled.count() == 0,
+        "semaphores end at free {} filled {}",
+        shared.free.count(),
+        shared.filled.count()
     );
     Ok(())
 }

@@ -1,3 +1,7 @@
+//! Locks. `IrqLock` (here) is a spin lock that also masks interrupts
+//! while held, for data that interrupt handlers touch; `blocking` has the
+//! mutex and semaphore that put a waiting thread to sleep.
+//!
 //! A spin lock that also masks interrupts while held.
 //!
 //! The kernel is single-core, so the only contention is an interrupt handler
@@ -5,6 +9,10 @@
 //! lifetime of the guard rules that deadlock out; the spin loop is there so a
 //! bug (taking the same lock twice) shows up as a hang we can see rather
 //! than silent aliasing of `&mut`.
+
+pub mod blocking;
+
+pub use blocking::{Mutex, Semaphore};
 
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;

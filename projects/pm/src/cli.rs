@@ -140,6 +140,9 @@ pub enum Command {
         count: u64,
         #[arg(long, default_value = "task")]
         prefix: String,
+        /// Stop this long half-way through writing each save.
+        #[arg(long, default_value_t = 0)]
+        pause_mid_write_ms: u64,
     },
 }
 
@@ -360,7 +363,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
             clap_complete::generate(shell, &mut cmd, "pm", &mut buf);
             out.0.write_all(&buf).map_err(Error::Output)?;
         }
-        Command::StressWriter { count, prefix } => {
+        Command::StressWriter {
+            count,
+            prefix,
+            pause_mid_write_ms,
+        } => {
+            crate::storage::set_mid_write_pause_for_tests(pause_mid_write_ms);
             let ws = find()?;
             for i in 0..count {
                 let title = format!("{prefix} {i}");

@@ -9,8 +9,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     // On bad usage clap prints the error and the usage and exits with 2.
     let cli = pm::cli::Cli::parse();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Stdout is line-buffered: without a BufWriter, `list --json` of a
+    // thousand tasks would be tens of thousands of `write` system calls.
+    // `run` flushes before it returns, so no output is lost.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match pm::cli::run(cli, &mut out) {
         Ok(code) => code,
         Err(e) => {

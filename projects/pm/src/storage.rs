@@ -20,6 +20,7 @@ use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Deserialize;
 
@@ -159,7 +160,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
     let written = (|| {
         let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
+        let (first, second) = bytes.split_at(bytes.len() / 2);
+        file.write_all(first)?;
+        pause_mid_write_for_tests(&mut file)?;
+        file.write_all(second)?;
         file.sync_all()?;
         fs::rename(&tmp, path)
     })();
@@ -171,6 +175,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     // On Linux a folder can be opened read-only and fsynced; that is how
     // the new directory entry is made durable.
     File::open(dir)?.sync_all()
+}
+
+/// Milliseconds to stop half-way through writing a temporary file; 0 (the
+/// default) does not stop. Only the hidden `pm stress-writer` command sets
+/// it, so the crash test can kill a process at a moment it knows is in the
+/// middle of a write.
+static MID_WRITE_PAUSE_MS: AtomicU64 = AtomicU64::new(0);
+
+/// Makes every later [`write_atomic`] in this process pause half-way.
+pub(crate) fn set_mid_write_pause_for_tests(ms: u64) {
+    MID_WRITE_PAUSE_MS.store(ms, Ordering::Relaxed);
+}
+
+fn pause_mid_write_for_tests(file: &mut File) -> io::Result<()> {
+    let ms = MID_WRITE_PAUSE_MS.load(Ordering::Relaxed);
+    if ms > 0 {
+        // Flushed so the test sees a half-written temporary file.
+        file.flush()?;
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+    Ok(())
 }
 
 /// An exclusive advisory lock on the workspace, released when dropped.

@@ -16,6 +16,7 @@ extern crate alloc;
 #[macro_use]
 mod log;
 
+mod bench;
 mod boot;
 mod cmdline;
 mod cpu;

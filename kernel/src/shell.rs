@@ -134,6 +134,7 @@ pub fn execute(line: &str) {
             }
         }
         "run" => run_program(arg(0)),
+        "bench" => bench(),
         "kill" => {
             let Some(p) = pid(arg(0)) else {
                 kprintln!("usage: kill PID");
@@ -254,4 +255,45 @@ fn run_program(name: Option<&str>) {
         Some(other) => kprintln!("run: no program {other:?}; programs: prodcons"),
         None => kprintln!("programs: prodcons (kernel threads: producer/consumer)"),
     }
+}
+
+fn bench() {
+    let khz = time::tsc_khz().max(1);
+    kprintln!(
+        "context switch cost, {} yields per side, best and median of 3 runs after a warm-up",
+        crate::bench::ROUNDS
+    );
+    kprintln!(
+        "(QEMU software emulation: the TSC is the host's, the CPU is emulated; far above hardware)"
+    );
+    report("thread to thread", crate::bench::thread_switch, khz);
+}
+
+fn report(
+    what: &str,
+    measure: fn(usize) -> Result<crate::bench::SwitchCost, crate::sched::SpawnError>,
+    khz: u64,
+) {
+    // The warm-up lets QEMU translate the code paths once.
+    if let Err(e) = measure(crate::bench::ROUNDS / 10) {
+        kprintln!("  {what}: {e}");
+        return;
+    }
+    let mut runs = [0u64; 3];
+    for r in runs.iter_mut() {
+        match measure(crate::bench::ROUNDS) {
+            Ok(c) => *r = c.per_switch(),
+            Err(e) => {
+                kprintln!("  {what}: {e}");
+                return;
+            }
+        }
+    }
+    runs.sort_unstable();
+    kprintln!(
+        "  {what}: best {} cycles ({} ns), median {} cycles per switch",
+        runs[0],
+        runs[0] * 1_000_000 / khz,
+        runs[1]
+    );
 }

@@ -135,3 +135,52 @@ fn bios_images_are_named_by_a_hash_of_the_command_line() {
     .unwrap_or_else(|e| panic!("{e:#}"));
     assert!(r.passed(), "{:?}", r.problems);
 }
+
+/// The scheduling trace of a real run, parsed by the runner: two CPU-bound
+/// hogs (the kernel's `preempt` test) both get lanes with CPU time, and the
+/// switches between them are preemptions.
+#[test]
+fn the_scheduling_trace_becomes_a_timeline_with_a_lane_per_thread() {
+    use kernel_runner::trace::{self, Timeline, TraceEvent};
+    let (paths, out) = built();
+    let r = suite::run_case(
+        paths,
+        out,
+        &suite::Case {
+            name: "trace".into(),
+            path: suite::BootPath::Pvh,
+            cmdline: "trace test=preempt".into(),
+            input: None,
+            expect_exit: KernelExit::Success,
+            expect_lines: vec!["INFO ok preempt".into()],
+        },
+        Duration::from_secs(60),
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    assert!(r.passed(), "{:?}", r.problems);
+    let mut t = Timeline::default();
+    let mut preempts = 0;
+    for l in &r.lines {
+        if let Some(TraceEvent::Switch { reason, .. }) = t.push_line(l)
+            && reason == trace::SwitchReason::Preempt
+        {
+            preempts += 1;
+        }
+    }
+    let hogs: Vec<_> = t.lanes().iter().filter(|l| l.name == "hog").collect();
+    assert_eq!(hogs.len(), 2, "lanes: {:?}", t.lanes());
+    for h in &hogs {
+        assert!(
+            h.total_micros > 10_000,
+            "hog {} ran {} us",
+            h.tid,
+            h.total_micros
+        );
+        assert!(h.exited.is_some(), "hog {} has no exit", h.tid);
+    }
+    assert!(preempts >= 4, "{preempts} preemptions in the trace");
+    assert!(t.lanes().iter().any(|l| l.name == "idle"));
+    let w = t.last(200_000, None);
+    let rows = t.render(w, 40);
+    assert!(rows.iter().all(|r| r.cells.len() == 40));
+}

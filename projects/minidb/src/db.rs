@@ -23,7 +23,7 @@ use crate::sql::plan::PlanTree;
 use crate::sql::planner::{bind_constant, bind_for_table, plan_select, plan_write_target};
 use crate::storage::io::{FileStorage, MemStorage};
 use crate::storage::page::SCHEMA_ROOT;
-use crate::storage::pager::{DEFAULT_POOL_PAGES, PagerOpenError};
+use crate::storage::pager::{CHECKPOINT_FRAMES, DEFAULT_POOL_PAGES, PagerOpenError};
 use crate::storage::{PAGE_SIZE, Pager, PagerStats};
 use crate::value::Value;
 
@@ -80,12 +80,15 @@ impl Stats {
 pub struct Options {
     /// Buffer pool size in 4 KiB pages.
     pub pool_pages: usize,
+    /// Copy the WAL into the file once it holds this many page frames.
+    pub checkpoint_frames: u64,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             pool_pages: DEFAULT_POOL_PAGES,
+            checkpoint_frames: CHECKPOINT_FRAMES,
         }
     }
 }
@@ -174,6 +177,7 @@ impl Database {
     ) -> Result<Database, OpenError> {
         let pager = Pager::open(Box::new(file), Box::new(wal), options.pool_pages)
             .map_err(|e| map_open_error(e, Path::new(":memory:")))?;
+        pager.set_checkpoint_frames(options.checkpoint_frames);
         Self::start(pager, None)
     }
 

@@ -78,6 +78,7 @@ struct Inner {
     savepoint: Option<Savepoint>,
     in_tx: bool,
     is_new: bool,
+    checkpoint_frames: u64,
 }
 
 pub struct Pager {
@@ -148,6 +149,7 @@ impl Pager {
                 savepoint: None,
                 in_tx: false,
                 is_new,
+                checkpoint_frames: CHECKPOINT_FRAMES,
             }),
         };
         if !pager.inner.borrow().wal.is_empty() {
@@ -157,6 +159,11 @@ impl Pager {
             })?;
         }
         Ok(pager)
+    }
+
+    /// Checkpoint whenever the log holds at least this many frames.
+    pub fn set_checkpoint_frames(&self, frames: u64) {
+        self.inner.borrow_mut().checkpoint_frames = frames.max(1);
     }
 
     /// True when the file was empty: the caller must create the schema root.
@@ -329,7 +336,7 @@ impl Pager {
             g.committed = header;
             g.in_tx = false;
             g.is_new = false;
-            g.wal.frame_count() >= CHECKPOINT_FRAMES
+            g.wal.frame_count() >= g.checkpoint_frames
         };
         if needs_checkpoint {
             self.checkpoint()?;

@@ -656,16 +656,11 @@ fn weekday(d: Date) -> &'static str {
 /// for most text (wide CJK characters would need the `unicode-width` crate).
 pub fn render_board(board: &Board, project: Option<&str>, today: Date) -> String {
     const MAX: usize = 32;
-    let columns: Vec<Vec<String>> = Status::ALL
+    let columns: Vec<Vec<String>> = board
+        .columns(project)
         .iter()
-        .map(|&status| {
-            let filter = Filter {
-                statuses: vec![status],
-                project: project.map(str::to_string),
-                ..Filter::default()
-            };
-            board
-                .filter(&filter)
+        .map(|column| {
+            column
                 .iter()
                 .map(|t| {
                     let mark = if t.is_overdue(today) { "!" } else { "" };
@@ -764,12 +759,10 @@ fn render_report(r: &crate::Report) -> String {
     }
     text.push_str("\nDone per week:\n");
     for w in &r.done_per_week {
-        text.push_str(&format!(
-            "  week of {}  {:>3}  {}\n",
-            w.week_start,
-            w.done,
-            "#".repeat(w.done.min(50))
-        ));
+        let bar = "#".repeat(w.done.min(50));
+        let row = format!("  week of {}  {:>3}  {bar}", w.week_start, w.done);
+        text.push_str(row.trim_end());
+        text.push('\n');
     }
     text
 }
@@ -797,7 +790,7 @@ fn scan_command(ws: &Workspace, args: ScanArgs, out: &mut Out) -> Result<()> {
         eprintln!("pm: skipped {}: {why}", path.display());
     }
     let counts = format!(
-        "scanned {} files ({} ignored, {} binary): {} comment(s)",
+        "scanned {} file(s) ({} ignored, {} binary): {} comment(s)",
         outcome.files,
         outcome.ignored,
         outcome.binary,

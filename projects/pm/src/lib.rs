@@ -18,16 +18,27 @@
 //! [`scan`] (turn `TODO:` comments into tasks, on several threads) with its
 //! [`gitignore`] reader, and [`Error`], the one error type.
 //!
+//! A program such as the TUI's kanban pane uses it like this:
+//!
 //! ```no_run
 //! use pm::{NewTask, Status, Workspace};
 //!
-//! let ws = Workspace::discover(std::path::Path::new("."))?;
-//! let task = ws.update(|board| board.add_task(NewTask {
-//!     title: "Read chapter 4".into(),
-//!     ..NewTask::default()
-//! }))?;
-//! ws.update(|board| board.set_status(task.id, Status::Doing))?;
-//! println!("{} task(s)", ws.load()?.tasks.len());
+//! let ws = Workspace::discover(std::path::Path::new("."))?; // or open(dir) / init(dir)
+//! let board = ws.load()?; // reading needs no lock
+//! let [todo, doing, done] = board.columns(Some("rust-book")); // sorted kanban columns
+//! println!("{} / {} / {}", todo.len(), doing.len(), done.len());
+//!
+//! // Each change: lock, read the newest board, change it, save atomically.
+//! let task = ws.update(|b| {
+//!     b.add_task(NewTask {
+//!         title: "Read chapter 6".into(),
+//!         ..NewTask::default()
+//!     })
+//! })?;
+//! ws.update(|b| b.set_status(task.id, Status::Doing))?;
+//!
+//! // Saves replace board.yaml by a rename: watch the folder, not the file.
+//! let _watch = ws.data_dir();
 //! # Ok::<(), pm::Error>(())
 //! ```
 

@@ -483,6 +483,18 @@ impl Board {
         tasks
     }
 
+    /// The kanban columns (todo, doing, done), each sorted as [`Board::filter`]
+    /// sorts, optionally for one project only.
+    pub fn columns(&self, project: Option<&str>) -> [Vec<&Task>; 3] {
+        Status::ALL.map(|status| {
+            self.filter(&Filter {
+                statuses: vec![status],
+                project: project.map(str::to_string),
+                ..Filter::default()
+            })
+        })
+    }
+
     /// Full-text search: tasks where every word of `query` appears
     /// (ignoring case) in the title, notes, tags, project or source file.
     pub fn search(&self, query: &str) -> Vec<&Task> {

@@ -79,7 +79,7 @@ fn scan_finds_the_todos_in_ten_thousand_files() {
     let found = tree.todos + tree.fixmes;
     assert!(
         out.starts_with(&format!(
-            "scanned 9700 files (101 ignored, 100 binary): {found} comment(s); {found} new task(s)"
+            "scanned 9700 file(s) (101 ignored, 100 binary): {found} comment(s); {found} new task(s)"
         )),
         "{out}"
     );

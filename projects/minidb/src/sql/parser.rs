@@ -18,6 +18,9 @@ pub struct Parsed {
 }
 
 const MAX_DEPTH: usize = 100;
+/// Longest run of operators in one expression (`1 + 1 + ...`): each one
+/// adds a level to the tree, and evaluating it recurses that deep.
+const MAX_CHAIN: usize = 500;
 
 const RESERVED: &[&str] = &[
     "ALL", "AND", "AS", "ASC", "BEGIN", "BETWEEN", "BY", "COMMIT", "CREATE", "CROSS", "DEFAULT",
@@ -35,6 +38,7 @@ pub fn parse(src: &str) -> Result<Vec<Parsed>, ParseError> {
         tokens,
         pos: 0,
         depth: 0,
+        chain: 0,
     };
     let mut out = Vec::new();
     loop {
@@ -43,6 +47,7 @@ pub fn parse(src: &str) -> Result<Vec<Parsed>, ParseError> {
             return Ok(out);
         }
         let start = p.peek().start;
+        p.chain = 0;
         let statement = p.statement()?;
         let end = p.tokens[p.pos.saturating_sub(1)].end;
         if !p.eat_sym(";") && p.peek().tok != Tok::Eof {
@@ -78,6 +83,7 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     depth: usize,
+    chain: usize,
 }
 
 impl Parser<'_> {
@@ -102,6 +108,17 @@ impl Parser<'_> {
             message: format!("expected {expected}, found {}", t.tok),
         }
     }
+    /// Counts one more operator in the current expression.
+    fn link(&mut self) -> Result<(), ParseError> {
+        self.chain += 1;
+        if self.chain > MAX_CHAIN {
+            return Err(self.error(&format!(
+                "a smaller expression (at most {MAX_CHAIN} operators in a row)"
+            )));
+        }
+        Ok(())
+    }
+
     fn is_kw_at(&self, n: usize, kw: &str) -> bool {
         matches!(self.peek_at(n), Tok::Word(w) if w.eq_ignore_ascii_case(kw))
     }
@@ -568,6 +585,7 @@ impl Parser<'_> {
     fn or(&mut self) -> Result<Expr, ParseError> {
         let mut l = self.and()?;
         while self.eat_kw("OR") {
+            self.link()?;
             l = Expr::binary(BinaryOp::Or, l, self.and()?);
         }
         Ok(l)
@@ -576,6 +594,7 @@ impl Parser<'_> {
     fn and(&mut self) -> Result<Expr, ParseError> {
         let mut l = self.not()?;
         while self.eat_kw("AND") {
+            self.link()?;
             l = Expr::binary(BinaryOp::And, l, self.not()?);
         }
         Ok(l)
@@ -604,12 +623,14 @@ impl Parser<'_> {
             };
             if let Some(op) = op {
                 self.advance();
+                self.link()?;
                 l = Expr::binary(op, l, self.comparison()?);
                 continue;
             }
             if self.eat_kw("IS") {
                 let negated = self.eat_kw("NOT");
                 self.expect_kw("NULL")?;
+                self.link()?;
                 l = Expr::IsNull {
                     expr: Box::new(l),
                     negated,
@@ -617,6 +638,7 @@ impl Parser<'_> {
                 continue;
             }
             if self.eat_kw("ISNULL") {
+                self.link()?;
                 l = Expr::IsNull {
                     expr: Box::new(l),
                     negated: false,
@@ -624,6 +646,7 @@ impl Parser<'_> {
                 continue;
             }
             if self.eat_kw("NOTNULL") {
+                self.link()?;
                 l = Expr::IsNull {
                     expr: Box::new(l),
                     negated: true,
@@ -647,6 +670,7 @@ impl Parser<'_> {
                     }
                 }
                 self.expect_sym(")")?;
+                self.link()?;
                 l = Expr::InList {
                     expr: Box::new(l),
                     list,
@@ -656,6 +680,7 @@ impl Parser<'_> {
                 let low = self.comparison()?;
                 self.expect_kw("AND")?;
                 let high = self.comparison()?;
+                self.link()?;
                 l = Expr::Between {
                     expr: Box::new(l),
                     low: Box::new(low),
@@ -664,6 +689,7 @@ impl Parser<'_> {
                 };
             } else if self.eat_kw("LIKE") {
                 let pattern = self.comparison()?;
+                self.link()?;
                 l = Expr::Like {
                     expr: Box::new(l),
                     pattern: Box::new(pattern),
@@ -686,6 +712,7 @@ impl Parser<'_> {
                 _ => return Ok(l),
             };
             self.advance();
+            self.link()?;
             l = Expr::binary(op, l, self.additive()?);
         }
     }
@@ -699,6 +726,7 @@ impl Parser<'_> {
                 _ => return Ok(l),
             };
             self.advance();
+            self.link()?;
             l = Expr::binary(op, l, self.multiplicative()?);
         }
     }
@@ -713,6 +741,7 @@ impl Parser<'_> {
                 _ => return Ok(l),
             };
             self.advance();
+            self.link()?;
             l = Expr::binary(op, l, self.concat()?);
         }
     }
@@ -720,6 +749,7 @@ impl Parser<'_> {
     fn concat(&mut self) -> Result<Expr, ParseError> {
         let mut l = self.unary()?;
         while self.eat_sym("||") {
+            self.link()?;
             l = Expr::binary(BinaryOp::Concat, l, self.unary()?);
         }
         Ok(l)

@@ -540,6 +540,15 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
         bases.push(scope.width());
         scope.push_table(t, *alias);
     }
+    if let Some(w) = &s.filter {
+        let mut bad = Vec::new();
+        collect_aggregates(w, &mut bad)?;
+        if !bad.is_empty() {
+            return Err(Error::Plan(
+                "aggregate functions are not allowed in WHERE".into(),
+            ));
+        }
+    }
     let binder = Binder::new(&scope);
     let where_parts: Vec<(BExpr, String)> = match &s.filter {
         Some(w) => conjuncts(w)

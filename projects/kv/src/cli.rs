@@ -61,6 +61,10 @@ pub enum EngineKind {
     Log,
     /// sled 0.34.
     Sled,
+    /// redb (a copy-on-write B-tree), for comparison.
+    Redb,
+    /// fjall (an LSM tree), for comparison.
+    Fjall,
 }
 
 /// Benchmark sizes.
@@ -109,7 +113,7 @@ pub enum KvCommand {
         #[arg(long)]
         to: Option<PathBuf>,
     },
-    /// Compare our engine with sled and print a table.
+    /// Race our engine against sled, redb and fjall and print a table.
     Bench {
         #[arg(long, value_enum, default_value_t = BenchSize::Small)]
         size: BenchSize,
@@ -148,6 +152,8 @@ pub fn open_engine(
     Ok(match kind {
         EngineKind::Log => Box::new(LogEngine::open(dir, Options::with_durability(durability))?),
         EngineKind::Sled => Box::new(SledEngine::open(dir, durability)?),
+        EngineKind::Redb => Box::new(crate::anchors::RedbEngine::open(dir, durability)?),
+        EngineKind::Fjall => Box::new(crate::anchors::FjallEngine::open(dir, durability)?),
     })
 }
 

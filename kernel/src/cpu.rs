@@ -56,6 +56,13 @@ pub fn read_cr2() -> u64 {
     v
 }
 
+pub fn read_cr3() -> u64 {
+    let v: u64;
+    // SAFETY: reading CR3 has no side effects.
+    unsafe { asm!("mov {}, cr3", out(reg) v, options(nomem, nostack, preserves_flags)) }
+    v
+}
+
 /// Loads a new top-level page table.
 ///
 /// # Safety

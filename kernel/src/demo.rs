@@ -23,10 +23,13 @@ pub struct Shared {
     pub verbose: bool,
     /// Sleep this long between items in the producer (0 = never).
     pub produce_ms: u64,
+    /// Sleep this long after each item in the consumer (0 = never); a slow
+    /// consumer makes the producer fill the buffer and block.
+    pub consume_ms: u64,
 }
 
 impl Shared {
-    pub fn new(items: u64, verbose: bool, produce_ms: u64) -> Arc<Shared> {
+    pub fn new(items: u64, verbose: bool, produce_ms: u64, consume_ms: u64) -> Arc<Shared> {
         Arc::new(Shared {
             buffer: Mutex::new(VecDeque::new()),
             free: Semaphore::new(BUFFER_SLOTS),
@@ -34,6 +37,7 @@ impl Shared {
             items,
             verbose,
             produce_ms,
+            consume_ms,
         })
     }
 }
@@ -82,6 +86,9 @@ fn consumer(arg: usize) -> i64 {
         sum += item as i64;
         if s.verbose {
             kprintln!("consumer: took {item}");
+        }
+        if s.consume_ms > 0 {
+            sched::sleep_ms(s.consume_ms);
         }
     }
     if s.verbose {

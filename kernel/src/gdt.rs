@@ -19,7 +19,10 @@ use crate::sync::IrqLock;
 
 pub const KERNEL_CODE: u16 = 0x08;
 pub const KERNEL_DATA: u16 = 0x10;
-const TSS_SELECTOR: u16 = 0x18;
+/// Ring-3 selectors (descriptor index << 3 | requested privilege 3).
+pub const USER_DATA: u16 = 0x18 | 3;
+pub const USER_CODE: u16 = 0x20 | 3;
+const TSS_SELECTOR: u16 = 0x28;
 
 /// IST slots (1-based, as the IDT encodes them).
 pub const IST_DOUBLE_FAULT: u8 = 1;
@@ -54,8 +57,17 @@ struct EarlyStack([u8; EARLY_IST_SIZE]);
 
 static mut EARLY_IST: [EarlyStack; 2] = [const { EarlyStack([0; EARLY_IST_SIZE]) }; 2];
 
-/// Null, code, data, then the 16-byte TSS descriptor (two slots).
-static mut GDT: [u64; 5] = [0, 0x00AF_9A00_0000_FFFF, 0x00CF_9200_0000_FFFF, 0, 0];
+/// Null, kernel code, kernel data, user data, user code (the last two with
+/// DPL 3), then the 16-byte TSS descriptor (two slots).
+static mut GDT: [u64; 7] = [
+    0,
+    0x00AF_9A00_0000_FFFF,
+    0x00CF_9200_0000_FFFF,
+    0x00CF_F200_0000_FFFF,
+    0x00AF_FA00_0000_FFFF,
+    0,
+    0,
+];
 
 #[repr(C, packed)]
 struct DescriptorPointer {
@@ -85,10 +97,10 @@ pub fn init() {
     // SAFETY: runs once during boot before interrupts are enabled; nothing
     // else reads GDT until lgdt below.
     unsafe {
-        GDT[3] = low;
-        GDT[4] = high;
+        GDT[5] = low;
+        GDT[6] = high;
         let ptr = DescriptorPointer {
-            limit: (size_of::<[u64; 5]>() - 1) as u16,
+            limit: (size_of::<[u64; 7]>() - 1) as u16,
             base: addr_of!(GDT) as u64,
         };
         asm!(
@@ -110,6 +122,14 @@ pub fn init() {
             tmp = out(reg) _,
         );
     }
+}
+
+/// The stack the CPU switches to when an interrupt or system call arrives
+/// from ring 3 (TSS.RSP0): the running user thread's kernel stack top. The
+/// scheduler sets it on every switch.
+pub fn set_kernel_stack(top: u64) {
+    let mut tss = TSS.lock();
+    tss.rsp[0] = top;
 }
 
 /// Points an IST slot at a new stack top.

@@ -48,6 +48,7 @@ isr_stub_\n:
     .irp n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
     ISR_NOERR \n
     .endr
+    ISR_NOERR 128
 
     .section .text.isr, "ax"
 isr_common:
@@ -94,12 +95,19 @@ isr_stub_table:
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
     .quad isr_stub_\n
     .endr
+    .global isr_stub_syscall
+isr_stub_syscall:
+    .quad isr_stub_128
     "#
 );
 
 unsafe extern "C" {
     static isr_stub_table: [u64; VECTORS];
+    static isr_stub_syscall: u64;
 }
+
+/// The system-call vector: `int 0x80` from ring 3.
+pub const SYSCALL_VECTOR: u8 = 0x80;
 
 /// The stack as the entry stubs leave it (lowest address first).
 #[repr(C)]
@@ -154,11 +162,18 @@ impl IdtEntry {
     };
 
     fn new(handler: u64, ist: u8) -> IdtEntry {
+        IdtEntry::with_dpl(handler, ist, 0)
+    }
+
+    /// `dpl` 3 lets ring-3 code raise the vector with `int` (system calls);
+    /// hardware interrupts and exceptions reach any gate regardless.
+    fn with_dpl(handler: u64, ist: u8, dpl: u8) -> IdtEntry {
         IdtEntry {
             offset_low: handler as u16,
             selector: gdt::KERNEL_CODE,
             ist,
-            type_attr: 0x8E, // present, DPL 0, 64-bit interrupt gate (IF cleared on entry)
+            // present, DPL, 64-bit interrupt gate (IF cleared on entry)
+            type_attr: 0x8E | ((dpl & 3) << 5),
             offset_mid: (handler >> 16) as u16,
             offset_high: (handler >> 32) as u32,
             reserved: 0,
@@ -226,6 +241,9 @@ pub fn init() {
         };
         idt.0[v] = IdtEntry::new(handler, ist);
     }
+    // SAFETY: a read-only symbol holding the address of the int 0x80 stub.
+    let syscall = unsafe { isr_stub_syscall };
+    idt.0[SYSCALL_VECTOR as usize] = IdtEntry::with_dpl(syscall, 0, 3);
     #[repr(C, packed)]
     struct Pointer {
         limit: u16,
@@ -415,7 +433,17 @@ pub fn expect_double_fault(message: &'static str) {
 
 #[unsafe(no_mangle)]
 extern "C" fn interrupt_dispatch(frame: &mut InterruptFrame) {
+    dispatch(frame);
+    // On the way back to ring 3: a process that was killed while it was
+    // away from the CPU stops here instead of running on.
+    if frame.cs & 3 == 3 {
+        crate::process::on_return_to_user();
+    }
+}
+
+fn dispatch(frame: &mut InterruptFrame) {
     match frame.vector as u8 {
+        SYSCALL_VECTOR => crate::syscall::dispatch(frame),
         3 => {
             BREAKPOINTS.fetch_add(1, Ordering::Relaxed);
             debug!(Int, "breakpoint at {:#x}", frame.rip);
@@ -427,6 +455,9 @@ extern "C" fn interrupt_dispatch(frame: &mut InterruptFrame) {
             if let Some(fixup) = fixup_for(frame.rip) {
                 fix_up(frame, fixup, 0);
             }
+        }
+        v @ 0..=31 if frame.cs & 3 == 3 => {
+            crate::process::fault(frame, EXCEPTION_NAMES[v as usize])
         }
         v @ 0..=31 => fatal_exception(frame, EXCEPTION_NAMES[v as usize]),
         IRQ_TIMER => {
@@ -468,6 +499,9 @@ fn page_fault(frame: &mut InterruptFrame) {
         }
         fix_up(frame, fixup, address);
         return;
+    }
+    if frame.cs & 3 == 3 {
+        crate::process::fault(frame, "page fault");
     }
     if let Some(stack) = crate::memory::stacks::guard_hit(address) {
         log::log_emergency(

@@ -55,6 +55,7 @@ pub enum Stage {
     Ready,
     Shell,
     Sched,
+    Proc,
     Fault,
     Panic,
 }
@@ -70,6 +71,7 @@ impl Stage {
             Stage::Ready => "ready",
             Stage::Shell => "shell",
             Stage::Sched => "sched",
+            Stage::Proc => "proc",
             Stage::Fault => "fault",
             Stage::Panic => "panic",
         }

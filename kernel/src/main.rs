@@ -27,11 +27,14 @@ mod interrupts;
 mod ktest;
 mod memory;
 mod pic;
+mod process;
+mod programs;
 mod qemu;
 mod sched;
 mod serial;
 mod shell;
 mod sync;
+mod syscall;
 mod time;
 mod timer;
 

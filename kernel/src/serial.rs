@@ -83,6 +83,18 @@ pub fn write_fmt(args: fmt::Arguments) {
     let _ = port.write_fmt(args);
 }
 
+/// Writes raw bytes (a user process's output), with `\n` as CR LF like the
+/// rest of the console.
+pub fn write_bytes(bytes: &[u8]) {
+    let mut port = PORT.lock();
+    for &b in bytes {
+        if b == b'\n' {
+            port.write_byte(b'\r');
+        }
+        port.write_byte(b);
+    }
+}
+
 /// Writes formatted text even if the lock is held by code that will never
 /// resume (panic and fatal exception paths).
 pub fn write_fmt_emergency(args: fmt::Arguments) {

@@ -24,6 +24,7 @@ const HELP: &str = "commands:
   mem               physical frames, heap, stacks
   uptime | ticks    time since boot, timer ticks
   run NAME          start a built-in user program (run alone lists them)
+  sleep MS          let the shell wait (for scripts)
   kill PID          stop a user process
   nice PID N        set a thread's nice value, -5 (most CPU) .. 5
   sched             policy, switch and preemption counts
@@ -135,6 +136,12 @@ pub fn execute(line: &str) {
         }
         "run" => run_program(arg(0)),
         "bench" => bench(),
+        "sleep" => {
+            // For scripts (the tests): let other threads run for a while.
+            if let Some(ms) = number(arg(0), "MS") {
+                sched::sleep_ms(ms.clamp(0, 60_000) as u64);
+            }
+        }
         "kill" => {
             let Some(p) = pid(arg(0)) else {
                 kprintln!("usage: kill PID");
@@ -242,22 +249,46 @@ fn mem() {
     );
 }
 
-/// `run NAME`: the kernel demos (more programs arrive with user mode).
+/// `run NAME`: a built-in user program as a new process, or the
+/// producer/consumer kernel-thread demo.
 fn run_program(name: Option<&str>) {
     match name {
         Some("prodcons") => {
-            let shared = crate::demo::Shared::new(10, true, 200);
+            let shared = crate::demo::Shared::new(10, true, 0, 300);
             match crate::demo::start(&shared, true) {
                 Ok((p, c)) => kprintln!("prodcons: producer pid {p}, consumer pid {c}"),
                 Err(e) => kprintln!("run: {e}"),
             }
         }
-        Some(other) => kprintln!("run: no program {other:?}; programs: prodcons"),
-        None => kprintln!("programs: prodcons (kernel threads: producer/consumer)"),
+        Some(name) => {
+            let opts = crate::sched::Spawn {
+                detached: true,
+                ..crate::sched::Spawn::default()
+            };
+            match crate::process::spawn(name, 0, opts) {
+                Ok(pid) => kprintln!("started {name} as pid {pid}"),
+                Err(e) => kprintln!("run {name}: {e}"),
+            }
+        }
+        None => kprintln!(
+            "user programs: {}\nkernel demo: prodcons (producer/consumer threads)",
+            crate::programs::NAMES
+        ),
     }
 }
 
 fn bench() {
+    let me = sched::current();
+    let busy = sched::threads()
+        .iter()
+        .filter(|t| t.tid != me && t.kind != Kind::Idle && t.state == State::Ready)
+        .count();
+    if busy > 0 {
+        kprintln!(
+            "bench: {busy} other thread(s) want the CPU; kill them first (ps, kill PID) for a clean measurement"
+        );
+        return;
+    }
     let khz = time::tsc_khz().max(1);
     kprintln!(
         "context switch cost, {} yields per side, best and median of 3 runs after a warm-up",
@@ -267,11 +298,12 @@ fn bench() {
         "(QEMU software emulation: the TSC is the host's, the CPU is emulated; far above hardware)"
     );
     report("thread to thread", crate::bench::thread_switch, khz);
+    report("process to process", crate::bench::process_switch, khz);
 }
 
 fn report(
     what: &str,
-    measure: fn(usize) -> Result<crate::bench::SwitchCost, crate::sched::SpawnError>,
+    measure: fn(usize) -> Result<crate::bench::SwitchCost, crate::bench::BenchError>,
     khz: u64,
 ) {
     // The warm-up lets QEMU translate the code paths once.

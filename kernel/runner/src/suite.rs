@@ -14,7 +14,7 @@ use crate::qemu::{BootSource, KernelExit, QemuConfig, QemuError, QemuSession, Se
 use crate::timeline::Timeline;
 
 /// The in-kernel test cases that `test=all` runs (kernel/src/ktest.rs).
-pub const KERNEL_TESTS: [&str; 20] = [
+pub const KERNEL_TESTS: [&str; 25] = [
     "frames",
     "paging",
     "heap_list",
@@ -35,6 +35,11 @@ pub const KERNEL_TESTS: [&str; 20] = [
     "mutex",
     "mutex_counts",
     "prodcons",
+    "user_hello",
+    "user_poke",
+    "user_badptr",
+    "user_hogs",
+    "user_spawn",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,6 +208,35 @@ pub fn default_cases() -> Vec<Case> {
                 "heap: blocks strategy",
                 "[panic] ",
                 "panic requested from the shell",
+            ],
+        )
+    });
+    // The walk-through: two hogs share the CPU, one is killed; a
+    // process writing kernel memory is killed and the kernel goes on.
+    v.push(Case {
+        input: Some((
+            "[shell]".into(),
+            "run hog\nrun hog\nsleep 300\nps\nkill 2\nsleep 50\nps\nrun poke\nsleep 50\nrun nosuch\nkill 1\nnice 3 9\nsched\nexit\n"
+                .into(),
+        )),
+        ..case(
+            "pvh shell: run hog twice, ps, kill, a faulting process, bad input",
+            BootPath::Pvh,
+            "",
+            KernelExit::Success,
+            &[
+                "started hog as pid 2",
+                "started hog as pid 3",
+                "hog[2]: spinning",
+                "hog[3]: spinning",
+                "pid 2: killed",
+                "INFO pid 2 (hog) killed",
+                "WARN pid 4 (poke) killed: page fault at 0x100000 (write to a kernel-only page)",
+                "run nosuch: no such program",
+                "kill: pid 1 is the calling thread",
+                "nice: nice 9 is outside -5..=5",
+                "policy rr, ",
+                "exit requested",
             ],
         )
     });

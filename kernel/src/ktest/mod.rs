@@ -25,6 +25,7 @@ use crate::memory::paging::{Flags, MapError};
 use crate::{BOOT_INFO, cpu, qemu, time, timer};
 
 mod sched;
+mod user;
 
 type TestResult = Result<(), ()>;
 
@@ -63,6 +64,11 @@ const CASES: &[Case] = &[
     ("mutex", sched::mutex_waiter_blocks_without_cpu),
     ("mutex_counts", sched::mutex_serialises_increments),
     ("prodcons", sched::producer_consumer),
+    ("user_hello", user::hello_runs_and_cleans_up),
+    ("user_poke", user::poke_is_killed_and_kernel_survives),
+    ("user_badptr", user::bad_pointer_is_refused),
+    ("user_hogs", user::hogs_share_and_can_be_killed),
+    ("user_spawn", user::spawn_from_user_mode),
 ];
 
 pub fn run(selection: &str) -> ! {

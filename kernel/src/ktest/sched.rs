@@ -309,7 +309,7 @@ pub fn mutex_serialises_increments() -> TestResult {
 /// The producer/consumer demo moves 40 items through a 4-slot buffer in
 /// order; both sides block on the semaphores along the way.
 pub fn producer_consumer() -> TestResult {
-    let shared = demo::Shared::new(40, false, 0);
+    let shared = demo::Shared::new(40, false, 0, 0);
     let (p, c) = match demo::start(&shared, false) {
         Ok(pair) => pair,
         Err(e) => {

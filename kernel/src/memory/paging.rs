@@ -159,6 +159,15 @@ impl Mapper {
         Some(Mapper { pml4 })
     }
 
+    /// A mapper over an existing PML4.
+    ///
+    /// # Safety
+    /// `pml4` must be the physical address of a valid, identity-mapped PML4
+    /// that no other `Mapper` is editing at the same time.
+    pub unsafe fn from_pml4(pml4: u64) -> Mapper {
+        Mapper { pml4 }
+    }
+
     pub fn pml4(&self) -> u64 {
         self.pml4
     }

@@ -24,12 +24,13 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::cpu;
 use crate::memory::stacks::{self, Stack, StackError};
+use crate::process::AddressSpace;
 use crate::sched::policy::{NICE_MAX, NICE_MIN, Policy, Tid};
 use crate::sched::switch::{initial_stack, switch_context};
 use crate::sched::thread::{Kind, State, Thread, ThreadInfo};
 use crate::sync::{IrqLock, IrqOff};
+use crate::{cpu, gdt};
 use crate::{time, timer};
 
 /// Kernel thread stacks: 32 KiB above a guard page.
@@ -111,8 +112,9 @@ struct Scheduler {
     next_tid: Tid,
     switches: u64,
     preemptions: u64,
-    /// Stacks of exited threads, freed by the next thread to run.
-    reap: Vec<Stack>,
+    /// Stacks and address spaces of exited threads, freed by the next
+    /// thread to run.
+    reap: Vec<(Option<Stack>, Option<AddressSpace>)>,
 }
 
 impl Scheduler {
@@ -171,6 +173,7 @@ pub fn init(policy: Box<dyn Policy>) -> Result<(), SpawnError> {
         joiner: None,
         detached: true,
         killed: false,
+        space: None,
     };
     let idle = Thread {
         tid: 0,
@@ -188,6 +191,7 @@ pub fn init(policy: Box<dyn Policy>) -> Result<(), SpawnError> {
         joiner: None,
         detached: true,
         killed: false,
+        space: None,
     };
     let mut threads = Vec::with_capacity(16);
     threads.push(Box::new(idle));
@@ -257,6 +261,18 @@ pub fn spawn(
     arg: usize,
     opts: Spawn,
 ) -> Result<Tid, SpawnError> {
+    spawn_with_space(name, entry, arg, opts, None)
+}
+
+/// Like [`spawn`], with an address space that the scheduler loads whenever
+/// the thread runs (a user process; see `process`).
+pub fn spawn_with_space(
+    name: &str,
+    entry: fn(usize) -> i64,
+    arg: usize,
+    opts: Spawn,
+    space: Option<AddressSpace>,
+) -> Result<Tid, SpawnError> {
     if !is_running() {
         return Err(SpawnError::NotStarted);
     }
@@ -291,6 +307,7 @@ pub fn spawn(
         joiner: None,
         detached: opts.detached,
         killed: false,
+        space,
     }));
     s.policy.enqueue(tid, nice);
     if TRACE.load(Ordering::Relaxed) {
@@ -409,6 +426,24 @@ pub fn kill(tid: Tid) -> Result<(), ThreadError> {
     t.killed = true;
     s.wake(tid);
     Ok(())
+}
+
+/// Whether the calling thread has been asked to stop.
+pub fn current_killed() -> bool {
+    let cur = current();
+    SCHED
+        .lock()
+        .as_mut()
+        .and_then(|s| s.get(cur).map(|t| t.killed))
+        .unwrap_or(false)
+}
+
+/// The calling process's user entry point and argument.
+pub fn current_user_entry() -> Option<(u64, u64)> {
+    let cur = current();
+    let mut guard = SCHED.lock();
+    let t = guard.as_mut()?.get(cur)?;
+    t.space.as_ref().map(|s| (s.entry, s.arg))
 }
 
 /// Changes a thread's nice value (-5 = most CPU .. 5 = least).
@@ -593,6 +628,22 @@ pub fn switch_away(reason: Reason, update: impl FnOnce(&mut Thread)) {
             next.switches += 1;
             next.slice_left = next_slice;
             let new_rsp = next.rsp;
+            // The next thread's address space (the kernel's for kernel
+            // threads) and, for interrupts from ring 3, its kernel stack.
+            let cr3 = next
+                .space
+                .as_ref()
+                .map(|sp| sp.pml4())
+                .unwrap_or_else(crate::memory::kernel_space::kernel_pml4);
+            if let Some(stack) = &next.stack {
+                gdt::set_kernel_stack(stack.top);
+            }
+            if cr3 != 0 && cpu::read_cr3() & !0xFFF != cr3 {
+                // SAFETY: every address space maps the kernel (slot 0 and
+                // the upper half are shared), so this code, its stack and
+                // the scheduler's data stay mapped across the switch.
+                unsafe { cpu::write_cr3(cr3) };
+            }
             s.switches += 1;
             s.current = next_tid;
             CURRENT.store(next_tid as u64, Ordering::SeqCst);
@@ -605,11 +656,13 @@ pub fn switch_away(reason: Reason, update: impl FnOnce(&mut Thread)) {
                     reason.name()
                 );
             }
-            let dead_stack = match s.get(cur_tid) {
-                Some(cur) if matches!(cur.state, State::Exited { .. }) => cur.stack.take(),
+            let dead = match s.get(cur_tid) {
+                Some(cur) if matches!(cur.state, State::Exited { .. }) => {
+                    Some((cur.stack.take(), cur.space.take()))
+                }
                 _ => None,
             };
-            s.reap.extend(dead_stack);
+            s.reap.extend(dead);
             let Some(cur) = s.get(cur_tid) else {
                 return;
             };
@@ -651,8 +704,13 @@ fn finish_switch() {
         (stacks_to_free, gone)
     };
     drop(gone);
-    for stack in stacks_to_free {
-        // SAFETY: the owner exited and we have switched off its stack.
-        unsafe { stacks::free(&stack) };
+    for (stack, space) in stacks_to_free {
+        if let Some(stack) = stack {
+            // SAFETY: the owner exited and we have switched off its stack.
+            unsafe { stacks::free(&stack) };
+        }
+        // Dropping the space returns its frames; CR3 was switched away
+        // from it before we got here.
+        drop(space);
     }
 }

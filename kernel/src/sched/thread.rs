@@ -80,6 +80,8 @@ pub struct Thread {
     /// Asked to stop (`kill`); a user process exits on its way back to
     /// user mode.
     pub killed: bool,
+    /// Its address space, for user processes.
+    pub space: Option<crate::process::AddressSpace>,
 }
 
 /// A copy of one thread's public facts, for `ps` and the tests.

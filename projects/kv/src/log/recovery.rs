@@ -669,6 +669,18 @@ pub(super) fn recover(dir: &Path) -> Result<Recovered, OpenError> {
             ));
         }
     }
+    // The segment that was being written must still be there (it may be
+    // empty: that is a crash right after it was made).
+    if let Some(m) = &manifest
+        && m.active != 0
+        && !listed.contains_key(&m.active)
+        && inv.ids.binary_search(&m.active).is_err()
+    {
+        damage.push(format!(
+            "{}: the segment being written is missing",
+            segment_path(dir, m.active).display()
+        ));
+    }
     // A hint without its segment is left over from a merge; drop it.
     let orphans: Vec<u32> = inv
         .hints

@@ -1006,7 +1006,7 @@ impl Core {
             .map(|s| (s.id, s.readable()))
             .collect();
         let listed: Vec<(u32, u64)> = m.sealed.iter().map(|s| (s.id, s.len)).collect();
-        now != listed || !m.retired.is_empty()
+        now != listed || !m.retired.is_empty() || m.active != active
     }
 
     /// Write the manifest: every segment but the active one is sealed, at
@@ -1046,6 +1046,7 @@ impl Core {
             sealed,
             retired: retired.to_vec(),
             next_id,
+            active,
         };
         if *m == new {
             return Ok(());

@@ -78,7 +78,7 @@ impl Core {
     }
 
     fn compact_locked(&self) -> Result<CompactionReport, KvError> {
-        let victims: Vec<Arc<Segment>> = {
+        let (victims, end): (Vec<Arc<Segment>>, (u32, u64)) = {
             let mut w = self.lock_writer()?;
             // Seal the active segment so its records are merged too, but
             // not when retrying after a failure: each retry would add a
@@ -87,13 +87,21 @@ impl Core {
                 self.rotate(&mut w)?;
             }
             let active = w.active.id;
-            self.segments
+            let victims = self
+                .segments
                 .load()
                 .values()
                 .filter(|s| s.id != active)
                 .cloned()
-                .collect()
+                .collect();
+            (victims, (active, w.end()))
         };
+        // Under `Durability::Always`, writes in the victims may still wait
+        // for their fsync, outside the index: publish them first, so the
+        // copy below sees them.
+        if self.opts.durability == crate::engine::Durability::Always {
+            self.sync_to(end)?;
+        }
         if victims.is_empty() {
             return Ok(CompactionReport::default());
         }

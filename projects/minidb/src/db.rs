@@ -587,18 +587,18 @@ impl Database {
                         values[i] = bind_constant(e)?.eval(&[])?;
                     }
                     let mut values = conform(table, values)?;
-                    let rowid = match table.rowid_column {
+                    let (rowid, fresh) = match table.rowid_column {
                         Some(c) => match &values[c] {
-                            Value::Integer(i) => *i,
+                            Value::Integer(i) => (*i, false),
                             _ => {
                                 let id = next_rowid(pager, table)?;
                                 values[c] = Value::Integer(id);
-                                id
+                                (id, true)
                             }
                         },
-                        None => next_rowid(pager, table)?,
+                        None => (next_rowid(pager, table)?, true),
                     };
-                    insert_row(pager, table, &indexes, &values, rowid)?;
+                    insert_row(pager, table, &indexes, &values, rowid, fresh)?;
                     n += 1;
                 }
                 Ok(QueryResult {
@@ -652,7 +652,7 @@ impl Database {
                         }
                     }
                     delete_row(pager, table, &indexes, &row[..ncols], rowid)?;
-                    insert_row(pager, table, &indexes, &new, new_rowid)?;
+                    insert_row(pager, table, &indexes, &new, new_rowid, false)?;
                     n += 1;
                 }
                 Ok(QueryResult {

@@ -481,12 +481,19 @@ struct Model {
 /// A store with sealed segments (with hints), compaction output, a
 /// manifest, deletes and overwrites, closed cleanly: every write in it was
 /// acknowledged.
-fn reference_store(dir: &Path) -> Model {
+fn reference_store(dir: &Path, durability: Durability) -> Model {
     let mut m = Model {
         latest: Default::default(),
         history: Default::default(),
     };
-    let e = LogEngine::open(dir, opts()).expect("open");
+    let e = LogEngine::open(
+        dir,
+        Options {
+            durability,
+            ..opts()
+        },
+    )
+    .expect("open");
     let mut rng = kv::bench::Rng::new(77);
     for step in 0..400 {
         let k = key(rng.below(120));
@@ -576,9 +583,17 @@ fn random_faults_in_every_file_class_are_served_exactly_or_reported() {
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or(3);
+    // Under `Always` the segment being written has zero-filled space
+    // after its records; under `Never` it ends at its last record.
+    for durability in [Durability::Never, Durability::Always] {
+        fault_round(trials, durability);
+    }
+}
+
+fn fault_round(trials: usize, durability: Durability) {
     let root = tempfile::tempdir().expect("tempdir");
     let pristine = root.path().join("pristine");
-    let model = reference_store(&pristine);
+    let model = reference_store(&pristine, durability);
     let segs = files(&pristine, "seg");
     let hints = files(&pristine, "hint");
     assert!(segs.len() >= 4 && !hints.is_empty(), "{segs:?}");
@@ -613,7 +628,10 @@ fn random_faults_in_every_file_class_are_served_exactly_or_reported() {
                 copy_store(&pristine, &dir);
                 let target = dir.join(file.file_name().expect("name"));
                 inject(&target, fault, &mut rng);
-                let what = format!("{fault:?} in the {class} {}", target.display());
+                let what = format!(
+                    "{fault:?} in the {class} {} ({durability:?})",
+                    target.display()
+                );
                 let e = match LogEngine::open(&dir, opts()) {
                     Err(err) => {
                         // Reported: one line naming what is wrong.

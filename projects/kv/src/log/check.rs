@@ -133,6 +133,8 @@ fn salvage_scan(data: &[u8]) -> (Vec<Found>, Vec<Skipped>) {
                 }
                 pos += h.record_len() as usize;
             }
+            // Zero-filled space after the last record is not damage.
+            Err(_) if data[pos..].iter().all(|&b| b == 0) => break,
             Err(reason) => {
                 pending.clear();
                 let next = next_valid_record(data, pos + 1).unwrap_or(data.len());

@@ -45,13 +45,18 @@ struct Output {
 
 impl Output {
     fn write_out(&mut self) -> Result<(), KvError> {
+        let at = self.end - self.buf.len() as u64;
         self.seg
-            .append_at(&self.buf, self.end - self.buf.len() as u64)
+            .append_at(&self.buf, at)
             .map_err(|source| KvError::Io {
                 op: "write",
                 path: self.seg.path.clone(),
                 error: source,
             })?;
+        // Trickle the output to disk as it is written, so the final fsync
+        // (and the journal commit it forces, which writers queue behind)
+        // is short.
+        self.seg.start_writeback(at, self.buf.len() as u64);
         self.buf.clear();
         Ok(())
     }
@@ -338,7 +343,7 @@ impl Core {
     /// fsynced first: a durable hint must never describe records that are
     /// not durable themselves.
     fn write_hint(&self, seg: &Segment) -> Result<(), KvError> {
-        seg.sync().map_err(io_err("fsync", &seg.path))?;
+        seg.sync_all().map_err(io_err("fsync", &seg.path))?;
         let mut data = vec![0u8; seg.readable() as usize];
         seg.read_exact_at(&mut data, 0)?;
         let outcome = scan_segment(&seg.path, &data, false).map_err(|e| KvError::Corrupt {

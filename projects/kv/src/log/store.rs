@@ -609,7 +609,13 @@ impl Core {
             if Some(seg.id) == append_to && seg.readable() < opts.segment_size {
                 active = Some(Arc::clone(&seg));
             } else if Some(seg.id) == append_to {
-                // Full: seal it and give it a hint file in the background.
+                // Full: seal it (cut any preallocated space) and give it a
+                // hint file in the background.
+                seg.trim().map_err(|source| OpenError::Io {
+                    op: "trim",
+                    path: seg.path.clone(),
+                    error: source,
+                })?;
                 pending_hints.push(seg.id);
             }
             table.insert(seg.id, seg);
@@ -824,6 +830,17 @@ impl Core {
         if w.buf.is_empty() {
             return Ok(());
         }
+        if self.opts.durability != Durability::Never
+            && let Err(source) = w.active.ensure_allocated(w.buf_start + w.buf.len() as u64)
+        {
+            let err = KvError::Io {
+                op: "preallocate",
+                path: w.active.path.clone(),
+                error: source,
+            };
+            w.failed = Some(err.to_string());
+            return Err(err);
+        }
         if let Err(source) = w.active.append_at(&w.buf, w.buf_start) {
             let err = KvError::Io {
                 op: "append to",
@@ -845,6 +862,16 @@ impl Core {
     /// acknowledged as durable) or by the hint writer.
     pub(super) fn rotate(&self, w: &mut Writer) -> Result<(), KvError> {
         self.flush_buffer(w)?;
+        // A sealed segment is exactly as long as its data.
+        if let Err(source) = w.active.trim() {
+            let err = KvError::Io {
+                op: "trim",
+                path: w.active.path.clone(),
+                error: source,
+            };
+            w.failed = Some(err.to_string());
+            return Err(err);
+        }
         let id = w.take_segment_id(&self.dir)?;
         let path = segment_path(&self.dir, id);
         let seg =
@@ -917,10 +944,13 @@ impl Core {
             lock(&self.writer).failed = Some(err.to_string());
             err
         };
-        for s in sealed.iter().chain(std::iter::once(&seg)) {
-            s.sync().map_err(|e| fail(&s.path, e))?;
+        // Sealed segments were trimmed to their data: fsync their length too.
+        for s in &sealed {
+            s.sync_all().map_err(|e| fail(&s.path, e))?;
             self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
         }
+        seg.sync().map_err(|e| fail(&seg.path, e))?;
+        self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
         if dir {
             sync_dir(&self.dir).map_err(|e| fail(&self.dir, e))?;
         }
@@ -1085,7 +1115,7 @@ impl Core {
         {
             let len = seg.readable();
             if !m.sealed.iter().any(|s| s.id == seg.id && s.len == len) {
-                seg.sync().map_err(|source| KvError::Io {
+                seg.sync_all().map_err(|source| KvError::Io {
                     op: "fsync",
                     path: seg.path.clone(),
                     error: source,

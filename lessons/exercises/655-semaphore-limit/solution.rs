@@ -43,7 +43,7 @@ mod tests {
             async move {
                 let now = f.fetch_add(1, Ordering::SeqCst) + 1;
                 m.fetch_max(now, Ordering::SeqCst);
-                tokio::time::sleep(Duration::from_millis(5)).await;
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 f.fetch_sub(1, Ordering::SeqCst);
                 url.len()
             }

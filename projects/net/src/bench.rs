@@ -227,6 +227,25 @@ pub async fn run(
     })
 }
 
+/// Open `n` connections that each send one PING and then stay idle: hold
+/// the returned clients to measure what idle connections cost a server.
+pub async fn idle_clients(
+    addr: SocketAddr,
+    n: usize,
+    password: Option<&str>,
+) -> Result<Vec<Client>, ClientError> {
+    let mut clients = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut c = Client::connect(addr).await?;
+        if let Some(p) = password {
+            c.command(&["AUTH", p]).await?;
+        }
+        c.command(&["PING"]).await?;
+        clients.push(c);
+    }
+    Ok(clients)
+}
+
 /// One client's loop: claim a batch, send it, read its replies.
 async fn drive(
     mut client: Client,

@@ -59,6 +59,13 @@ pub struct ServeArgs {
     /// Do not answer UDP.
     #[arg(long)]
     pub no_udp: bool,
+    /// Runtime worker threads (1: one thread serves every connection, as
+    /// Redis does; see the benchmark notes in the README).
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Recent commands kept for the log (0: none).
+    #[arg(long, default_value_t = 256)]
+    pub command_log: usize,
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +104,13 @@ pub struct BenchArgs {
     pub tests: Vec<BenchTest>,
     #[arg(short = 'a', long)]
     pub pass: Option<String>,
+    /// Instead of measuring requests, open this many idle connections
+    /// (one PING each) and hold them for `--hold` seconds: to measure the
+    /// server's memory per connection.
+    #[arg(long)]
+    pub idle: Option<usize>,
+    #[arg(long, default_value_t = 10)]
+    pub hold: u64,
 }
 
 impl NetArgs {
@@ -115,10 +129,23 @@ impl NetArgs {
 
 /// Run a parsed command line to completion.
 pub fn run(args: NetArgs) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the tokio runtime")?;
+    let threads = match &args.command {
+        NetCommand::Serve(s) => s.threads,
+        _ => 0,
+    };
+    let runtime = match threads {
+        1 => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        0 => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build(),
+        n => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(n)
+            .enable_all()
+            .build(),
+    }
+    .context("starting the tokio runtime")?;
     match args.command {
         NetCommand::Serve(a) => runtime.block_on(serve(a)),
         NetCommand::Client(a) => client(&runtime, a),
@@ -145,6 +172,7 @@ impl ServeArgs {
             max_clients: self.maxclients,
             idle_timeout: (self.timeout > 0).then(|| Duration::from_secs(self.timeout)),
             udp: !self.no_udp,
+            command_log: self.command_log,
             ..Config::default()
         })
     }
@@ -178,6 +206,16 @@ async fn bench_cmd(args: BenchArgs) -> anyhow::Result<ExitCode> {
         .await?
         .next()
         .with_context(|| format!("{} resolves to no address", args.addr))?;
+    if let Some(n) = args.idle {
+        let clients = bench::idle_clients(addr, n, args.pass.as_deref()).await?;
+        println!(
+            "holding {} idle connections for {} s",
+            clients.len(),
+            args.hold
+        );
+        tokio::time::sleep(Duration::from_secs(args.hold)).await;
+        return Ok(ExitCode::SUCCESS);
+    }
     let opts = BenchOptions {
         requests: args.requests,
         clients: args.clients,

@@ -17,12 +17,11 @@
 //! the head of the free list, a linked list threaded through free pages.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::io::Storage;
 use super::page::{Header, HeaderError, PAGE_SIZE, Page, PageId, kind};
-use super::pool::BufferPool;
+use super::pool::{BufferPool, PageMap};
 use super::wal::{Wal, WalOpenError};
 use crate::error::{Error, Result};
 
@@ -65,7 +64,7 @@ pub struct PagerStats {
 
 struct Savepoint {
     header: Header,
-    before: HashMap<PageId, Option<Arc<Page>>>,
+    before: PageMap<Option<Arc<Page>>>,
 }
 
 struct Inner {
@@ -74,7 +73,7 @@ struct Inner {
     pool: BufferPool,
     header: Header,
     committed: Header,
-    dirty: HashMap<PageId, Arc<Page>>,
+    dirty: PageMap<Arc<Page>>,
     savepoint: Option<Savepoint>,
     in_tx: bool,
     is_new: bool,
@@ -145,7 +144,7 @@ impl Pager {
                 pool: BufferPool::new(pool_pages),
                 header,
                 committed: header,
-                dirty: HashMap::new(),
+                dirty: PageMap::default(),
                 savepoint: None,
                 in_tx: false,
                 is_new,
@@ -188,7 +187,9 @@ impl Pager {
                 g.header.page_count
             )));
         }
-        if let Some(p) = g.dirty.get(&id) {
+        if !g.dirty.is_empty()
+            && let Some(p) = g.dirty.get(&id)
+        {
             let p = p.clone();
             g.pool.hits += 1;
             return Ok(p);
@@ -359,7 +360,7 @@ impl Pager {
         let header = g.header;
         g.savepoint = Some(Savepoint {
             header,
-            before: HashMap::new(),
+            before: PageMap::default(),
         });
     }
 

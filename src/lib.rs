@@ -9,6 +9,7 @@ pub mod cli;
 pub mod content;
 pub mod editor;
 pub mod examples;
+pub mod exercises;
 pub mod markdown;
 pub mod pane;
 pub mod panes;

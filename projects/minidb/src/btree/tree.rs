@@ -177,9 +177,8 @@ impl BTree {
             let idx = view.lower_bound(key, false)?;
             let exists = idx < view.count() && view.key(idx)? == key;
             if !exists && node::leaf_cell_size(key, &value) + 2 <= view.free_contiguous() {
-                let mut copy = Page::from_slice(&page.0[..]);
-                node::leaf_insert_in_place(&mut copy, idx, key, &value);
-                pager.write(id, copy)?;
+                drop(page); // so the pager can change its copy without cloning
+                pager.modify(id, |p| node::leaf_insert_in_place(p, idx, key, &value))?;
                 return Ok(Split::None);
             }
             return self.insert_into_leaf(pager, id, Node::decode(&page, id)?, key, value);
@@ -317,10 +316,10 @@ impl BTree {
             if idx >= view.count() || view.key(idx)? != key {
                 return Ok(false);
             }
-            release(pager, &view.leaf_value(idx)?)?;
-            let mut copy = Page::from_slice(&page.0[..]);
-            node::leaf_remove_in_place(&mut copy, idx);
-            pager.write(id, copy)?;
+            let value = view.leaf_value(idx)?;
+            drop(page);
+            release(pager, &value)?;
+            pager.modify(id, |p| node::leaf_remove_in_place(p, idx))?;
             return Ok(true);
         }
         let i = view.lower_bound(key, true)?;

@@ -241,6 +241,40 @@ impl Pager {
         Ok(())
     }
 
+    /// Changes a page in place within the open transaction. The first change
+    /// to a page copies it (the committed copy stays in the pool); later
+    /// changes in the same statement write straight into that copy.
+    pub fn modify<R>(&self, id: PageId, f: impl FnOnce(&mut Page) -> R) -> Result<R> {
+        let dirty = {
+            let g = self.inner.borrow();
+            if !g.in_tx {
+                return Err(Error::Transaction(
+                    "internal: write outside a transaction".into(),
+                ));
+            }
+            if id == 0 || id >= g.header.page_count {
+                return Err(corrupt(format!("write to page {id}, outside the file")));
+            }
+            g.dirty.contains_key(&id)
+        };
+        let current = if dirty { None } else { Some(self.read(id)?) };
+        let mut g = self.inner.borrow_mut();
+        let g = &mut *g;
+        if let Some(sp) = g.savepoint.as_mut() {
+            sp.before
+                .entry(id)
+                .or_insert_with(|| g.dirty.get(&id).cloned());
+        }
+        if let Some(page) = current {
+            g.dirty.insert(id, page);
+        }
+        let slot = g
+            .dirty
+            .get_mut(&id)
+            .ok_or_else(|| corrupt(format!("page {id} vanished from the transaction")))?;
+        Ok(f(Arc::make_mut(slot)))
+    }
+
     /// A page for new content: the head of the free list, or a new one at the
     /// end of the file. The caller must write it before commit.
     pub fn allocate(&self) -> Result<PageId> {

@@ -59,9 +59,9 @@ pub struct ServeArgs {
     /// Do not answer UDP.
     #[arg(long)]
     pub no_udp: bool,
-    /// Runtime worker threads (1: one thread serves every connection, as
-    /// Redis does; see the benchmark notes in the README).
-    #[arg(long, default_value_t = 1)]
+    /// Runtime worker threads (0: one per core; 1: a single thread serves
+    /// every connection, as in Redis).
+    #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Recent commands kept for the log (0: none).
     #[arg(long, default_value_t = 256)]

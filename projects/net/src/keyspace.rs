@@ -257,7 +257,7 @@ impl Keyspace {
     pub fn set(
         &mut self,
         key: &[u8],
-        value: Vec<u8>,
+        value: &[u8],
         expiry: Expiry,
         now: Instant,
     ) -> Result<(), StorageError> {
@@ -268,18 +268,26 @@ impl Keyspace {
             Expiry::Keep => existing.and_then(|i| self.slot(i).expires),
         };
         if let Some(engine) = &self.engine {
-            engine.set_with_ttl(key, &value, Self::engine_ttl(expires, now))?;
+            engine.set_with_ttl(key, value, Self::engine_ttl(expires, now))?;
         }
         match existing {
             Some(i) => {
                 let slot = self.slot_mut(i);
-                let old = std::mem::replace(&mut slot.value, value);
-                let new_len = slot.value.len();
-                self.bytes = self.bytes - old.len() + new_len;
+                let old_len = slot.value.len();
+                // Overwrite in place (no allocation for same-size values,
+                // the common case), unless that would keep a much larger
+                // buffer alive.
+                if slot.value.capacity() <= 2 * value.len() + 64 {
+                    slot.value.clear();
+                    slot.value.extend_from_slice(value);
+                } else {
+                    slot.value = value.to_vec();
+                }
+                self.bytes = self.bytes - old_len + value.len();
                 self.set_deadline(i, expires);
             }
             None => {
-                self.insert_slot(key.into(), value, expires);
+                self.insert_slot(key.into(), value.to_vec(), expires);
             }
         }
         Ok(())
@@ -301,7 +309,7 @@ impl Keyspace {
         let engine = self.engine.take();
         for (k, v) in pairs {
             // Cannot fail: there is no engine to refuse while it is taken.
-            let _ = self.set(k, v.to_vec(), Expiry::Never, now);
+            let _ = self.set(k, v, Expiry::Never, now);
         }
         self.engine = engine;
         Ok(())
@@ -344,7 +352,7 @@ impl Keyspace {
     /// Append to a string (creating it); the new length.
     pub fn append(&mut self, key: &[u8], data: &[u8], now: Instant) -> Result<usize, StorageError> {
         let Some(i) = self.live(key, now) else {
-            self.set(key, data.to_vec(), Expiry::Never, now)?;
+            self.set(key, data, Expiry::Never, now)?;
             return Ok(data.len());
         };
         let slot = self.slot(i);
@@ -374,7 +382,7 @@ impl Keyspace {
             None => (0, Expiry::Never),
         };
         let next = current.checked_add(delta).ok_or(IncrError::Overflow)?;
-        self.set(key, next.to_string().into_bytes(), expiry, now)?;
+        self.set(key, next.to_string().as_bytes(), expiry, now)?;
         Ok(next)
     }
 
@@ -463,7 +471,7 @@ mod tests {
         let now = Instant::now();
         let mut ks = Keyspace::new(None);
         for i in 0..100 {
-            ks.set(format!("keep:{i}").as_bytes(), vec![1], Expiry::Never, now)
+            ks.set(format!("keep:{i}").as_bytes(), &[1], Expiry::Never, now)
                 .unwrap();
         }
         let mut seen = Vec::new();
@@ -476,7 +484,7 @@ mod tests {
             for j in 0..5 {
                 ks.set(
                     format!("tmp:{round}:{j}").as_bytes(),
-                    vec![2],
+                    &[2],
                     Expiry::Never,
                     now,
                 )
@@ -500,9 +508,9 @@ mod tests {
         let now = Instant::now();
         let mut ks = Keyspace::new(None);
         let soon = Expiry::At(now + Duration::from_millis(10));
-        ks.set(b"a", b"1".to_vec(), soon, now).unwrap();
-        ks.set(b"b", b"2".to_vec(), soon, now).unwrap();
-        ks.set(b"c", b"3".to_vec(), Expiry::Never, now).unwrap();
+        ks.set(b"a", b"1", soon, now).unwrap();
+        ks.set(b"b", b"2", soon, now).unwrap();
+        ks.set(b"c", b"3", Expiry::Never, now).unwrap();
         let later = now + Duration::from_millis(11);
         assert_eq!(ks.get(b"a", later), None); // lazily
         assert_eq!(ks.len(), 2);
@@ -518,14 +526,9 @@ mod tests {
         let engine: Arc<dyn Engine> = Arc::new(kv::MemEngine::new());
         let now = Instant::now();
         let mut ks = Keyspace::new(Some(engine.clone()));
-        ks.set(b"a", b"1".to_vec(), Expiry::Never, now).unwrap();
-        ks.set(
-            b"t",
-            b"x".to_vec(),
-            Expiry::At(now + Duration::from_secs(100)),
-            now,
-        )
-        .unwrap();
+        ks.set(b"a", b"1", Expiry::Never, now).unwrap();
+        ks.set(b"t", b"x", Expiry::At(now + Duration::from_secs(100)), now)
+            .unwrap();
         ks.append(b"a", b"23", now).unwrap();
         ks.incr_by(b"n", 5, now).unwrap();
         ks.set_many(&[(b"m1", b"v1"), (b"m2", b"v2")], now).unwrap();
@@ -545,15 +548,10 @@ mod tests {
     fn incr_refuses_non_integers_and_overflow() {
         let now = Instant::now();
         let mut ks = Keyspace::new(None);
-        ks.set(b"s", b"abc".to_vec(), Expiry::Never, now).unwrap();
-        ks.set(b"sp", b" 1".to_vec(), Expiry::Never, now).unwrap();
-        ks.set(
-            b"max",
-            i64::MAX.to_string().into_bytes(),
-            Expiry::Never,
-            now,
-        )
-        .unwrap();
+        ks.set(b"s", b"abc", Expiry::Never, now).unwrap();
+        ks.set(b"sp", b" 1", Expiry::Never, now).unwrap();
+        ks.set(b"max", i64::MAX.to_string().as_bytes(), Expiry::Never, now)
+            .unwrap();
         assert!(matches!(
             ks.incr_by(b"s", 1, now),
             Err(IncrError::NotInteger)

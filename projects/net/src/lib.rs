@@ -55,3 +55,9 @@ pub use stats::{ClientInfo, LoggedCommand, ServerStats};
 pub fn command_names() -> impl Iterator<Item = &'static str> {
     cmd::names()
 }
+
+/// The README's examples, compiled by `cargo test --doc` so they cannot
+/// drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -114,12 +114,7 @@ pub(super) fn set(ctx: &mut Ctx, args: &[&[u8]]) -> Result<(), CmdError> {
     };
     let allowed = !(o.only_if_absent && exists || o.only_if_present && !exists);
     if allowed {
-        ks.set(
-            key,
-            value.to_vec(),
-            o.expiry.unwrap_or(Expiry::Never),
-            ctx.now,
-        )?;
+        ks.set(key, value, o.expiry.unwrap_or(Expiry::Never), ctx.now)?;
     }
     match (o.get, old) {
         (true, Some(old)) => reply::bulk(ctx.out, &old),

@@ -499,6 +499,45 @@ fn range_bounds(prefix: &[u8], ranges: &[&Constraint]) -> (Bound<Vec<u8>>, Bound
     (lo, hi)
 }
 
+/// Moves the WHERE parts that only read columns below `limit` out of
+/// `remaining` into a FILTER over `plan`. A filter on the left side of a
+/// join commutes with the join (inner or left), so each part is applied as
+/// soon as all its columns exist, and fewer rows reach the next join.
+fn filter_ready(plan: Plan, remaining: &mut Vec<(BExpr, String)>, limit: usize) -> Plan {
+    let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(remaining)
+        .into_iter()
+        .partition(|(e, _)| e.max_column().is_some_and(|m| m < limit));
+    *remaining = rest;
+    if ready.is_empty() {
+        return plan;
+    }
+    let detail = ready
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    Plan::Filter {
+        input: Box::new(plan),
+        pred: and_all(ready.into_iter().map(|(e, _)| e).collect())
+            .unwrap_or(BExpr::Lit(Value::Integer(1))),
+        detail,
+    }
+}
+
+fn filter_ready_constants(plan: Plan, parts: Vec<(BExpr, String)>) -> Plan {
+    let detail = parts
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    Plan::Filter {
+        input: Box::new(plan),
+        pred: and_all(parts.into_iter().map(|(e, _)| e).collect())
+            .unwrap_or(BExpr::Lit(Value::Integer(1))),
+        detail,
+    }
+}
+
 /// Output of planning a SELECT.
 pub struct Planned {
     pub plan: Plan,
@@ -577,6 +616,10 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
             }
         }
     };
+    let mut remaining = where_parts.clone();
+    if let Some((t, _)) = tables.first() {
+        plan = filter_ready(plan, &mut remaining, t.columns.len() + 1);
+    }
     for (j, join) in s.joins.iter().enumerate() {
         let (table, alias) = tables[j + 1];
         let base = bases[j + 1];
@@ -689,19 +732,12 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
                 }
             }
         };
+        plan = filter_ready(plan, &mut remaining, base + width);
     }
-    if !where_parts.is_empty() {
-        let detail = where_parts
-            .iter()
-            .map(|(_, t)| t.as_str())
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        plan = Plan::Filter {
-            input: Box::new(plan),
-            pred: and_all(where_parts.into_iter().map(|(e, _)| e).collect())
-                .unwrap_or(BExpr::Lit(Value::Integer(1))),
-            detail,
-        };
+    // Whatever is left reads no column (WHERE 1 = 0) and goes on top.
+    plan = filter_ready(plan, &mut remaining, usize::MAX);
+    if !remaining.is_empty() {
+        plan = filter_ready_constants(plan, remaining);
     }
 
     // Aggregation.

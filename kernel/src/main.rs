@@ -59,6 +59,12 @@ fn kernel_main(info: BootInfo) -> ! {
             info.magic, info.version
         );
     }
+    if time::calibration_failed() {
+        warn!(
+            Boot,
+            "the PIT did not count: TSC rate assumed to be 1 GHz, times are rough"
+        );
+    }
     let cut_from = boot::PVH_CMDLINE_CUT.load(core::sync::atomic::Ordering::Relaxed);
     if cut_from > 0 {
         warn!(

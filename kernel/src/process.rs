@@ -138,6 +138,8 @@ impl AddressSpace {
         }
         // SAFETY: our own PML4, edited only here while we own the space.
         let mut mapper = unsafe { Mapper::from_pml4(self.pml4) };
+        // Built before the process ever runs: nothing to flush.
+        mapper.set_live(false);
         let mut source = Recording {
             frames,
             got: &mut self.frames,

@@ -64,7 +64,10 @@ pub fn init() {
         cpu::outb(DATA, 0x01); // divisor 1 = 115200 baud
         cpu::outb(INT_ENABLE, 0x00);
         cpu::outb(LINE_CTRL, 0x03); // 8 bits, no parity, one stop bit
-        cpu::outb(FIFO_CTRL, 0xC7); // enable and clear FIFOs, 14-byte threshold
+        // Enable and clear the FIFOs with a 1-byte receive threshold: every
+        // key raises the interrupt at once instead of waiting for 14 bytes or
+        // for the UART's four-character timeout.
+        cpu::outb(FIFO_CTRL, 0x07);
         cpu::outb(MODEM_CTRL, 0x0B); // DTR, RTS, OUT2 (OUT2 gates the IRQ line)
     }
 }

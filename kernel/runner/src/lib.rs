@@ -15,6 +15,7 @@
 pub mod bench;
 pub mod builder;
 pub mod cli;
+pub mod floor;
 pub mod image;
 pub mod qemu;
 pub mod suite;

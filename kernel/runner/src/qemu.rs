@@ -31,9 +31,47 @@ pub enum BootSource {
     Disk { image: PathBuf },
 }
 
+/// The QEMU machine model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Machine {
+    /// The classic PC (i440FX, SeaBIOS): needed by the BIOS disk path.
+    Pc,
+    /// QEMU's minimal `microvm` with just the legacy PIC, PIT and RTC the
+    /// kernel uses: no PCI, no firmware to run for a PVH boot, so it starts
+    /// several times faster than `pc`.
+    Microvm,
+}
+
+impl Machine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Machine::Pc => "pc",
+            Machine::Microvm => "microvm",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Machine> {
+        match s {
+            "pc" => Some(Machine::Pc),
+            "microvm" => Some(Machine::Microvm),
+            _ => None,
+        }
+    }
+
+    /// The `-M` value.
+    pub fn arg(self) -> &'static str {
+        match self {
+            Machine::Pc => "pc",
+            Machine::Microvm => "microvm,pic=on,pit=on,rtc=on",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct QemuConfig {
     pub boot: BootSource,
+    /// PVH boots default to `microvm`, disk images need `pc`.
+    pub machine: Machine,
     pub memory_mib: u32,
     /// No window: `-display none`. Otherwise QEMU shows its display when a
     /// graphical session exists.
@@ -42,16 +80,23 @@ pub struct QemuConfig {
 
 impl QemuConfig {
     pub fn new(boot: BootSource) -> Self {
+        let machine = match boot {
+            BootSource::Pvh { .. } => Machine::Microvm,
+            BootSource::Disk { .. } => Machine::Pc,
+        };
         QemuConfig {
             boot,
+            machine,
             memory_mib: 128,
             headless: true,
         }
     }
 
-    /// The full argument list (without the program name).
+    /// The full argument list (without the program name). `-nodefaults`
+    /// everywhere: no default VGA card, network card, floppy or CD drive to
+    /// create (and for SeaBIOS to probe); we add exactly the devices we use.
     pub fn args(&self) -> Vec<String> {
-        let mut a: Vec<String> = Vec::new();
+        let mut a: Vec<String> = vec!["-M".into(), self.machine.arg().into(), "-nodefaults".into()];
         match &self.boot {
             BootSource::Pvh { kernel, cmdline } => {
                 a.extend(["-kernel".into(), kernel.display().to_string()]);
@@ -420,6 +465,17 @@ mod tests {
         );
         assert!(a.iter().any(|x| x.starts_with("isa-debug-exit")));
         assert!(a.windows(2).any(|w| w[0] == "-display" && w[1] == "none"));
+        assert!(a.iter().any(|x| x == "-nodefaults"));
+        assert!(
+            a.windows(2)
+                .any(|w| w[0] == "-M" && w[1] == "microvm,pic=on,pit=on,rtc=on"),
+            "PVH boots use microvm: {a:?}"
+        );
+        let mut pc = cfg.clone();
+        pc.machine = Machine::Pc;
+        let a = pc.args();
+        assert!(a.windows(2).any(|w| w[0] == "-M" && w[1] == "pc"));
+        assert!(a.iter().any(|x| x == "-nodefaults"));
     }
 
     #[test]
@@ -428,6 +484,8 @@ mod tests {
             image: "/d.img".into(),
         });
         assert!(cfg.args().iter().any(|x| x == "format=raw,file=/d.img"));
+        assert_eq!(cfg.machine, Machine::Pc, "the BIOS path needs the PC");
+        assert!(cfg.args().iter().any(|x| x == "-nodefaults"));
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use crate::builder::{BuildOutput, KernelPaths};
 use crate::image;
-use crate::qemu::{BootSource, KernelExit, QemuConfig, QemuError, QemuSession, SerialEvent};
+use crate::qemu::{
+    BootSource, KernelExit, Machine, QemuConfig, QemuError, QemuSession, SerialEvent,
+};
 use crate::timeline::Timeline;
 
 /// The in-kernel test cases that `test=all` runs (kernel/src/ktest.rs).
@@ -67,6 +69,8 @@ pub struct Case {
     pub expect_exit: KernelExit,
     /// Substrings that must each appear in some serial line.
     pub expect_lines: Vec<String>,
+    /// The QEMU machine, if not the path's default (PVH: microvm, BIOS: pc).
+    pub machine: Option<Machine>,
 }
 
 #[derive(Debug)]
@@ -91,6 +95,7 @@ fn case(name: &str, path: BootPath, cmdline: &str, exit: KernelExit, lines: &[&s
         input: None,
         expect_exit: exit,
         expect_lines: lines.iter().map(|s| s.to_string()).collect(),
+        machine: None,
     }
 }
 
@@ -147,13 +152,17 @@ pub fn default_cases() -> Vec<Case> {
                 "INFO ok stack_overflow",
             ],
         ),
-        case(
-            "pvh boot to ready",
-            BootPath::Pvh,
-            "exit-after-ready hz=1000 bogus",
-            KernelExit::Success,
-            &boot_lines,
-        ),
+        // The pc machine stays available for PVH boots.
+        Case {
+            machine: Some(Machine::Pc),
+            ..case(
+                "pvh boot to ready on the pc machine",
+                BootPath::Pvh,
+                "exit-after-ready hz=1000 bogus",
+                KernelExit::Success,
+                &boot_lines,
+            )
+        },
         case(
             "bios boot to ready",
             BootPath::Bios,
@@ -316,7 +325,11 @@ pub fn run_case(
     timeout: Duration,
 ) -> anyhow::Result<CaseResult> {
     let source = boot_source(paths, out, c.path, &c.cmdline)?;
-    let mut session = QemuSession::spawn(&QemuConfig::new(source))?;
+    let mut cfg = QemuConfig::new(source);
+    if let Some(m) = c.machine {
+        cfg.machine = m;
+    }
+    let mut session = QemuSession::spawn(&cfg)?;
     let deadline = std::time::Instant::now() + timeout;
     let mut lines = Vec::new();
     let mut pending_input = c.input.clone();

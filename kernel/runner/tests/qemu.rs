@@ -129,6 +129,7 @@ fn bios_images_are_named_by_a_hash_of_the_command_line() {
             input: None,
             expect_exit: KernelExit::Success,
             expect_lines: vec!["booted via bios".into(), "[ready] ".into()],
+            machine: None,
         },
         Duration::from_secs(60),
     )
@@ -153,6 +154,7 @@ fn the_scheduling_trace_becomes_a_timeline_with_a_lane_per_thread() {
             input: None,
             expect_exit: KernelExit::Success,
             expect_lines: vec!["INFO ok preempt".into()],
+            machine: None,
         },
         Duration::from_secs(60),
     )
@@ -183,4 +185,31 @@ fn the_scheduling_trace_becomes_a_timeline_with_a_lane_per_thread() {
     let w = t.last(200_000, None);
     let rows = t.render(w, 40);
     assert!(rows.iter().all(|r| r.cells.len() == 40));
+}
+
+/// The boot benchmark's floor kernels really boot and leave QEMU with the
+/// success code on every path the benchmark measures.
+#[test]
+fn floor_kernels_exit_at_once_on_every_path() {
+    use kernel_runner::bench::TARGETS;
+    use kernel_runner::floor;
+    use kernel_runner::suite::BootPath;
+    let (paths, _) = built();
+    let images =
+        floor::write(&paths.target_dir.join("floor-test")).unwrap_or_else(|e| panic!("{e}"));
+    for target in TARGETS {
+        let mut cfg = QemuConfig::new(match target.path {
+            BootPath::Pvh => BootSource::Pvh {
+                kernel: images.pvh_elf.clone(),
+                cmdline: String::new(),
+            },
+            BootPath::Bios => BootSource::Disk {
+                image: images.bios_image.clone(),
+            },
+        });
+        cfg.machine = target.machine;
+        let session = QemuSession::spawn(&cfg).unwrap_or_else(|e| panic!("{e}"));
+        let (lines, exit) = session.wait_with_timeout(Duration::from_secs(30));
+        assert_eq!(exit, KernelExit::Success, "{target:?}: {lines:?}");
+    }
 }

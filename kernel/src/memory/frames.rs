@@ -91,16 +91,23 @@ impl FrameAllocator {
         if end > MAX_PHYS {
             self.stats.untracked_bytes += end - start.max(MAX_PHYS);
         }
-        let first = align_up(start, PAGE_SIZE) / PAGE_SIZE;
-        let last = align_down(end.min(MAX_PHYS), PAGE_SIZE) / PAGE_SIZE;
-        for i in first..last.max(first) {
-            let i = i as usize;
-            if !Self::set(&mut self.managed, i, true) {
-                self.stats.managed += 1;
-            }
-            if !Self::set(&mut self.free, i, true) {
-                self.stats.free += 1;
-            }
+        let first = (align_up(start, PAGE_SIZE) / PAGE_SIZE) as usize;
+        let last = (align_down(end.min(MAX_PHYS), PAGE_SIZE) / PAGE_SIZE) as usize;
+        // A word (64 frames) at a time: bit by bit, 128 MiB took 4 ms at boot.
+        let mut i = first;
+        while i < last {
+            let (w, b) = (i / 64, i % 64);
+            let n = (64 - b).min(last - i);
+            let mask = if n == 64 {
+                u64::MAX
+            } else {
+                ((1u64 << n) - 1) << b
+            };
+            self.stats.managed += (mask & !self.managed[w]).count_ones() as u64;
+            self.stats.free += (mask & !self.free[w]).count_ones() as u64;
+            self.managed[w] |= mask;
+            self.free[w] |= mask;
+            i += n;
         }
     }
 

@@ -105,6 +105,7 @@ pub fn init(info: &BootInfo) -> Result<SpaceReport, MapError> {
     // SAFETY: the new tables map the kernel image (code, data, the current
     // stack in .bss) and all RAM at the same addresses as the boot tables did.
     unsafe { cpu::write_cr3(mapper.pml4()) };
+    mapper.set_live(true);
     KERNEL_PML4.store(mapper.pml4(), Ordering::Relaxed);
     let stats = frames.stats();
     drop(frames);

@@ -148,6 +148,10 @@ fn table_at(phys: u64) -> *mut PageTable {
 
 pub struct Mapper {
     pml4: u64,
+    /// Whether these tables may be in CR3: only then do changes need a TLB
+    /// flush (`invlpg`). Building tables that are not loaded yet skips it,
+    /// which saves hundreds of flushes at boot and for each new process.
+    live: bool,
 }
 
 impl Mapper {
@@ -156,7 +160,7 @@ impl Mapper {
         let pml4 = frames.alloc_frame()?;
         // SAFETY: the frame is freshly allocated, identity-mapped and ours alone.
         unsafe { (*table_at(pml4)).entries = [0; 512] };
-        Some(Mapper { pml4 })
+        Some(Mapper { pml4, live: false })
     }
 
     /// A mapper over an existing PML4.
@@ -165,7 +169,18 @@ impl Mapper {
     /// `pml4` must be the physical address of a valid, identity-mapped PML4
     /// that no other `Mapper` is editing at the same time.
     pub unsafe fn from_pml4(pml4: u64) -> Mapper {
-        Mapper { pml4 }
+        Mapper { pml4, live: true }
+    }
+
+    /// Tells the mapper whether its tables are (or may be) loaded in CR3.
+    pub fn set_live(&mut self, live: bool) {
+        self.live = live;
+    }
+
+    fn flush(&self, virt: u64) {
+        if self.live {
+            cpu::invlpg(virt);
+        }
     }
 
     pub fn pml4(&self) -> u64 {
@@ -267,7 +282,7 @@ impl Mapper {
             });
         }
         *entry = phys | ((flags | Flags::PRESENT).0 & Flags::ALL);
-        cpu::invlpg(virt);
+        self.flush(virt);
         Ok(())
     }
 
@@ -283,7 +298,7 @@ impl Mapper {
         }
         let phys = *entry & ADDR_MASK;
         *entry = 0;
-        cpu::invlpg(virt);
+        self.flush(virt);
         Ok(phys)
     }
 
@@ -305,7 +320,7 @@ impl Mapper {
             return Err(MapError::NotMapped { virt });
         }
         *entry = (*entry & ADDR_MASK) | ((flags | Flags::PRESENT).0 & Flags::ALL);
-        cpu::invlpg(virt);
+        self.flush(virt);
         Ok(())
     }
 

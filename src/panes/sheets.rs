@@ -30,23 +30,208 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::action::Sender;
-use crate::app::OpenSheet;
+use crate::jobs::Mailbox;
 use crate::markdown::{
     self, MarkdownView, Match, Rendered, ThemeKind, find_matches, highlight_matches,
 };
 use crate::pane::{Ctx, Handled, Pane};
-use crate::panes::item::open_url;
 use crate::theme::{Mode, Theme};
 use crate::tui::input::{InputEvent, LineInput};
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 
 pub const ID: &str = "sheets";
 
 pub use crate::content::sheets::{Sheet, SheetsLoaded, embedded_sheets, load_sheets};
 
-/// Sent by the highlighting thread when a sheet's code colours are cached.
-#[derive(Debug)]
-pub struct HighlightReady;
+/// What the pane's background jobs report.
+enum Msg {
+    /// The highlighting thread cached a sheet's code colours.
+    HighlightReady,
+    /// The sheets were read from the content and data folders.
+    Loaded(SheetsLoaded),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum List {
+    Filter,
+    Find,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    Open,
+    Clear,
+}
+
+const LIST_KEYS: Keymap<List> = Keymap::new(&[
+    bind(&[Key::ch('/')], "/", "filter the sheets by name", List::Filter),
+    bind(
+        &[Key::ch('F')],
+        "F",
+        "search the text of every sheet and lesson",
+        List::Find,
+    ),
+    bind(&[Key::ch('k'), Key::code(KeyCode::Up)], "k / ↑", "previous sheet", List::Up),
+    bind(&[Key::ch('j'), Key::code(KeyCode::Down)], "j / ↓", "next sheet", List::Down),
+    bind(&[Key::ch('g'), Key::code(KeyCode::Home)], "g / Home", "first sheet", List::Top),
+    bind(&[Key::ch('G'), Key::code(KeyCode::End)], "G / End", "last sheet", List::Bottom),
+    bind(
+        &[Key::code(KeyCode::Enter), Key::code(KeyCode::Right), Key::ch('l')],
+        "enter / → / l",
+        "read the selected sheet",
+        List::Open,
+    ),
+]);
+
+/// Only while a name filter is set.
+const CLEAR_KEYS: Keymap<List> = Keymap::new(&[bind(
+    &[Key::code(KeyCode::Esc)],
+    "esc",
+    "clear the filter",
+    List::Clear,
+)]);
+
+/// While typing a name filter (the line editor's keys besides these).
+const FILTER_KEYS: Keymap<()> = Keymap::new(&[
+    bind(&[Key::code(KeyCode::Enter)], "enter", "read the best match", ()),
+    bind(&[Key::code(KeyCode::Up), Key::code(KeyCode::Down)], "↑ ↓", "move in the list", ()),
+    bind(&[Key::code(KeyCode::Esc)], "esc", "clear the filter", ()),
+]);
+
+/// While typing a search (full text, or in the open sheet).
+const SEARCH_KEYS: Keymap<()> = Keymap::new(&[
+    bind(&[Key::code(KeyCode::Enter)], "enter", "search", ()),
+    bind(&[Key::code(KeyCode::Esc)], "esc", "cancel", ()),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+enum Found_ {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Close,
+    Edit,
+    Open,
+}
+
+/// The full-text search results.
+const FOUND_KEYS: Keymap<Found_> = Keymap::new(&[
+    bind(&[Key::ch('k'), Key::code(KeyCode::Up)], "k / ↑", "previous hit", Found_::Up),
+    bind(&[Key::ch('j'), Key::code(KeyCode::Down)], "j / ↓", "next hit", Found_::Down),
+    bind(&[Key::code(KeyCode::PageUp)], "PgUp", "ten hits up", Found_::PageUp),
+    bind(&[Key::code(KeyCode::PageDown)], "PgDn", "ten hits down", Found_::PageDown),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        "enter",
+        "open the sheet at the hit",
+        Found_::Open,
+    ),
+    bind(&[Key::ch('F')], "F", "change the search", Found_::Edit),
+    bind(&[Key::code(KeyCode::Esc)], "esc", "back to the list", Found_::Close),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Heading,
+    Contents,
+    Links,
+    Link,
+    Search,
+    Next,
+    Previous,
+    Back,
+}
+
+const READER_KEYS: Keymap<Reader> = Keymap::new(&[
+    bind(&[Key::ch('j'), Key::code(KeyCode::Down)], "j / ↓", "scroll down", Reader::Down),
+    bind(&[Key::ch('k'), Key::code(KeyCode::Up)], "k / ↑", "scroll up", Reader::Up),
+    bind(
+        &[Key::ch(' '), Key::code(KeyCode::PageDown)],
+        "space / PgDn",
+        "page down",
+        Reader::PageDown,
+    ),
+    bind(
+        &[Key::ch('b'), Key::code(KeyCode::PageUp)],
+        "b / PgUp",
+        "page up",
+        Reader::PageUp,
+    ),
+    bind(&[Key::ch('g'), Key::code(KeyCode::Home)], "g / Home", "top", Reader::Top),
+    bind(&[Key::ch('G'), Key::code(KeyCode::End)], "G / End", "bottom", Reader::Bottom),
+    bind(
+        &[Key::ch('{'), Key::ch('}')],
+        "{ }",
+        "previous / next heading",
+        Reader::Heading,
+    ),
+    bind(&[Key::ch('t')], "t", "table of contents (enter jumps)", Reader::Contents),
+    bind(&[Key::ch('o')], "o", "list the links", Reader::Links),
+    bind(
+        &[
+            Key::ch('1'),
+            Key::ch('2'),
+            Key::ch('3'),
+            Key::ch('4'),
+            Key::ch('5'),
+            Key::ch('6'),
+            Key::ch('7'),
+            Key::ch('8'),
+            Key::ch('9'),
+        ],
+        "1-9",
+        "open link n in the browser",
+        Reader::Link,
+    ),
+    bind(&[Key::ch('/')], "/", "search this sheet", Reader::Search),
+    bind(&[Key::ch('n')], "n", "next match", Reader::Next),
+    bind(&[Key::ch('N')], "N", "previous match", Reader::Previous),
+    bind(
+        &[
+            Key::code(KeyCode::Esc),
+            Key::code(KeyCode::Left),
+            Key::ch('h'),
+            Key::code(KeyCode::Backspace),
+        ],
+        "esc / ← / h",
+        "clear the search, then back to the list",
+        Reader::Back,
+    ),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PopupCmd {
+    Close,
+    Up,
+    Down,
+    Go,
+}
+
+/// The contents and links popups.
+const POPUP_KEYS: Keymap<PopupCmd> = Keymap::new(&[
+    bind(&[Key::ch('k'), Key::code(KeyCode::Up)], "k / ↑", "previous entry", PopupCmd::Up),
+    bind(&[Key::ch('j'), Key::code(KeyCode::Down)], "j / ↓", "next entry", PopupCmd::Down),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        "enter",
+        "go to the heading / open the link",
+        PopupCmd::Go,
+    ),
+    bind(
+        &[Key::code(KeyCode::Esc), Key::ch('t'), Key::ch('o'), Key::ch('h')],
+        "esc / t / o / h",
+        "close the popup",
+        PopupCmd::Close,
+    ),
+]);
 
 /// How well `query` matches `name` as a fuzzy subsequence (higher is
 /// better), or `None` when its letters do not all appear in order. Letters
@@ -155,6 +340,7 @@ pub struct SheetsPane {
     /// (sheet, theme, text length) whose highlighting was started, so one
     /// sheet starts at most one background job.
     prepared: Option<(String, ThemeKind, usize)>,
+    mailbox: Mailbox<Msg>,
 }
 
 impl Default for SheetsPane {
@@ -187,6 +373,7 @@ impl SheetsPane {
             last_size: Cell::new((80, 24)),
             last_theme: Cell::new(ThemeKind::Dark),
             prepared: None,
+            mailbox: Mailbox::new(),
         }
     }
 
@@ -243,7 +430,7 @@ impl SheetsPane {
 
     /// Starts highlighting the open sheet's code on a worker thread if the
     /// view is waiting for it.
-    fn prepare_highlighting(&mut self, tx: &Sender) {
+    fn prepare_highlighting(&mut self, cx: &Ctx) {
         let Some(name) = self.open.clone() else {
             return;
         };
@@ -260,19 +447,19 @@ impl SheetsPane {
         }
         self.prepared = Some(job);
         let text = sheet.text.clone();
-        let tx = tx.clone();
-        std::thread::spawn(move || {
+        self.mailbox.thread("highlight", cx.waker(), move |job| {
             markdown::prepare_highlighting(&text, &markdown::Theme::of(theme));
-            tx.to_pane(ID, HighlightReady);
+            job.send(Msg::HighlightReady);
         });
     }
 
     fn start_loading(&mut self, cx: &mut Ctx) {
         let dir = cx.content.dir.clone();
         let personal = crate::content::sheets::personal_dir(cx.store.data_dir());
-        let tx = cx.tx.clone();
         // Reading a folder is disk work: keep it off the UI task.
-        std::thread::spawn(move || tx.to_pane(ID, load_sheets(dir.as_deref(), Some(&personal))));
+        self.mailbox.thread("load", cx.waker(), move |job| {
+            job.send(Msg::Loaded(load_sheets(dir.as_deref(), Some(&personal))));
+        });
     }
 
     fn theme_kind(theme: &Theme) -> ThemeKind {
@@ -397,7 +584,7 @@ impl SheetsPane {
                 lines.len()
             ));
         }
-        self.prepare_highlighting(cx.tx);
+        self.prepare_highlighting(cx);
     }
 
     fn open_link(&mut self, index: usize, cx: &mut Ctx) {
@@ -420,7 +607,10 @@ impl SheetsPane {
                     None => cx.info(format!("no heading `{anchor}` in this sheet")),
                 }
             }
-            Some(link) => open_url(&link.url, cx),
+            Some(link) => match crate::tui::open::open_url(&link.url) {
+                Ok(m) => cx.info(m),
+                Err(m) => cx.error(m),
+            },
             None => cx.info(format!("this sheet has no link {index}")),
         }
     }
@@ -452,20 +642,19 @@ impl SheetsPane {
         }
         if let Some(found) = &mut self.found {
             let n = found.hits.len();
-            match key.code {
-                KeyCode::Up | KeyCode::Char('k') => {
-                    found.selected = found.selected.saturating_sub(1)
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    found.selected = (found.selected + 1).min(n.saturating_sub(1))
-                }
-                KeyCode::PageUp => found.selected = found.selected.saturating_sub(10),
-                KeyCode::PageDown => {
+            let Some(cmd) = FOUND_KEYS.lookup(&key) else {
+                return Handled::No;
+            };
+            match cmd {
+                Found_::Up => found.selected = found.selected.saturating_sub(1),
+                Found_::Down => found.selected = (found.selected + 1).min(n.saturating_sub(1)),
+                Found_::PageUp => found.selected = found.selected.saturating_sub(10),
+                Found_::PageDown => {
                     found.selected = (found.selected + 10).min(n.saturating_sub(1))
                 }
-                KeyCode::Esc => self.found = None,
-                KeyCode::Char('F') => self.finding = Some(LineInput::with_text(&found.query)),
-                KeyCode::Enter => {
+                Found_::Close => self.found = None,
+                Found_::Edit => self.finding = Some(LineInput::with_text(&found.query)),
+                Found_::Open => {
                     let hit = found.hits[found.selected].clone();
                     // Which match within its sheet this hit is, to land on it.
                     let nth = found.hits[..found.selected]
@@ -475,12 +664,7 @@ impl SheetsPane {
                     let query = found.query.clone();
                     self.open_at_match(&hit.sheet, &query, nth, cx);
                 }
-                _ => return Handled::No,
             }
-            return Handled::Yes;
-        }
-        if key.code == KeyCode::Char('F') {
-            self.finding = Some(LineInput::new());
             return Handled::Yes;
         }
         let count = self.filtered().len();
@@ -510,43 +694,32 @@ impl SheetsPane {
             }
             return Handled::Yes;
         }
-        match key.code {
-            KeyCode::Char('/') => {
-                self.filtering = true;
-                Handled::Yes
+        let cmd = match LIST_KEYS.lookup(&key) {
+            Some(cmd) => cmd,
+            None if !self.filter.text().is_empty() && CLEAR_KEYS.lookup(&key).is_some() => {
+                List::Clear
             }
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.selected = self.selected.saturating_sub(1);
-                Handled::Yes
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.selected = (self.selected + 1).min(count.saturating_sub(1));
-                Handled::Yes
-            }
-            KeyCode::Home | KeyCode::Char('g') => {
-                self.selected = 0;
-                Handled::Yes
-            }
-            KeyCode::End | KeyCode::Char('G') => {
-                self.selected = count.saturating_sub(1);
-                Handled::Yes
-            }
-            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => {
-                match self.filtered().get(self.selected).map(|s| s.name.clone()) {
-                    Some(name) => {
-                        self.open(&name);
-                    }
-                    None => cx.info("no sheet to open"),
+            None => return Handled::No,
+        };
+        match cmd {
+            List::Filter => self.filtering = true,
+            List::Find => self.finding = Some(LineInput::new()),
+            List::Up => self.selected = self.selected.saturating_sub(1),
+            List::Down => self.selected = (self.selected + 1).min(count.saturating_sub(1)),
+            List::Top => self.selected = 0,
+            List::Bottom => self.selected = count.saturating_sub(1),
+            List::Open => match self.filtered().get(self.selected).map(|s| s.name.clone()) {
+                Some(name) => {
+                    self.open(&name);
                 }
-                Handled::Yes
-            }
-            KeyCode::Esc if !self.filter.text().is_empty() => {
+                None => cx.info("no sheet to open"),
+            },
+            List::Clear => {
                 self.filter.set_text("");
                 self.selected = 0;
-                Handled::Yes
             }
-            _ => Handled::No,
         }
+        Handled::Yes
     }
 
     fn handle_popup_key(&mut self, popup: Popup, key: KeyEvent, cx: &mut Ctx) -> Handled {
@@ -561,17 +734,16 @@ impl SheetsPane {
             Popup::Contents(_) => Popup::Contents(i),
             Popup::Links(_) => Popup::Links(i),
         };
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('t') | KeyCode::Char('o') | KeyCode::Char('h') => {
-                self.popup = None
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.popup = Some(moved(selected.saturating_sub(1)))
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
+        let Some(cmd) = POPUP_KEYS.lookup(&key) else {
+            return Handled::No;
+        };
+        match cmd {
+            PopupCmd::Close => self.popup = None,
+            PopupCmd::Up => self.popup = Some(moved(selected.saturating_sub(1))),
+            PopupCmd::Down => {
                 self.popup = Some(moved((selected + 1).min(count.saturating_sub(1))))
             }
-            KeyCode::Enter => {
+            PopupCmd::Go => {
                 self.popup = None;
                 match popup {
                     Popup::Contents(i) => {
@@ -585,7 +757,6 @@ impl SheetsPane {
                     Popup::Links(i) => self.open_link(i + 1, cx),
                 }
             }
-            _ => {}
         }
         Handled::Yes
     }
@@ -613,14 +784,17 @@ impl SheetsPane {
         }
         let page = usize::from(self.last_size.get().1).saturating_sub(2).max(1);
         let top = self.scroll();
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.set_scroll(top + 1),
-            KeyCode::Up | KeyCode::Char('k') => self.set_scroll(top.saturating_sub(1)),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.set_scroll(top + page),
-            KeyCode::PageUp | KeyCode::Char('b') => self.set_scroll(top.saturating_sub(page)),
-            KeyCode::Home | KeyCode::Char('g') => self.set_scroll(0),
-            KeyCode::End | KeyCode::Char('G') => self.set_scroll(usize::MAX),
-            KeyCode::Char('}') | KeyCode::Char('{') => {
+        let Some(cmd) = READER_KEYS.lookup(&key) else {
+            return Handled::No;
+        };
+        match cmd {
+            Reader::Down => self.set_scroll(top + 1),
+            Reader::Up => self.set_scroll(top.saturating_sub(1)),
+            Reader::PageDown => self.set_scroll(top + page),
+            Reader::PageUp => self.set_scroll(top.saturating_sub(page)),
+            Reader::Top => self.set_scroll(0),
+            Reader::Bottom => self.set_scroll(usize::MAX),
+            Reader::Heading => {
                 let forward = key.code == KeyCode::Char('}');
                 let lines = self.with_view(|v| {
                     v.rendered
@@ -639,7 +813,7 @@ impl SheetsPane {
                     self.set_scroll(line);
                 }
             }
-            KeyCode::Char('t') => {
+            Reader::Contents => {
                 let headings = self.with_view(|v| {
                     v.rendered
                         .headings
@@ -656,7 +830,7 @@ impl SheetsPane {
                     self.popup = Some(Popup::Contents(here));
                 }
             }
-            KeyCode::Char('o') => {
+            Reader::Links => {
                 if self
                     .with_view(|v| v.rendered.links.is_empty())
                     .unwrap_or(true)
@@ -666,19 +840,22 @@ impl SheetsPane {
                     self.popup = Some(Popup::Links(0));
                 }
             }
-            KeyCode::Char(c @ '1'..='9') => self.open_link(usize::from(c as u8 - b'0'), cx),
-            KeyCode::Char('/') => {
+            Reader::Link => {
+                if let KeyCode::Char(c @ '1'..='9') = key.code {
+                    self.open_link(usize::from(c as u8 - b'0'), cx)
+                }
+            }
+            Reader::Search => {
                 self.searching = true;
                 self.search.set_text("");
                 self.query.clear();
             }
-            KeyCode::Char('n') => self.jump_to_match(true, cx),
-            KeyCode::Char('N') => self.jump_to_match(false, cx),
-            KeyCode::Esc if !self.query.is_empty() => self.query.clear(),
-            KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') | KeyCode::Backspace => {
-                self.open = None
+            Reader::Next => self.jump_to_match(true, cx),
+            Reader::Previous => self.jump_to_match(false, cx),
+            Reader::Back if key.code == KeyCode::Esc && !self.query.is_empty() => {
+                self.query.clear()
             }
-            _ => return Handled::No,
+            Reader::Back => self.open = None,
         }
         Handled::Yes
     }
@@ -988,7 +1165,7 @@ impl Pane for SheetsPane {
         } else {
             self.handle_list_key(key, cx)
         };
-        self.prepare_highlighting(cx.tx);
+        self.prepare_highlighting(cx);
         handled
     }
 
@@ -1021,51 +1198,48 @@ impl Pane for SheetsPane {
         }
     }
 
-    fn on_message(&mut self, msg: Box<dyn std::any::Any + Send>, cx: &mut Ctx) {
-        if msg.is::<HighlightReady>() {
-            // Render again: the colours are in the cache now.
-            *self.view.borrow_mut() = None;
-            return;
-        }
-        let msg = match msg.downcast::<SheetsLoaded>() {
-            Ok(loaded) => {
-                self.disk_done = true;
-                if let Some(problem) = loaded.problems.first() {
-                    cx.error(problem.clone());
-                }
-                self.set_sheets(loaded.sheets);
-                if let Some(name) = self.pending_open.take() {
-                    let mine = format!("{}{}", crate::content::sheets::PERSONAL_PREFIX, name);
-                    if self.open(&mine) {
-                        cx.info(format!(
-                            "your sheet `{mine}`; the shipped one is `{name}` in the list"
-                        ));
-                        self.prepare_highlighting(cx.tx);
+    fn on_wake(&mut self, cx: &mut Ctx) {
+        for msg in self.mailbox.drain() {
+            match msg {
+                // Render again: the colours are in the cache now.
+                Msg::HighlightReady => *self.view.borrow_mut() = None,
+                Msg::Loaded(loaded) => {
+                    self.disk_done = true;
+                    if let Some(problem) = loaded.problems.first() {
+                        cx.error(problem.clone());
+                    }
+                    self.set_sheets(loaded.sheets);
+                    if let Some(name) = self.pending_open.take() {
+                        let mine = format!("{}{}", crate::content::sheets::PERSONAL_PREFIX, name);
+                        if self.open(&mine) {
+                            cx.info(format!(
+                                "your sheet `{mine}`; the shipped one is `{name}` in the list"
+                            ));
+                            self.prepare_highlighting(cx);
+                        }
                     }
                 }
-                return;
-            }
-            Err(other) => other,
-        };
-        if let Ok(open) = msg.downcast::<OpenSheet>() {
-            if !self.disk_done {
-                self.pending_open = Some(open.0.clone());
-            }
-            // The learner's own sheet of that name comes first; the shipped
-            // one is a keypress away in the list.
-            let mine = format!("{}{}", crate::content::sheets::PERSONAL_PREFIX, open.0);
-            if self.open(&mine) {
-                cx.info(format!(
-                    "your sheet `{}`; the shipped one is `{}` in the list",
-                    mine, open.0
-                ));
-                self.prepare_highlighting(cx.tx);
-            } else if self.open(&open.0) {
-                self.prepare_highlighting(cx.tx);
-            } else {
-                cx.error(format!("no cheat sheet named `{}`", open.0));
             }
         }
+    }
+
+    /// Open a sheet by name (the checklist's `s`, a lesson's link).
+    fn open_at(&mut self, name: &str, cx: &mut Ctx) -> Result<(), String> {
+        if !self.disk_done {
+            self.pending_open = Some(name.to_string());
+        }
+        // The learner's own sheet of that name comes first; the shipped
+        // one is a keypress away in the list.
+        let mine = format!("{}{}", crate::content::sheets::PERSONAL_PREFIX, name);
+        if self.open(&mine) {
+            cx.info(format!(
+                "your sheet `{mine}`; the shipped one is `{name}` in the list"
+            ));
+        } else if !self.open(name) {
+            return Err(format!("no cheat sheet named `{name}`"));
+        }
+        self.prepare_highlighting(cx);
+        Ok(())
     }
 
     fn on_content_changed(&mut self, paths: &[PathBuf], cx: &mut Ctx) {
@@ -1092,18 +1266,28 @@ impl Pane for SheetsPane {
         self.ensure_view(self.last_size.get().0, self.last_theme.get());
     }
 
-    fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("/", "list: filter sheets by name; reader: search"),
-            ("F", "list: search the text of every sheet and lesson"),
-            ("enter", "read the selected sheet"),
-            ("j k space b g G", "scroll the sheet (or the mouse wheel)"),
-            ("{ }", "previous / next heading"),
-            ("t", "table of contents (enter jumps)"),
-            ("n N", "next / previous match"),
-            ("o, 1-9", "list links / open link n in the browser"),
-            ("esc", "clear the search, then back to the list"),
-        ]
+    fn keys(&self) -> Vec<KeyHelp> {
+        if self.open.is_some() {
+            if self.searching {
+                SEARCH_KEYS.help()
+            } else if self.popup.is_some() {
+                POPUP_KEYS.help()
+            } else {
+                READER_KEYS.help()
+            }
+        } else if self.finding.is_some() {
+            SEARCH_KEYS.help()
+        } else if self.found.is_some() {
+            FOUND_KEYS.help()
+        } else if self.filtering {
+            FILTER_KEYS.help()
+        } else if self.filter.text().is_empty() {
+            LIST_KEYS.help()
+        } else {
+            let mut k = LIST_KEYS.help();
+            k.extend(CLEAR_KEYS.help());
+            k
+        }
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {

@@ -11,7 +11,8 @@ use clap::{Parser, Subcommand};
 use jiff::{SignedDuration, Timestamp};
 use megarepo::content::embedded_roadmap;
 use megarepo::store::Store;
-use megarepo::study::cli::{self, JournalCmd, StudyCtx, TimerCmd};
+use megarepo::study::cli::{self, JournalCmd, TimerCmd};
+use megarepo::study::service::StudyCtx;
 use megarepo::study::{Clock, FixedClock, StudyStore, SystemClock};
 
 #[derive(Parser)]

@@ -531,42 +531,30 @@ fn truncate6(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::action::Sender;
-    use crate::content::Content;
-    use crate::store::Store;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
     #[test]
     fn a_failed_build_shows_the_compiler_errors_readably() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let content = Content::load(None);
-        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        let tx = Sender::new(tx);
-        let mut cx = Ctx {
-            store: &store,
-            content: &content,
-            tx: &tx,
-            requests: Vec::new(),
-        };
+        let h = crate::harness::Harness::new(dir.path()).unwrap();
         let mut pane = KernelPane::new();
         pane.state = State::Building {
             crates: 0,
             last: String::new(),
         };
         let rendered = "\u{1b}[1m\u{1b}[91merror[E0425]\u{1b}[0m\u{1b}[1m: cannot find function `nope`\u{1b}[0m\n  --> src/shell.rs:43:19";
-        pane.on_message(
-            Box::new(Msg::Build(BuildEvent::Diagnostic {
+        let tx = crate::action::Sender::new(tokio::sync::mpsc::unbounded_channel().0);
+        let mut cx = Ctx::new(&h.store, &h.content, &tx, h.runtime(), ID);
+        pane.on_msg(
+            Msg::Build(BuildEvent::Diagnostic {
                 level: "error".into(),
                 rendered: rendered.into(),
-            })),
+            }),
             &mut cx,
         );
-        pane.on_message(
-            Box::new(Msg::Built(Err(
-                "the kernel did not compile (1 error(s))".into()
-            ))),
+        pane.on_msg(
+            Msg::Built(Err("the kernel did not compile (1 error(s))".into())),
             &mut cx,
         );
         let mut t = Terminal::new(TestBackend::new(90, 12)).unwrap();

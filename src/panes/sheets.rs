@@ -1302,9 +1302,6 @@ impl Pane for SheetsPane {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::action::Sender;
-    use crate::content::Content;
-    use crate::store::Store;
     use crossterm::event::KeyModifiers;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -1333,35 +1330,31 @@ mod tests {
 
     struct Harness {
         _dir: tempfile::TempDir,
-        store: Store,
-        content: Content,
-        tx: Sender,
-        _rx: tokio::sync::mpsc::UnboundedReceiver<crate::action::Action>,
+        inner: crate::harness::Harness,
+    }
+
+    impl std::ops::Deref for Harness {
+        type Target = crate::harness::Harness;
+        fn deref(&self) -> &Self::Target {
+            &self.inner
+        }
+    }
+
+    impl std::ops::DerefMut for Harness {
+        fn deref_mut(&mut self) -> &mut Self::Target {
+            &mut self.inner
+        }
     }
 
     impl Harness {
         fn new() -> Harness {
             let dir = tempfile::tempdir().expect("temp dir");
-            let store = Store::open(dir.path()).expect("store");
-            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-            Harness {
-                _dir: dir,
-                store,
-                content: Content::load(None),
-                tx: Sender::new(tx),
-                _rx: rx,
-            }
+            let inner = crate::harness::Harness::new(dir.path()).expect("harness");
+            Harness { _dir: dir, inner }
         }
 
         fn key(&self, pane: &mut SheetsPane, code: KeyCode) -> Vec<crate::pane::Request> {
-            let mut cx = Ctx {
-                store: &self.store,
-                content: &self.content,
-                tx: &self.tx,
-                requests: Vec::new(),
-            };
-            pane.handle_key(KeyEvent::new(code, KeyModifiers::NONE), &mut cx);
-            cx.requests
+            self.inner.key(pane, code).1
         }
 
         fn keys(&self, pane: &mut SheetsPane, text: &str) {
@@ -1433,15 +1426,13 @@ mod tests {
             row: 0,
             modifiers: KeyModifiers::NONE,
         };
-        let mut cx = Ctx {
-            store: &h.store,
-            content: &h.content,
-            tx: &h.tx,
-            requests: Vec::new(),
-        };
-        pane.handle_mouse(wheel(MouseEventKind::ScrollDown), Rect::default(), &mut cx);
+        h.call(&mut pane, |p, cx| {
+            p.handle_mouse(wheel(MouseEventKind::ScrollDown), Rect::default(), cx)
+        });
         assert_eq!(pane.scroll(), scrolled + 3);
-        pane.handle_mouse(wheel(MouseEventKind::ScrollUp), Rect::default(), &mut cx);
+        h.call(&mut pane, |p, cx| {
+            p.handle_mouse(wheel(MouseEventKind::ScrollUp), Rect::default(), cx)
+        });
         assert_eq!(pane.scroll(), scrolled);
         // Scrolling stops at the end of the sheet.
         h.key(&mut pane, KeyCode::Char('G'));
@@ -1559,30 +1550,24 @@ mod tests {
 
     #[test]
     fn code_is_coloured_after_the_background_job_reports() {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let h = Harness::new();
-        let tx = Sender::new(tx);
+        let mut h = Harness::new();
         let mut pane = SheetsPane::new(vec![Sheet {
             name: "probe".into(),
             // Code no other test highlights, so the cache starts without it.
             text: "# Probe\n\n```rust\nfn sheets_pane_probe() -> i64 { -1 }\n```\n".into(),
         }]);
-        let mut cx = Ctx {
-            store: &h.store,
-            content: &h.content,
-            tx: &tx,
-            requests: Vec::new(),
-        };
-        pane.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut cx);
+        h.key(&mut pane, KeyCode::Enter);
         assert_eq!(pane.open_sheet(), Some("probe"));
         assert_eq!(pane.with_view(|v| v.rendered.highlight_pending), Some(true));
-        // The worker reports back over the app's channel.
-        let action = rx.blocking_recv().expect("the highlighting thread reports");
-        let crate::action::Action::Pane(msg) = action else {
-            panic!("unexpected {action:?}")
-        };
-        assert_eq!(msg.to, ID);
-        pane.on_message(msg.body, &mut cx);
+        // The worker wakes the pane when the colours are cached.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut woke = 0;
+        while woke == 0 {
+            woke = h.pump(&mut pane);
+            assert!(std::time::Instant::now() < deadline, "no wake-up");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        pane.before_draw();
         assert_eq!(
             pane.with_view(|v| v.rendered.highlight_pending),
             Some(false)
@@ -1603,20 +1588,11 @@ mod tests {
     fn open_sheet_message_and_disk_override() {
         let h = Harness::new();
         let mut pane = SheetsPane::new(sheets());
-        let mut cx = Ctx {
-            store: &h.store,
-            content: &h.content,
-            tx: &h.tx,
-            requests: Vec::new(),
-        };
-        pane.on_message(Box::new(OpenSheet("cargo".into())), &mut cx);
+        let (r, _) = h.call(&mut pane, |p, cx| p.open_at("cargo", cx));
+        assert_eq!(r, Ok(()));
         assert_eq!(pane.open_sheet(), Some("cargo"));
-        pane.on_message(Box::new(OpenSheet("nope".into())), &mut cx);
-        assert!(
-            cx.requests
-                .iter()
-                .any(|r| matches!(r, crate::pane::Request::Status(m, true) if m.contains("nope")))
-        );
+        let (r, _) = h.call(&mut pane, |p, cx| p.open_at("nope", cx));
+        assert!(r.is_err_and(|m| m.contains("nope")));
 
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("cheatsheets")).expect("mkdir");

@@ -206,6 +206,11 @@ impl StatsPane {
         Ok(p)
     }
 
+    /// What the status bar shows now.
+    pub fn status_snapshot(&self) -> StatusSnapshot {
+        self.status.get()
+    }
+
     pub fn stats(&self) -> Option<&Stats> {
         self.stats.as_ref()
     }

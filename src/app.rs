@@ -12,9 +12,7 @@ use crate::pane::{Ctx, Handled, Pane, Request, Sidebar};
 use crate::store::Store;
 use crate::theme::Theme;
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -80,7 +78,12 @@ enum Global {
 }
 
 const GLOBAL: Keymap<Global> = Keymap::new(&[
-    bind(&[Key::ch('?')], "?", "this help (esc closes, j/k scroll)", Global::Help),
+    bind(
+        &[Key::ch('?')],
+        "?",
+        "this help (esc closes, j/k scroll)",
+        Global::Help,
+    ),
     bind(&[Key::ch('q')], "q", "quit", Global::Quit),
     bind(
         &[Key::code(KeyCode::Tab)],
@@ -702,7 +705,10 @@ impl App {
                     }
                 }
                 spans.push(Span::styled(
-                    format!("· {:.0}% of the roadmap ", self.sidebar.done_ratio() * 100.0),
+                    format!(
+                        "· {:.0}% of the roadmap ",
+                        self.sidebar.done_ratio() * 100.0
+                    ),
                     self.theme.text,
                 ));
                 spans.push(Span::styled("· ? help · q quit", self.theme.dim));

@@ -122,8 +122,7 @@ impl<M: Send> JobSender<M> {
     /// True once a newer job of the same kind started, or this one was
     /// cancelled.
     pub fn is_cancelled(&self) -> bool {
-        self.cancel.load(Ordering::SeqCst)
-            || self.current.load(Ordering::SeqCst) != self.generation
+        self.cancel.load(Ordering::SeqCst) || self.current.load(Ordering::SeqCst) != self.generation
     }
 
     /// The flag set when the job is cancelled, for code that polls one

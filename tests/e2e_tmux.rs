@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! End to end: the real binary in a real terminal (tmux). Tick an item with
 //! keys, quit, start again and see it still ticked; and after quitting, the
 //! shell's terminal is back in cooked mode on the main screen.

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The live panes driven through the app as a person would: keys in,
 //! background messages pumped, the screen read back. These run the real
 //! services: our key-value engine in-process and the kernel in QEMU.

@@ -18,7 +18,8 @@ fn tabs(h: &Harness) -> Vec<Box<dyn Pane>> {
 }
 
 fn listed(keys: &[KeyHelp], ev: &KeyEvent) -> bool {
-    keys.iter().any(|k| k.keys.iter().any(|key| key.matches(ev)))
+    keys.iter()
+        .any(|k| k.keys.iter().any(|key| key.matches(ev)))
 }
 
 /// Keys whose command starts heavy work (a kernel build, a benchmark): the
@@ -134,11 +135,7 @@ fn keys_a_pane_leaves_alone_do_not_tick_the_checklist() {
     )
     .unwrap();
     app.select_item("rust-book");
-    let study = app
-        .tab_titles()
-        .iter()
-        .position(|t| t == "Study")
-        .unwrap();
+    let study = app.tab_titles().iter().position(|t| t == "Study").unwrap();
     app.update(Action::Key(KeyEvent::from(KeyCode::F(study as u8 + 1))));
     // No session was left running, so `x` means nothing in the Study tab;
     // it used to fall through and tick the item behind it.
@@ -219,7 +216,10 @@ fn a_pane_runs_a_tokio_task_in_the_harness_as_in_the_app() {
     while addr.is_none() {
         h.pump(&mut pane);
         addr = pane.addr;
-        assert!(std::time::Instant::now() < deadline, "the task never reported");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the task never reported"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     let mut s = std::net::TcpStream::connect(addr.unwrap()).unwrap();
@@ -235,7 +235,10 @@ fn a_pane_runs_a_tokio_task_in_the_harness_as_in_the_app() {
         if std::net::TcpStream::connect(addr.unwrap()).is_err() {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the server outlived shutdown");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server outlived shutdown"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The study commands (`timer`, `status`, `stats`, `journal`) driven through
 //! their clap types against a real store in a temporary folder, with a fixed
 //! clock; and the crash test, which kills a real process holding a running

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The study pane and the status-bar widget rendered into ratatui's
 //! TestBackend with a fixed clock, snapshotted with insta; plus a full
 //! session driven by keys (start, switch mode, pause, stop) and a restart.

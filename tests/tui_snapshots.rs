@@ -1,11 +1,12 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The main screen and the help overlay rendered into ratatui's TestBackend
 //! at the smallest supported size and a common larger one, plus key-driven
 //! behaviour through `App::update`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use megarepo::action::Action;
-use megarepo::harness::Harness;
 use megarepo::app::App;
+use megarepo::harness::Harness;
 use megarepo::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -44,19 +44,54 @@ enum Cmd {
 }
 
 const KEYS: Keymap<Cmd> = Keymap::new(&[
-    bind(&[Key::code(KeyCode::Up), Key::ch('k')], "↑ / k", "move up", Cmd::Up),
-    bind(&[Key::code(KeyCode::Down), Key::ch('j')], "↓ / j", "move down", Cmd::Down),
-    bind(&[Key::code(KeyCode::PageUp)], "PgUp", "page up", Cmd::PageUp),
-    bind(&[Key::code(KeyCode::PageDown)], "PgDn", "page down", Cmd::PageDown),
-    bind(&[Key::code(KeyCode::Home), Key::ch('g')], "g / Home", "top", Cmd::Top),
-    bind(&[Key::code(KeyCode::End), Key::ch('G')], "G / End", "bottom", Cmd::Bottom),
+    bind(
+        &[Key::code(KeyCode::Up), Key::ch('k')],
+        "↑ / k",
+        "move up",
+        Cmd::Up,
+    ),
+    bind(
+        &[Key::code(KeyCode::Down), Key::ch('j')],
+        "↓ / j",
+        "move down",
+        Cmd::Down,
+    ),
+    bind(
+        &[Key::code(KeyCode::PageUp)],
+        "PgUp",
+        "page up",
+        Cmd::PageUp,
+    ),
+    bind(
+        &[Key::code(KeyCode::PageDown)],
+        "PgDn",
+        "page down",
+        Cmd::PageDown,
+    ),
+    bind(
+        &[Key::code(KeyCode::Home), Key::ch('g')],
+        "g / Home",
+        "top",
+        Cmd::Top,
+    ),
+    bind(
+        &[Key::code(KeyCode::End), Key::ch('G')],
+        "G / End",
+        "bottom",
+        Cmd::Bottom,
+    ),
     bind(
         &[Key::code(KeyCode::Left), Key::ch('h')],
         "← / h",
         "collapse (on a leaf: go to the parent)",
         Cmd::Collapse,
     ),
-    bind(&[Key::code(KeyCode::Right), Key::ch('l')], "→ / l", "expand", Cmd::Expand),
+    bind(
+        &[Key::code(KeyCode::Right), Key::ch('l')],
+        "→ / l",
+        "expand",
+        Cmd::Expand,
+    ),
     bind(&[Key::ch('C')], "C", "collapse all", Cmd::CollapseAll),
     bind(&[Key::ch('E')], "E", "expand all", Cmd::ExpandAll),
     bind(
@@ -83,9 +118,19 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
         "open the item's pane (or its sheet)",
         Cmd::Open,
     ),
-    bind(&[Key::ch('s')], "s", "open the item's cheat sheet", Cmd::Sheet),
+    bind(
+        &[Key::ch('s')],
+        "s",
+        "open the item's cheat sheet",
+        Cmd::Sheet,
+    ),
     bind(&[Key::ch('n')], "n", "write a note on the item", Cmd::Note),
-    bind(&[Key::ch('f')], "f", "filter: all → open → done", Cmd::Filter),
+    bind(
+        &[Key::ch('f')],
+        "f",
+        "filter: all → open → done",
+        Cmd::Filter,
+    ),
 ]);
 
 /// UI state worth keeping across runs.
@@ -530,7 +575,6 @@ impl ChecklistPane {
         f.render_widget(Paragraph::new(lines), list);
     }
 }
-
 
 impl Sidebar for ChecklistPane {
     fn id(&self) -> &'static str {

@@ -5,10 +5,10 @@
 use crate::checklist::Checklist;
 use crate::content::{Kind, Node, Roadmap};
 use crate::pane::{Ctx, Handled, Pane, Request, Selection};
-use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use crate::store::ItemProgress;
 use crate::theme::Theme;
 use crate::tui::input::{InputEvent, LineInput};
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use crossterm::event::{KeyCode, KeyEvent};
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -138,7 +138,6 @@ impl ItemPane {
         true
     }
 }
-
 
 impl Pane for ItemPane {
     fn id(&self) -> &'static str {

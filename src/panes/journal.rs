@@ -18,11 +18,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::pane::{Ctx, Handled, Pane};
-use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use crate::store::Store;
 use crate::study::journal::{JournalEntry, SearchHit, search};
 use crate::study::{Clock, StudyStore};
 use crate::theme::Theme;
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use std::sync::Arc;
 
 /// A small multi-line text editor: a cursor over lines of text.
@@ -227,8 +227,18 @@ enum Cmd {
 }
 
 const KEYS: Keymap<Cmd> = Keymap::new(&[
-    bind(&[Key::ch('j'), Key::code(KeyCode::Down)], "j / ↓", "next entry", Cmd::Down),
-    bind(&[Key::ch('k'), Key::code(KeyCode::Up)], "k / ↑", "previous entry", Cmd::Up),
+    bind(
+        &[Key::ch('j'), Key::code(KeyCode::Down)],
+        "j / ↓",
+        "next entry",
+        Cmd::Down,
+    ),
+    bind(
+        &[Key::ch('k'), Key::code(KeyCode::Up)],
+        "k / ↑",
+        "previous entry",
+        Cmd::Up,
+    ),
     bind(
         &[Key::code(KeyCode::Enter), Key::ch('e')],
         "enter / e",

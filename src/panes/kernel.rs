@@ -10,9 +10,9 @@
 
 use crate::jobs::Mailbox;
 use crate::pane::{Ctx, Handled, Pane};
+use crate::theme::Theme;
 use crate::tui::console::{Console, ConsoleEvent, Tone};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
-use crate::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
 use kernel_runner::builder::{self, BuildEvent, BuildOutput, KernelPaths};
 use kernel_runner::qemu::{KernelExit, QemuConfig, QemuSession, SerialEvent};
@@ -469,7 +469,6 @@ impl Pane for KernelPane {
             _ => self.draw_output(f, out_area, theme, color),
         }
         self.draw_timeline(f, side, theme);
-
     }
 }
 

@@ -11,9 +11,9 @@
 //! mailbox: closing the store cancels an open still in flight, so its late
 //! result cannot reopen what the learner closed.
 
+use crate::jobs::Mailbox;
 use crate::pane::{Ctx, Handled, Pane};
 use crate::theme::Theme;
-use crate::jobs::Mailbox;
 use crate::tui::console::{Console, ConsoleEvent, Tone};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
@@ -228,8 +228,9 @@ impl KvPane {
             Msg::Opened(Ok(engine)) => {
                 self.opening = false;
                 let dir = self.dir_shown();
-                self.console
-                    .say(format!("opened {dir} (type `help`; esc leaves the console)"));
+                self.console.say(format!(
+                    "opened {dir} (type `help`; esc leaves the console)"
+                ));
                 self.start_worker(engine.clone(), cx);
                 self.engine = Some(engine);
                 self.sample();

@@ -64,19 +64,48 @@ enum List {
 }
 
 const LIST_KEYS: Keymap<List> = Keymap::new(&[
-    bind(&[Key::ch('/')], "/", "filter the sheets by name", List::Filter),
+    bind(
+        &[Key::ch('/')],
+        "/",
+        "filter the sheets by name",
+        List::Filter,
+    ),
     bind(
         &[Key::ch('F')],
         "F",
         "search the text of every sheet and lesson",
         List::Find,
     ),
-    bind(&[Key::ch('k'), Key::code(KeyCode::Up)], "k / ↑", "previous sheet", List::Up),
-    bind(&[Key::ch('j'), Key::code(KeyCode::Down)], "j / ↓", "next sheet", List::Down),
-    bind(&[Key::ch('g'), Key::code(KeyCode::Home)], "g / Home", "first sheet", List::Top),
-    bind(&[Key::ch('G'), Key::code(KeyCode::End)], "G / End", "last sheet", List::Bottom),
     bind(
-        &[Key::code(KeyCode::Enter), Key::code(KeyCode::Right), Key::ch('l')],
+        &[Key::ch('k'), Key::code(KeyCode::Up)],
+        "k / ↑",
+        "previous sheet",
+        List::Up,
+    ),
+    bind(
+        &[Key::ch('j'), Key::code(KeyCode::Down)],
+        "j / ↓",
+        "next sheet",
+        List::Down,
+    ),
+    bind(
+        &[Key::ch('g'), Key::code(KeyCode::Home)],
+        "g / Home",
+        "first sheet",
+        List::Top,
+    ),
+    bind(
+        &[Key::ch('G'), Key::code(KeyCode::End)],
+        "G / End",
+        "last sheet",
+        List::Bottom,
+    ),
+    bind(
+        &[
+            Key::code(KeyCode::Enter),
+            Key::code(KeyCode::Right),
+            Key::ch('l'),
+        ],
         "enter / → / l",
         "read the selected sheet",
         List::Open,
@@ -93,8 +122,18 @@ const CLEAR_KEYS: Keymap<List> = Keymap::new(&[bind(
 
 /// While typing a name filter (the line editor's keys besides these).
 const FILTER_KEYS: Keymap<()> = Keymap::new(&[
-    bind(&[Key::code(KeyCode::Enter)], "enter", "read the best match", ()),
-    bind(&[Key::code(KeyCode::Up), Key::code(KeyCode::Down)], "↑ ↓", "move in the list", ()),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        "enter",
+        "read the best match",
+        (),
+    ),
+    bind(
+        &[Key::code(KeyCode::Up), Key::code(KeyCode::Down)],
+        "↑ ↓",
+        "move in the list",
+        (),
+    ),
     bind(&[Key::code(KeyCode::Esc)], "esc", "clear the filter", ()),
 ]);
 
@@ -118,10 +157,30 @@ enum Found_ {
 
 /// The full-text search results.
 const FOUND_KEYS: Keymap<Found_> = Keymap::new(&[
-    bind(&[Key::ch('k'), Key::code(KeyCode::Up)], "k / ↑", "previous hit", Found_::Up),
-    bind(&[Key::ch('j'), Key::code(KeyCode::Down)], "j / ↓", "next hit", Found_::Down),
-    bind(&[Key::code(KeyCode::PageUp)], "PgUp", "ten hits up", Found_::PageUp),
-    bind(&[Key::code(KeyCode::PageDown)], "PgDn", "ten hits down", Found_::PageDown),
+    bind(
+        &[Key::ch('k'), Key::code(KeyCode::Up)],
+        "k / ↑",
+        "previous hit",
+        Found_::Up,
+    ),
+    bind(
+        &[Key::ch('j'), Key::code(KeyCode::Down)],
+        "j / ↓",
+        "next hit",
+        Found_::Down,
+    ),
+    bind(
+        &[Key::code(KeyCode::PageUp)],
+        "PgUp",
+        "ten hits up",
+        Found_::PageUp,
+    ),
+    bind(
+        &[Key::code(KeyCode::PageDown)],
+        "PgDn",
+        "ten hits down",
+        Found_::PageDown,
+    ),
     bind(
         &[Key::code(KeyCode::Enter)],
         "enter",
@@ -129,7 +188,12 @@ const FOUND_KEYS: Keymap<Found_> = Keymap::new(&[
         Found_::Open,
     ),
     bind(&[Key::ch('F')], "F", "change the search", Found_::Edit),
-    bind(&[Key::code(KeyCode::Esc)], "esc", "back to the list", Found_::Close),
+    bind(
+        &[Key::code(KeyCode::Esc)],
+        "esc",
+        "back to the list",
+        Found_::Close,
+    ),
 ]);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,8 +215,18 @@ enum Reader {
 }
 
 const READER_KEYS: Keymap<Reader> = Keymap::new(&[
-    bind(&[Key::ch('j'), Key::code(KeyCode::Down)], "j / ↓", "scroll down", Reader::Down),
-    bind(&[Key::ch('k'), Key::code(KeyCode::Up)], "k / ↑", "scroll up", Reader::Up),
+    bind(
+        &[Key::ch('j'), Key::code(KeyCode::Down)],
+        "j / ↓",
+        "scroll down",
+        Reader::Down,
+    ),
+    bind(
+        &[Key::ch('k'), Key::code(KeyCode::Up)],
+        "k / ↑",
+        "scroll up",
+        Reader::Up,
+    ),
     bind(
         &[Key::ch(' '), Key::code(KeyCode::PageDown)],
         "space / PgDn",
@@ -165,15 +239,30 @@ const READER_KEYS: Keymap<Reader> = Keymap::new(&[
         "page up",
         Reader::PageUp,
     ),
-    bind(&[Key::ch('g'), Key::code(KeyCode::Home)], "g / Home", "top", Reader::Top),
-    bind(&[Key::ch('G'), Key::code(KeyCode::End)], "G / End", "bottom", Reader::Bottom),
+    bind(
+        &[Key::ch('g'), Key::code(KeyCode::Home)],
+        "g / Home",
+        "top",
+        Reader::Top,
+    ),
+    bind(
+        &[Key::ch('G'), Key::code(KeyCode::End)],
+        "G / End",
+        "bottom",
+        Reader::Bottom,
+    ),
     bind(
         &[Key::ch('{'), Key::ch('}')],
         "{ }",
         "previous / next heading",
         Reader::Heading,
     ),
-    bind(&[Key::ch('t')], "t", "table of contents (enter jumps)", Reader::Contents),
+    bind(
+        &[Key::ch('t')],
+        "t",
+        "table of contents (enter jumps)",
+        Reader::Contents,
+    ),
     bind(&[Key::ch('o')], "o", "list the links", Reader::Links),
     bind(
         &[
@@ -217,8 +306,18 @@ enum PopupCmd {
 
 /// The contents and links popups.
 const POPUP_KEYS: Keymap<PopupCmd> = Keymap::new(&[
-    bind(&[Key::ch('k'), Key::code(KeyCode::Up)], "k / ↑", "previous entry", PopupCmd::Up),
-    bind(&[Key::ch('j'), Key::code(KeyCode::Down)], "j / ↓", "next entry", PopupCmd::Down),
+    bind(
+        &[Key::ch('k'), Key::code(KeyCode::Up)],
+        "k / ↑",
+        "previous entry",
+        PopupCmd::Up,
+    ),
+    bind(
+        &[Key::ch('j'), Key::code(KeyCode::Down)],
+        "j / ↓",
+        "next entry",
+        PopupCmd::Down,
+    ),
     bind(
         &[Key::code(KeyCode::Enter)],
         "enter",
@@ -226,7 +325,12 @@ const POPUP_KEYS: Keymap<PopupCmd> = Keymap::new(&[
         PopupCmd::Go,
     ),
     bind(
-        &[Key::code(KeyCode::Esc), Key::ch('t'), Key::ch('o'), Key::ch('h')],
+        &[
+            Key::code(KeyCode::Esc),
+            Key::ch('t'),
+            Key::ch('o'),
+            Key::ch('h'),
+        ],
         "esc / t / o / h",
         "close the popup",
         PopupCmd::Close,
@@ -649,9 +753,7 @@ impl SheetsPane {
                 Found_::Up => found.selected = found.selected.saturating_sub(1),
                 Found_::Down => found.selected = (found.selected + 1).min(n.saturating_sub(1)),
                 Found_::PageUp => found.selected = found.selected.saturating_sub(10),
-                Found_::PageDown => {
-                    found.selected = (found.selected + 10).min(n.saturating_sub(1))
-                }
+                Found_::PageDown => found.selected = (found.selected + 10).min(n.saturating_sub(1)),
                 Found_::Close => self.found = None,
                 Found_::Edit => self.finding = Some(LineInput::with_text(&found.query)),
                 Found_::Open => {
@@ -740,9 +842,7 @@ impl SheetsPane {
         match cmd {
             PopupCmd::Close => self.popup = None,
             PopupCmd::Up => self.popup = Some(moved(selected.saturating_sub(1))),
-            PopupCmd::Down => {
-                self.popup = Some(moved((selected + 1).min(count.saturating_sub(1))))
-            }
+            PopupCmd::Down => self.popup = Some(moved((selected + 1).min(count.saturating_sub(1)))),
             PopupCmd::Go => {
                 self.popup = None;
                 match popup {

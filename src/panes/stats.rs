@@ -23,17 +23,17 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::content::Roadmap;
 use crate::pane::{Ctx, Handled, Pane, Selection};
-use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use crate::store::Store;
-use crate::study::service::StudyCtx;
 use crate::study::days::{fmt_elapsed, fmt_minutes};
 use crate::study::pomodoro::{Pomodoro, Rhythm, pomodoro};
+use crate::study::service::StudyCtx;
 use crate::study::session::{Mode, Phase};
 use crate::study::stats::Stats;
 use crate::study::streak::DayMark;
 use crate::study::timefmt::parse_date;
 use crate::study::{Clock, StudyStore, Timer};
 use crate::theme::Theme;
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 
 pub const ID: &str = "stats";
 
@@ -67,16 +67,36 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
         Cmd::Pause,
     ),
     bind(&[Key::ch('m')], "m", "switch reading ⇄ coding", Cmd::Mode),
-    bind(&[Key::ch('+')], "+", "daily goal +15 min (up to 240)", Cmd::GoalUp),
-    bind(&[Key::ch('-')], "-", "daily goal -15 min (down to 30)", Cmd::GoalDown),
-    bind(&[Key::ch('d')], "d", "edit the roadmap start date", Cmd::StartDate),
+    bind(
+        &[Key::ch('+')],
+        "+",
+        "daily goal +15 min (up to 240)",
+        Cmd::GoalUp,
+    ),
+    bind(
+        &[Key::ch('-')],
+        "-",
+        "daily goal -15 min (down to 30)",
+        Cmd::GoalDown,
+    ),
+    bind(
+        &[Key::ch('d')],
+        "d",
+        "edit the roadmap start date",
+        Cmd::StartDate,
+    ),
     bind(
         &[Key::ch('P')],
         "P",
         "pomodoro rhythm on / off (25/5, long 15)",
         Cmd::Rhythm,
     ),
-    bind(&[Key::ch('R')], "R", "recompute the statistics", Cmd::Refresh),
+    bind(
+        &[Key::ch('R')],
+        "R",
+        "recompute the statistics",
+        Cmd::Refresh,
+    ),
 ]);
 
 /// Only while a session left running by a crash waits for a decision.
@@ -97,7 +117,12 @@ const ORPHAN_KEYS: Keymap<Cmd> = Keymap::new(&[
 
 /// While the start date is being typed.
 const DATE_KEYS: Keymap<()> = Keymap::new(&[
-    bind(&[Key::code(KeyCode::Enter)], "enter", "set the start date", ()),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        "enter",
+        "set the start date",
+        (),
+    ),
     bind(&[Key::code(KeyCode::Esc)], "esc", "leave it unchanged", ()),
 ]);
 

@@ -22,8 +22,8 @@ use serde_json::json;
 use super::clock::Clock;
 use super::days::{fmt_elapsed, fmt_minutes};
 use super::journal::{self, Field, JournalEntry};
-use super::session::{Mode, Phase, Session};
 use super::service::{StudyCtx, session_line, status_text};
+use super::session::{Mode, Phase, Session};
 use super::timefmt::{parse_date, zone_name};
 use super::timer::{CHECKPOINT_EVERY, Timer};
 

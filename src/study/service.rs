@@ -69,9 +69,11 @@ impl StudyCtx<'_> {
 impl StudyCtx<'_> {
     pub(crate) fn stats_minutes_on(&self, date: Date) -> Result<i64> {
         let sessions = self.study().sessions_at(self.clock.now())?;
-        Ok(crate::study::days::study_days(&sessions, &self.clock.zone())
-            .on(date)
-            .minutes())
+        Ok(
+            crate::study::days::study_days(&sessions, &self.clock.zone())
+                .on(date)
+                .minutes(),
+        )
     }
 }
 
@@ -114,4 +116,3 @@ pub fn write_status_file(data_dir: &std::path::Path, line: &str) -> std::io::Res
     std::fs::write(&tmp, format!("{line}\n"))?;
     std::fs::rename(&tmp, &path)
 }
-

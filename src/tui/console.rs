@@ -423,8 +423,8 @@ pub fn hard_wrap(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::Terminal;
     use crate::theme::Theme;
+    use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
     #[test]
@@ -463,7 +463,8 @@ mod tests {
         // scrolled up: a new line does not move what the learner reads
         let screen = |c: &Console| {
             let mut t = Terminal::new(TestBackend::new(20, 3)).unwrap();
-            t.draw(|f| c.draw(f, f.area(), &Theme::plain(), "")).unwrap();
+            t.draw(|f| c.draw(f, f.area(), &Theme::plain(), ""))
+                .unwrap();
             t.backend().to_string()
         };
         assert!(!screen(&c).contains("line 8"), "{}", screen(&c));
@@ -493,7 +494,10 @@ mod tests {
         );
         // q is text while typing
         assert_eq!(c.handle_key(Key::ch('q').event()), ConsoleEvent::Handled);
-        assert_eq!(c.handle_key(Key::code(KeyCode::Esc).event()), ConsoleEvent::Left);
+        assert_eq!(
+            c.handle_key(Key::code(KeyCode::Esc).event()),
+            ConsoleEvent::Left
+        );
         assert!(!c.typing());
         assert_eq!(c.handle_key(Key::ch('q').event()), ConsoleEvent::Unhandled);
         assert!(c.keys().iter().any(|k| k.shown == "G / End"));

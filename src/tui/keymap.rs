@@ -130,9 +130,7 @@ pub const fn bind<C>(
 /// Every key a test should try against a pane: printable ASCII and the
 /// named keys, unmodified.
 pub fn probe_keys() -> Vec<KeyEvent> {
-    let mut keys: Vec<KeyEvent> = (0x21u8..0x7f)
-        .map(|b| Key::ch(b as char).event())
-        .collect();
+    let mut keys: Vec<KeyEvent> = (0x21u8..0x7f).map(|b| Key::ch(b as char).event()).collect();
     keys.push(Key::ch(' ').event());
     for code in [
         KeyCode::Enter,
@@ -166,7 +164,12 @@ mod tests {
     }
 
     const KEYS: Keymap<Cmd> = Keymap::new(&[
-        bind(&[Key::ch('r'), Key::code(KeyCode::Enter)], "r / enter", "run", Cmd::Run),
+        bind(
+            &[Key::ch('r'), Key::code(KeyCode::Enter)],
+            "r / enter",
+            "run",
+            Cmd::Run,
+        ),
         bind(&[Key::ch('G')], "G", "to the top", Cmd::Top),
         bind(&[Key::ctrl('c')], "ctrl-c", "quit", Cmd::Quit),
     ]);
@@ -174,12 +177,19 @@ mod tests {
     #[test]
     fn lookup_follows_the_table() {
         assert_eq!(KEYS.lookup(&Key::ch('r').event()), Some(Cmd::Run));
-        assert_eq!(KEYS.lookup(&Key::code(KeyCode::Enter).event()), Some(Cmd::Run));
+        assert_eq!(
+            KEYS.lookup(&Key::code(KeyCode::Enter).event()),
+            Some(Cmd::Run)
+        );
         let shift_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(KEYS.lookup(&shift_g), Some(Cmd::Top));
         assert_eq!(KEYS.lookup(&Key::ch('c').event()), None, "c is not ctrl-c");
         assert_eq!(KEYS.lookup(&Key::ctrl('c').event()), Some(Cmd::Quit));
-        assert_eq!(KEYS.lookup(&Key::ctrl('r').event()), None, "ctrl-r is not r");
+        assert_eq!(
+            KEYS.lookup(&Key::ctrl('r').event()),
+            None,
+            "ctrl-r is not r"
+        );
     }
 
     #[test]

@@ -169,6 +169,14 @@ struct HvmMemmapEntry {
 
 const HVM_START_MAGIC: u32 = 0x336e_c578;
 
+/// How far we look for the end of QEMU's command line.
+const CMDLINE_SCAN_MAX: usize = 4096;
+
+/// The command line's full length when it had to be cut to fit `BootInfo`
+/// (0 when it fit). `kernel_main` logs the warning once the console is up.
+pub static PVH_CMDLINE_CUT: core::sync::atomic::AtomicUsize =
+    core::sync::atomic::AtomicUsize::new(0);
+
 /// PVH entry in 64-bit mode: translate QEMU's start info into a `BootInfo`.
 #[unsafe(no_mangle)]
 extern "C" fn pvh_main(start_info: u32) -> ! {
@@ -181,15 +189,22 @@ extern "C" fn pvh_main(start_info: u32) -> ! {
     let si = unsafe { &*(start_info as usize as *const HvmStartInfo) };
     if si.magic == HVM_START_MAGIC {
         if si.cmdline_paddr != 0 {
-            // SAFETY: a NUL-terminated string in low memory; we read at most
-            // CMDLINE_MAX bytes and stop at the NUL.
-            let bytes = unsafe {
-                core::slice::from_raw_parts(
-                    si.cmdline_paddr as usize as *const u8,
-                    bootinfo::CMDLINE_MAX,
-                )
-            };
-            info.set_cmdline(bytes);
+            // Find the real length first (up to a sane limit), so that a
+            // line too long for BootInfo is reported, not cut silently.
+            let base = si.cmdline_paddr as usize as *const u8;
+            let mut full = 0;
+            // SAFETY: a NUL-terminated string in identity-mapped low memory;
+            // we read byte by byte and stop at the NUL or at the limit.
+            while full < CMDLINE_SCAN_MAX && unsafe { base.add(full).read() } != 0 {
+                full += 1;
+            }
+            // SAFETY: the `full` bytes just read are part of the string.
+            let bytes = unsafe { core::slice::from_raw_parts(base, full) };
+            let kept = info.set_cmdline(bytes);
+            PVH_CMDLINE_CUT.store(
+                if kept < full { full } else { 0 },
+                core::sync::atomic::Ordering::Relaxed,
+            );
         }
         if si.version >= 1 && si.memmap_paddr != 0 {
             for i in 0..si.memmap_entries as usize {

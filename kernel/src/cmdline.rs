@@ -12,6 +12,8 @@
 //! | `heap=list|blocks`  | heap strategy (default blocks)                 |
 //! | `exit-after-ready`  | leave QEMU with success right after `[ready]`  |
 //! | `test=NAME`         | run in-kernel tests (`all` or one name)        |
+//! | `sched=rr|stride`   | scheduling policy (default rr)                 |
+//! | `trace`             | scheduling trace on serial from the start      |
 
 use crate::log::Level;
 
@@ -37,6 +39,9 @@ pub struct Config<'a> {
     pub heap: HeapStrategy,
     pub exit_after_ready: bool,
     pub test: Option<&'a str>,
+    /// Name of the scheduling policy (`sched::policy::by_name`).
+    pub sched: &'static str,
+    pub trace: bool,
 }
 
 impl Default for Config<'_> {
@@ -47,6 +52,8 @@ impl Default for Config<'_> {
             heap: HeapStrategy::FixedBlocks,
             exit_after_ready: false,
             test: None,
+            sched: "rr",
+            trace: false,
         }
     }
 }
@@ -88,6 +95,19 @@ pub fn parse<'a>(line: &'a str, mut on_error: impl FnMut(OptionError<'a>)) -> Co
             ("heap", _) => Err("expected heap=list or heap=blocks"),
             ("exit-after-ready", None) => {
                 cfg.exit_after_ready = true;
+                Ok(())
+            }
+            ("sched", Some("rr")) => {
+                cfg.sched = "rr";
+                Ok(())
+            }
+            ("sched", Some("stride")) => {
+                cfg.sched = "stride";
+                Ok(())
+            }
+            ("sched", _) => Err("expected sched=rr or sched=stride"),
+            ("trace", None) => {
+                cfg.trace = true;
                 Ok(())
             }
             ("test", Some(name)) if !name.is_empty() => {

@@ -56,6 +56,13 @@ pub fn read_cr2() -> u64 {
     v
 }
 
+pub fn read_cr3() -> u64 {
+    let v: u64;
+    // SAFETY: reading CR3 has no side effects.
+    unsafe { asm!("mov {}, cr3", out(reg) v, options(nomem, nostack, preserves_flags)) }
+    v
+}
+
 /// Loads a new top-level page table.
 ///
 /// # Safety
@@ -107,21 +114,27 @@ pub fn interrupts_enabled() -> bool {
     flags & (1 << 9) != 0
 }
 
+// `cli` and `sti` deliberately omit `options(nomem)`: without it the
+// compiler treats them as reading and writing memory, so it cannot move a
+// load or store across them. `IrqLock` depends on that: the store that
+// releases the lock must stay before the `sti` that lets an interrupt
+// handler try to take it, and reads of shared data must stay after `cli`.
+
 pub fn disable_interrupts() {
     // SAFETY: masking interrupts cannot violate memory safety.
-    unsafe { asm!("cli", options(nomem, nostack)) }
+    unsafe { asm!("cli", options(nostack)) }
 }
 
 pub fn enable_interrupts() {
     // SAFETY: the IDT is loaded before anyone calls this (see main.rs order).
-    unsafe { asm!("sti", options(nomem, nostack)) }
+    unsafe { asm!("sti", options(nostack)) }
 }
 
 /// Enables interrupts and halts in one step, so an interrupt that arrives
 /// between the two cannot be missed (sti delays delivery by one instruction).
 pub fn enable_interrupts_and_halt() {
     // SAFETY: as enable_interrupts; hlt just waits for the next interrupt.
-    unsafe { asm!("sti; hlt", options(nomem, nostack)) }
+    unsafe { asm!("sti; hlt", options(nostack)) }
 }
 
 /// Halts forever with interrupts off.

@@ -2,9 +2,11 @@
 //!
 //! Long mode barely uses segmentation, but it still needs a code and a data
 //! descriptor, and a TSS: the TSS's interrupt stack table (IST) gives chosen
-//! exceptions a known-good stack. Double faults, NMIs and page faults each get
-//! their own IST slot, so a kernel stack overflow (which page-faults on the
-//! guard page below the stack) does not need the broken stack to report it.
+//! exceptions a known-good stack. Double faults and NMIs each get their own
+//! IST slot: a kernel stack overflow page-faults on the guard page below the
+//! stack, the CPU cannot push that page fault's frame onto the dead stack,
+//! and the resulting double fault runs on its IST stack to report it. Page
+//! faults themselves stay on the current stack (see `interrupts::init`).
 //!
 //! At first the IST stacks are static arrays (memory management is not up
 //! yet); `memory::init` later replaces them with stacks that have unmapped
@@ -17,12 +19,14 @@ use crate::sync::IrqLock;
 
 pub const KERNEL_CODE: u16 = 0x08;
 pub const KERNEL_DATA: u16 = 0x10;
-const TSS_SELECTOR: u16 = 0x18;
+/// Ring-3 selectors (descriptor index << 3 | requested privilege 3).
+pub const USER_DATA: u16 = 0x18 | 3;
+pub const USER_CODE: u16 = 0x20 | 3;
+const TSS_SELECTOR: u16 = 0x28;
 
 /// IST slots (1-based, as the IDT encodes them).
 pub const IST_DOUBLE_FAULT: u8 = 1;
 pub const IST_NMI: u8 = 2;
-pub const IST_PAGE_FAULT: u8 = 3;
 
 const EARLY_IST_SIZE: usize = 16 * 1024;
 
@@ -51,10 +55,19 @@ static TSS: IrqLock<TaskStateSegment> = IrqLock::new(TaskStateSegment {
 #[repr(C, align(16))]
 struct EarlyStack([u8; EARLY_IST_SIZE]);
 
-static mut EARLY_IST: [EarlyStack; 3] = [const { EarlyStack([0; EARLY_IST_SIZE]) }; 3];
+static mut EARLY_IST: [EarlyStack; 2] = [const { EarlyStack([0; EARLY_IST_SIZE]) }; 2];
 
-/// Null, code, data, then the 16-byte TSS descriptor (two slots).
-static mut GDT: [u64; 5] = [0, 0x00AF_9A00_0000_FFFF, 0x00CF_9200_0000_FFFF, 0, 0];
+/// Null, kernel code, kernel data, user data, user code (the last two with
+/// DPL 3), then the 16-byte TSS descriptor (two slots).
+static mut GDT: [u64; 7] = [
+    0,
+    0x00AF_9A00_0000_FFFF,
+    0x00CF_9200_0000_FFFF,
+    0x00CF_F200_0000_FFFF,
+    0x00AF_FA00_0000_FFFF,
+    0,
+    0,
+];
 
 #[repr(C, packed)]
 struct DescriptorPointer {
@@ -66,10 +79,7 @@ struct DescriptorPointer {
 pub fn init() {
     let tss_addr = {
         let mut tss = TSS.lock();
-        for (i, slot) in [IST_DOUBLE_FAULT, IST_NMI, IST_PAGE_FAULT]
-            .iter()
-            .enumerate()
-        {
+        for (i, slot) in [IST_DOUBLE_FAULT, IST_NMI].iter().enumerate() {
             // SAFETY: taking the address of a static; the stacks are only ever
             // used by the CPU through the TSS.
             let top = unsafe { addr_of!(EARLY_IST[i]) as u64 } + EARLY_IST_SIZE as u64;
@@ -87,10 +97,10 @@ pub fn init() {
     // SAFETY: runs once during boot before interrupts are enabled; nothing
     // else reads GDT until lgdt below.
     unsafe {
-        GDT[3] = low;
-        GDT[4] = high;
+        GDT[5] = low;
+        GDT[6] = high;
         let ptr = DescriptorPointer {
-            limit: (size_of::<[u64; 5]>() - 1) as u16,
+            limit: (size_of::<[u64; 7]>() - 1) as u16,
             base: addr_of!(GDT) as u64,
         };
         asm!(
@@ -112,6 +122,14 @@ pub fn init() {
             tmp = out(reg) _,
         );
     }
+}
+
+/// The stack the CPU switches to when an interrupt or system call arrives
+/// from ring 3 (TSS.RSP0): the running user thread's kernel stack top. The
+/// scheduler sets it on every switch.
+pub fn set_kernel_stack(top: u64) {
+    let mut tss = TSS.lock();
+    tss.rsp[0] = top;
 }
 
 /// Points an IST slot at a new stack top.

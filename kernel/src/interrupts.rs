@@ -48,6 +48,7 @@ isr_stub_\n:
     .irp n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
     ISR_NOERR \n
     .endr
+    ISR_NOERR 128
 
     .section .text.isr, "ax"
 isr_common:
@@ -94,12 +95,19 @@ isr_stub_table:
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
     .quad isr_stub_\n
     .endr
+    .global isr_stub_syscall
+isr_stub_syscall:
+    .quad isr_stub_128
     "#
 );
 
 unsafe extern "C" {
     static isr_stub_table: [u64; VECTORS];
+    static isr_stub_syscall: u64;
 }
+
+/// The system-call vector: `int 0x80` from ring 3.
+pub const SYSCALL_VECTOR: u8 = 0x80;
 
 /// The stack as the entry stubs leave it (lowest address first).
 #[repr(C)]
@@ -154,11 +162,18 @@ impl IdtEntry {
     };
 
     fn new(handler: u64, ist: u8) -> IdtEntry {
+        IdtEntry::with_dpl(handler, ist, 0)
+    }
+
+    /// `dpl` 3 lets ring-3 code raise the vector with `int` (system calls);
+    /// hardware interrupts and exceptions reach any gate regardless.
+    fn with_dpl(handler: u64, ist: u8, dpl: u8) -> IdtEntry {
         IdtEntry {
             offset_low: handler as u16,
             selector: gdt::KERNEL_CODE,
             ist,
-            type_attr: 0x8E, // present, DPL 0, 64-bit interrupt gate (IF cleared on entry)
+            // present, DPL, 64-bit interrupt gate (IF cleared on entry)
+            type_attr: 0x8E | ((dpl & 3) << 5),
             offset_mid: (handler >> 16) as u16,
             offset_high: (handler >> 32) as u32,
             reserved: 0,
@@ -213,14 +228,22 @@ pub fn init() {
     // defined in the global_asm! above.
     let stubs = unsafe { &isr_stub_table };
     for (v, &handler) in stubs.iter().enumerate() {
+        // Only #DF and NMI get IST stacks. Page faults run on the current
+        // stack, so a page fault inside the page-fault handler nests below
+        // the first instead of restarting at the same IST top and
+        // overwriting it; a kernel stack overflow still ends safely,
+        // because the page fault that cannot be pushed on the guard page
+        // becomes a double fault, which has its own stack.
         let ist = match v {
             8 => gdt::IST_DOUBLE_FAULT,
             2 => gdt::IST_NMI,
-            14 => gdt::IST_PAGE_FAULT,
             _ => 0,
         };
         idt.0[v] = IdtEntry::new(handler, ist);
     }
+    // SAFETY: a read-only symbol holding the address of the int 0x80 stub.
+    let syscall = unsafe { isr_stub_syscall };
+    idt.0[SYSCALL_VECTOR as usize] = IdtEntry::with_dpl(syscall, 0, 3);
     #[repr(C, packed)]
     struct Pointer {
         limit: u16,
@@ -237,89 +260,164 @@ pub fn init() {
     };
 }
 
-/// Chooses whether page faults switch to their IST stack. The stack-overflow
-/// test turns it off to show the double-fault handler catching what the
-/// page-fault handler can no longer handle on a dead stack.
-pub fn set_page_fault_ist(enabled: bool) {
-    let mut idt = IDT.lock();
-    idt.0[14].ist = if enabled { gdt::IST_PAGE_FAULT } else { 0 };
-}
-
 static BREAKPOINTS: AtomicU64 = AtomicU64::new(0);
 
 pub fn breakpoint_count() -> u64 {
     BREAKPOINTS.load(Ordering::Relaxed)
 }
 
-/// What a recovered page fault looked like.
+/// What a recovered fault looked like.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FaultRecord {
+    /// CR2 for a page fault; 0 for a general-protection fault.
     pub address: u64,
     pub error_code: u64,
+    pub vector: u8,
 }
 
-/// Armed by the probes below: the next page fault is recorded and execution
-/// resumes at `FAULT_RESUME` instead of stopping the VM.
-static EXPECTED_FAULT: IrqLock<Option<Option<FaultRecord>>> = IrqLock::new(None);
-static FAULT_RESUME: AtomicU64 = AtomicU64::new(0);
-
-fn arm_fault() {
-    *EXPECTED_FAULT.lock() = Some(None);
+/// One exception-table entry: if the instruction at `insn` faults, the
+/// handler resumes at `fixup` instead of stopping the VM. Entries are placed
+/// in the `.extable` section by the probes' `asm!` blocks, right next to the
+/// instruction they cover, so the table can never name a stale address and
+/// there is nothing to arm or disarm (the same idea as Linux's
+/// `_ASM_EXTABLE`).
+#[repr(C)]
+struct ExtableEntry {
+    insn: u64,
+    fixup: u64,
 }
 
-fn disarm_fault() -> Option<FaultRecord> {
-    EXPECTED_FAULT.lock().take().flatten()
+unsafe extern "C" {
+    static __extable_start: ExtableEntry;
+    static __extable_end: ExtableEntry;
 }
 
-/// Reads a u64 at `addr`, returning the page fault instead if there is one.
+/// The fixup address for a fault at `rip`, if `rip` is a probing instruction.
+pub fn fixup_for(rip: u64) -> Option<u64> {
+    let start = &raw const __extable_start;
+    let end = &raw const __extable_end;
+    // SAFETY: the linker script brackets the .extable section with these two
+    // symbols; it holds whole 16-byte entries written by the asm blocks below.
+    let table = unsafe {
+        core::slice::from_raw_parts(
+            start,
+            (end as usize - start as usize) / size_of::<ExtableEntry>(),
+        )
+    };
+    table.iter().find(|e| e.insn == rip).map(|e| e.fixup)
+}
+
+/// How a fixed-up fault reports back to the probe: RCX gets bit 63 set plus
+/// the vector (bits 32..40) and error code (low 32 bits), RDX the address.
+const FAULTED: u64 = 1 << 63;
+
+fn decode(status: u64, address: u64) -> Result<(), FaultRecord> {
+    if status & FAULTED == 0 {
+        return Ok(());
+    }
+    Err(FaultRecord {
+        address,
+        error_code: status & 0xFFFF_FFFF,
+        vector: (status >> 32) as u8,
+    })
+}
+
+/// Reads a u64 at `addr`, returning the fault instead if there is one.
 pub fn probe_read(addr: u64) -> Result<u64, FaultRecord> {
-    arm_fault();
     let mut value: u64 = 0;
-    // SAFETY: the asm stores the address of label 2 for the page-fault
-    // handler, then reads `addr`. If the read faults, the handler resumes at
-    // label 2 with `value` unchanged; no other state is touched.
+    let status: u64;
+    let address: u64;
+    // SAFETY: a single load; if it faults, the handler finds its extable
+    // entry, stores the fault in RCX/RDX and resumes at label 2 with `value`
+    // unchanged. No memory is written.
     unsafe {
         core::arch::asm!(
-            "lea {t}, [rip + 2f]",
-            "mov [{resume}], {t}",
-            "mov {v}, [{a}]",
             "2:",
-            t = out(reg) _,
-            resume = in(reg) FAULT_RESUME.as_ptr(),
+            "mov {v}, [{a}]",
+            "3:",
+            ".pushsection .extable, \"a\"",
+            ".balign 8",
+            ".quad 2b, 3b",
+            ".popsection",
             a = in(reg) addr,
             v = inout(reg) value,
+            inout("rcx") 0u64 => status,
+            inout("rdx") 0u64 => address,
+            options(nostack, readonly),
         );
     }
-    match disarm_fault() {
-        Some(record) => Err(record),
-        None => Ok(value),
-    }
+    decode(status, address).map(|()| value)
 }
 
-/// Writes a u64 at `addr`, returning the page fault instead if there is one.
+/// Writes a u64 at `addr`, returning the fault instead if there is one.
 ///
 /// # Safety
 /// If the write succeeds it really happens: `addr` must be memory the caller
 /// may overwrite.
 pub unsafe fn probe_write(addr: u64, value: u64) -> Result<(), FaultRecord> {
-    arm_fault();
+    let status: u64;
+    let address: u64;
     // SAFETY: as in probe_read; the caller vouches for the target.
     unsafe {
         core::arch::asm!(
-            "lea {t}, [rip + 2f]",
-            "mov [{resume}], {t}",
-            "mov [{a}], {v}",
             "2:",
-            t = out(reg) _,
-            resume = in(reg) FAULT_RESUME.as_ptr(),
+            "mov [{a}], {v}",
+            "3:",
+            ".pushsection .extable, \"a\"",
+            ".balign 8",
+            ".quad 2b, 3b",
+            ".popsection",
             a = in(reg) addr,
             v = in(reg) value,
+            inout("rcx") 0u64 => status,
+            inout("rdx") 0u64 => address,
+            options(nostack),
         );
     }
-    match disarm_fault() {
-        Some(record) => Err(record),
-        None => Ok(()),
+    decode(status, address)
+}
+
+/// Copies `dst.len()` bytes from `src` (any address, typically a user
+/// pointer) into `dst`, stopping at the first fault.
+pub fn copy_in(dst: &mut [u8], src: u64) -> Result<(), FaultRecord> {
+    let status: u64;
+    let address: u64;
+    // SAFETY: `rep movsb` copies exactly dst.len() bytes into `dst`, which we
+    // borrow mutably; the source bytes are only read. A fault in the copy is
+    // fixed up (the extable entry covers the rep instruction) and reported.
+    unsafe {
+        core::arch::asm!(
+            "2:",
+            "rep movsb",
+            "3:",
+            ".pushsection .extable, \"a\"",
+            ".balign 8",
+            ".quad 2b, 3b",
+            ".popsection",
+            inout("rsi") src => _,
+            inout("rdi") dst.as_mut_ptr() => _,
+            inout("rcx") dst.len() => status,
+            inout("rdx") 0u64 => address,
+            options(nostack),
+        );
     }
+    decode(status, address)
+}
+
+/// Test hook for the nested-fault regression test: while set, the page-fault
+/// handler, before fixing up a probe's fault, provokes and recovers a second
+/// page fault at this address from inside itself.
+static NESTED_PROBE: AtomicU64 = AtomicU64::new(0);
+/// What the nested probe saw (its fault address), for the test to check.
+static NESTED_SEEN: AtomicU64 = AtomicU64::new(0);
+
+pub fn set_nested_probe(addr: u64) {
+    NESTED_SEEN.store(0, Ordering::SeqCst);
+    NESTED_PROBE.store(addr, Ordering::SeqCst);
+}
+
+pub fn nested_probe_seen() -> u64 {
+    NESTED_SEEN.load(Ordering::SeqCst)
 }
 
 /// What the double-fault handler should do when a test provokes one.
@@ -335,17 +433,39 @@ pub fn expect_double_fault(message: &'static str) {
 
 #[unsafe(no_mangle)]
 extern "C" fn interrupt_dispatch(frame: &mut InterruptFrame) {
+    dispatch(frame);
+    // On the way back to ring 3: a process that was killed while it was
+    // away from the CPU stops here instead of running on.
+    if frame.cs & 3 == 3 {
+        crate::process::on_return_to_user();
+    }
+}
+
+fn dispatch(frame: &mut InterruptFrame) {
     match frame.vector as u8 {
+        SYSCALL_VECTOR => crate::syscall::dispatch(frame),
         3 => {
             BREAKPOINTS.fetch_add(1, Ordering::Relaxed);
             debug!(Int, "breakpoint at {:#x}", frame.rip);
         }
         8 => double_fault(frame),
         14 => page_fault(frame),
+        // A probe of a non-canonical address raises #GP, not #PF.
+        13 if frame.cs & 3 == 0 && fixup_for(frame.rip).is_some() => {
+            if let Some(fixup) = fixup_for(frame.rip) {
+                fix_up(frame, fixup, 0);
+            }
+        }
+        v @ 0..=31 if frame.cs & 3 == 3 => {
+            crate::process::fault(frame, EXCEPTION_NAMES[v as usize])
+        }
         v @ 0..=31 => fatal_exception(frame, EXCEPTION_NAMES[v as usize]),
         IRQ_TIMER => {
-            timer::tick();
+            let tick = timer::tick();
             pic::end_of_interrupt(0);
+            // After the EOI: this may switch to another thread, and the next
+            // tick must still be able to arrive there.
+            crate::sched::on_tick(tick);
         }
         IRQ_COM1 => {
             serial::handle_rx_interrupt();
@@ -363,17 +483,25 @@ extern "C" fn interrupt_dispatch(frame: &mut InterruptFrame) {
 }
 
 fn page_fault(frame: &mut InterruptFrame) {
+    // CR2 first: a nested page fault (below) would overwrite it.
     let address = cpu::read_cr2();
+    if frame.cs & 3 == 0
+        && let Some(fixup) = fixup_for(frame.rip)
     {
-        let mut expected = EXPECTED_FAULT.lock();
-        if let Some(slot @ None) = expected.as_mut() {
-            *slot = Some(FaultRecord {
-                address,
-                error_code: frame.error_code,
-            });
-            frame.rip = FAULT_RESUME.load(Ordering::SeqCst);
-            return;
+        let nested = NESTED_PROBE.swap(0, Ordering::SeqCst);
+        if nested != 0 {
+            // A fault inside the fault handler. Page faults run on the
+            // current stack (no IST), so this one's frame goes below ours
+            // instead of overwriting it, and our return still works.
+            if let Err(r) = probe_read(nested) {
+                NESTED_SEEN.store(r.address, Ordering::SeqCst);
+            }
         }
+        fix_up(frame, fixup, address);
+        return;
+    }
+    if frame.cs & 3 == 3 {
+        crate::process::fault(frame, "page fault");
     }
     if let Some(stack) = crate::memory::stacks::guard_hit(address) {
         log::log_emergency(
@@ -388,8 +516,31 @@ fn page_fault(frame: &mut InterruptFrame) {
     fatal_exception(frame, "page fault");
 }
 
+/// Resumes a faulted probe at its fixup label with the fault in RCX/RDX.
+fn fix_up(frame: &mut InterruptFrame, fixup: u64, address: u64) {
+    frame.rcx = FAULTED | (frame.vector << 32) | (frame.error_code & 0xFFFF_FFFF);
+    frame.rdx = address;
+    frame.rip = fixup;
+}
+
 fn double_fault(frame: &mut InterruptFrame) {
-    if DOUBLE_FAULT_EXPECTED.load(Ordering::SeqCst) {
+    let cr2 = cpu::read_cr2();
+    let expected = DOUBLE_FAULT_EXPECTED.load(Ordering::SeqCst);
+    if let Some(stack) = crate::memory::stacks::guard_hit(cr2) {
+        log::log_emergency(
+            if expected {
+                log::Level::Info
+            } else {
+                log::Level::Error
+            },
+            log::Stage::Fault,
+            format_args!(
+                "kernel stack overflow: {:#x} is the guard page of stack {}",
+                cr2, stack
+            ),
+        );
+    }
+    if expected {
         let message = *DOUBLE_FAULT_MESSAGE.lock();
         log::log_emergency(
             log::Level::Info,

@@ -54,6 +54,8 @@ pub enum Stage {
     Test,
     Ready,
     Shell,
+    Sched,
+    Proc,
     Fault,
     Panic,
 }
@@ -68,6 +70,8 @@ impl Stage {
             Stage::Test => "test",
             Stage::Ready => "ready",
             Stage::Shell => "shell",
+            Stage::Sched => "sched",
+            Stage::Proc => "proc",
             Stage::Fault => "fault",
             Stage::Panic => "panic",
         }

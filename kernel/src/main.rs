@@ -16,19 +16,25 @@ extern crate alloc;
 #[macro_use]
 mod log;
 
+mod bench;
 mod boot;
 mod cmdline;
 mod cpu;
+mod demo;
 mod gdt;
 mod heap;
 mod interrupts;
 mod ktest;
 mod memory;
 mod pic;
+mod process;
+mod programs;
 mod qemu;
+mod sched;
 mod serial;
 mod shell;
 mod sync;
+mod syscall;
 mod time;
 mod timer;
 
@@ -53,6 +59,16 @@ fn kernel_main(info: BootInfo) -> ! {
             info.magic, info.version
         );
     }
+    let cut_from = boot::PVH_CMDLINE_CUT.load(core::sync::atomic::Ordering::Relaxed);
+    if cut_from > 0 {
+        warn!(
+            Boot,
+            "command line cut from {} to {} bytes (the limit is {}); options past the cut are lost",
+            cut_from,
+            info.cmdline().len(),
+            bootinfo::CMDLINE_MAX
+        );
+    }
     let cfg = cmdline::parse(info.cmdline(), |e| {
         warn!(Boot, "ignoring option {:?}: {}", e.option, e.reason)
     });
@@ -60,11 +76,7 @@ fn kernel_main(info: BootInfo) -> ! {
     let Ok(_) = CONFIG.set(cfg) else {
         panic!("config set twice")
     };
-    let method = match info.method() {
-        Some(bootinfo::BootMethod::Pvh) => "pvh",
-        Some(bootinfo::BootMethod::Bios) => "bios",
-        None => "unknown",
-    };
+    let method = info.method_name();
     info!(
         Boot,
         "megarepo kernel {} booted via {}",
@@ -82,7 +94,7 @@ fn kernel_main(info: BootInfo) -> ! {
     interrupts::init();
     info!(
         Int,
-        "GDT, TSS and IDT loaded: 32 exceptions, IST stacks for #DF, NMI, #PF"
+        "GDT, TSS and IDT loaded: 32 exceptions, IST stacks for #DF and NMI"
     );
 
     let mut usable = 0;
@@ -128,11 +140,7 @@ fn kernel_main(info: BootInfo) -> ! {
         report.page_table_frames
     );
 
-    for (slot, name) in [
-        (gdt::IST_DOUBLE_FAULT, "ist-df"),
-        (gdt::IST_NMI, "ist-nmi"),
-        (gdt::IST_PAGE_FAULT, "ist-pf"),
-    ] {
+    for (slot, name) in [(gdt::IST_DOUBLE_FAULT, "ist-df"), (gdt::IST_NMI, "ist-nmi")] {
         match stacks::allocate(name, 4) {
             Ok(s) => gdt::set_ist_stack(slot, s.top),
             Err(e) => panic!("IST stack: {e}"),
@@ -169,6 +177,19 @@ extern "C" fn kernel_main_on_guarded_stack() -> ! {
         "alloc check {:?}: {} allocs, {} live bytes", probe, h.allocations, h.live_bytes
     );
     drop(probe);
+
+    let policy = sched::policy::by_name(cfg.sched)
+        .unwrap_or_else(|| panic!("unknown policy {:?}", cfg.sched));
+    if let Err(e) = sched::init(policy) {
+        panic!("scheduler: {e}");
+    }
+    info!(
+        Sched,
+        "scheduler: {} policy, this code is now thread 1 (main), idle is thread 0", cfg.sched
+    );
+    if cfg.trace {
+        sched::set_trace(true);
+    }
 
     pic::init();
     timer::init(cfg.timer_hz);

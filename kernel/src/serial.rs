@@ -9,6 +9,7 @@
 use core::fmt;
 
 use crate::cpu;
+use crate::sched::wait::WaitQueue;
 use crate::sync::IrqLock;
 
 const COM1: u16 = 0x3F8;
@@ -82,6 +83,18 @@ pub fn write_fmt(args: fmt::Arguments) {
     let _ = port.write_fmt(args);
 }
 
+/// Writes raw bytes (a user process's output), with `\n` as CR LF like the
+/// rest of the console.
+pub fn write_bytes(bytes: &[u8]) {
+    let mut port = PORT.lock();
+    for &b in bytes {
+        if b == b'\n' {
+            port.write_byte(b'\r');
+        }
+        port.write_byte(b);
+    }
+}
+
 /// Writes formatted text even if the lock is held by code that will never
 /// resume (panic and fatal exception paths).
 pub fn write_fmt_emergency(args: fmt::Arguments) {
@@ -112,8 +125,17 @@ static RX: IrqLock<RxBuffer> = IrqLock::new(RxBuffer {
     dropped: 0,
 });
 
-/// IRQ 4 handler body: moves every waiting byte into the ring buffer.
+/// Threads waiting for input (the shell).
+static RX_WAIT: WaitQueue = WaitQueue::new();
+
+/// IRQ 4 handler body: moves every waiting byte into the ring buffer and
+/// wakes the readers.
 pub fn handle_rx_interrupt() {
+    fill_rx();
+    RX_WAIT.wake_all();
+}
+
+fn fill_rx() {
     let mut rx = RX.lock();
     // SAFETY: reading LSR and the data register of COM1; reading DATA pops the FIFO,
     // which is exactly what we want here.
@@ -141,15 +163,13 @@ pub fn read_byte() -> Option<u8> {
     Some(b)
 }
 
-/// Blocks (halting between interrupts) until a byte arrives.
+/// Blocks until a byte arrives: the thread sleeps on a wait queue (other
+/// threads run meanwhile) and the receive interrupt wakes it.
 pub fn read_byte_blocking() -> u8 {
-    loop {
-        cpu::disable_interrupts();
-        if let Some(b) = read_byte() {
-            cpu::enable_interrupts();
-            return b;
-        }
-        // Atomically re-enable and wait, so a byte arriving right now still wakes us.
-        cpu::enable_interrupts_and_halt();
-    }
+    let mut byte = None;
+    RX_WAIT.wait_until(|| {
+        byte = read_byte();
+        byte.is_some()
+    });
+    byte.unwrap_or(0)
 }

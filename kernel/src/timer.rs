@@ -24,8 +24,9 @@ pub fn init(hz: u32) {
     }
 }
 
-pub fn tick() {
-    TICKS.fetch_add(1, Ordering::Relaxed);
+/// Counts one tick; returns the new count.
+pub fn tick() -> u64 {
+    TICKS.fetch_add(1, Ordering::Relaxed) + 1
 }
 
 pub fn ticks() -> u64 {

@@ -112,15 +112,24 @@ impl BootInfo {
         true
     }
 
-    /// Stores a command line, cut at `CMDLINE_MAX` bytes and at the first NUL.
-    pub fn set_cmdline(&mut self, bytes: &[u8]) {
-        let len = bytes
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(bytes.len())
-            .min(CMDLINE_MAX);
+    /// Stores a command line: everything before the first NUL, cut to at
+    /// most `CMDLINE_MAX` bytes. A cut never splits a UTF-8 character (it
+    /// backs off to the character's start), so the kept part stays readable.
+    /// Returns how many bytes were kept; fewer than the line's length means
+    /// it was cut, which the caller should report.
+    pub fn set_cmdline(&mut self, bytes: &[u8]) -> usize {
+        let full = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+        let mut len = full.min(CMDLINE_MAX);
+        if len < full
+            && let Err(e) = core::str::from_utf8(&bytes[..len])
+            && e.error_len().is_none()
+        {
+            // The cut fell inside a multi-byte character.
+            len = e.valid_up_to();
+        }
         self.cmdline[..len].copy_from_slice(&bytes[..len]);
         self.cmdline_len = len as u32;
+        len
     }
 
     pub fn regions(&self) -> &[MemoryRegion] {
@@ -132,6 +141,15 @@ impl BootInfo {
     pub fn cmdline(&self) -> &str {
         let n = (self.cmdline_len as usize).min(CMDLINE_MAX);
         core::str::from_utf8(&self.cmdline[..n]).unwrap_or("")
+    }
+
+    /// `pvh`, `bios` or `unknown`, for logs and the shell.
+    pub fn method_name(&self) -> &'static str {
+        match self.method() {
+            Some(BootMethod::Pvh) => "pvh",
+            Some(BootMethod::Bios) => "bios",
+            None => "unknown",
+        }
     }
 
     pub fn method(&self) -> Option<BootMethod> {

@@ -109,21 +109,37 @@ fn ensure_qemu() -> anyhow::Result<()> {
 }
 
 fn run_interactive(cfg: &QemuConfig, timeout: Option<Duration>) -> anyhow::Result<i32> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
     let mut session = QemuSession::spawn(cfg)?;
+    // Keys go to the kernel one by one and only the kernel echoes them
+    // (restored when this function returns, however it returns).
+    let raw = crate::terminal::RawInput::enable(libc::STDIN_FILENO)
+        .context("switching the terminal to raw input")?;
+    if raw.is_active() {
+        eprintln!("(raw terminal: the kernel echoes what you type; Ctrl-C stops QEMU)");
+    }
+    let interrupted = Arc::new(AtomicBool::new(false));
     if let Some(mut input) = session.take_input() {
-        // Forward our terminal to COM1. The thread ends at EOF or when QEMU
-        // closes its end; it is not joined because a read on a terminal can
-        // block forever.
+        // Forward our terminal to COM1. The thread ends at EOF, at Ctrl-C
+        // (raw mode delivers it as a byte) or when QEMU closes its end; it is
+        // not joined because a read on a terminal can block forever.
+        let raw_active = raw.is_active();
+        let interrupted = interrupted.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 256];
             let mut stdin = std::io::stdin();
             while let Ok(n) = stdin.read(&mut buf) {
-                if n == 0
-                    || input
-                        .write_all(&buf[..n])
-                        .and_then(|_| input.flush())
-                        .is_err()
+                let mut bytes = &buf[..n];
+                if raw_active
+                    && let Some(i) = bytes.iter().position(|&b| b == crate::terminal::CTRL_C)
                 {
+                    bytes = &bytes[..i];
+                    interrupted.store(true, Ordering::SeqCst);
+                }
+                let sent = input.write_all(bytes).and_then(|_| input.flush());
+                if n == 0 || sent.is_err() || interrupted.load(Ordering::SeqCst) {
                     break;
                 }
             }
@@ -131,21 +147,20 @@ fn run_interactive(cfg: &QemuConfig, timeout: Option<Duration>) -> anyhow::Resul
     }
     let deadline = timeout.map(|t| std::time::Instant::now() + t);
     let stdout = std::io::stdout();
+    let mut stopping = false;
     loop {
-        let wait = match deadline {
-            Some(d) => {
-                let left = d.saturating_duration_since(std::time::Instant::now());
-                if left.is_zero() {
-                    eprintln!("timeout: stopping QEMU");
-                    session.stop();
-                    Duration::from_secs(5)
-                } else {
-                    left
-                }
-            }
-            None => Duration::from_secs(3600),
-        };
-        match session.next_event(wait) {
+        if !stopping && interrupted.load(Ordering::SeqCst) {
+            eprintln!("Ctrl-C: stopping QEMU");
+            session.stop();
+            stopping = true;
+        }
+        if !stopping && deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            eprintln!("timeout: stopping QEMU");
+            session.stop();
+            stopping = true;
+        }
+        // Short waits, so Ctrl-C and the deadline are noticed promptly.
+        match session.next_event(Duration::from_millis(100)) {
             Some(SerialEvent::Line(l)) => {
                 let mut o = stdout.lock();
                 let _ = writeln!(o, "{l}");
@@ -153,6 +168,7 @@ fn run_interactive(cfg: &QemuConfig, timeout: Option<Duration>) -> anyhow::Resul
             }
             Some(SerialEvent::QemuMessage(m)) => eprintln!("qemu: {m}"),
             Some(SerialEvent::Exited(e)) => {
+                drop(raw);
                 eprintln!("{}", e.describe());
                 return Ok(if e.is_success() { 0 } else { 1 });
             }

@@ -40,12 +40,12 @@ const CMDLINE_MAX: usize = 256;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
-    #[error("reading {path}: {source}")]
+    #[error("reading {path}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("writing {path}: {source}")]
+    #[error("writing {path}")]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -250,10 +250,22 @@ pub fn write_image(
     let loader_elf = read(loader)?;
     let kernel_elf = read(kernel)?;
     let (bytes, layout) = build_image(&loader_elf, loader, &kernel_elf, cmdline)?;
-    std::fs::write(out, bytes).map_err(|source| ImageError::Write {
-        path: out.to_path_buf(),
-        source,
-    })?;
+    // Write a temporary file and rename it over the target: a QEMU that is
+    // booting the previous image keeps reading its own (now unlinked) copy
+    // instead of seeing the file change under it.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut tmp = out.as_os_str().to_owned();
+    tmp.push(format!(".tmp-{}-{n}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, out));
+    if let Err(source) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(ImageError::Write {
+            path: out.to_path_buf(),
+            source,
+        });
+    }
     Ok(layout)
 }
 
@@ -285,6 +297,16 @@ mod tests {
         p[510] = 0x55;
         p[511] = 0xAA;
         p
+    }
+
+    #[test]
+    fn io_errors_print_their_cause_once_in_an_error_chain() {
+        let e = ImageError::Write {
+            path: PathBuf::from("/x/disk.img"),
+            source: std::io::Error::other("File name too long"),
+        };
+        let shown = format!("{:#}", anyhow::Error::from(e));
+        assert_eq!(shown, "writing /x/disk.img: File name too long");
     }
 
     #[test]

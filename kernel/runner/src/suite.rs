@@ -14,7 +14,7 @@ use crate::qemu::{BootSource, KernelExit, QemuConfig, QemuError, QemuSession, Se
 use crate::timeline::Timeline;
 
 /// The in-kernel test cases that `test=all` runs (kernel/src/ktest.rs).
-pub const KERNEL_TESTS: [&str; 8] = [
+pub const KERNEL_TESTS: [&str; 25] = [
     "frames",
     "paging",
     "heap_list",
@@ -23,6 +23,23 @@ pub const KERNEL_TESTS: [&str; 8] = [
     "breakpoint",
     "page_fault",
     "timer",
+    "extable",
+    "nested_fault",
+    "stacks",
+    "oom_message",
+    "threads",
+    "sleep",
+    "preempt",
+    "nice",
+    "idle",
+    "mutex",
+    "mutex_counts",
+    "prodcons",
+    "user_hello",
+    "user_poke",
+    "user_badptr",
+    "user_hogs",
+    "user_spawn",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +113,20 @@ pub fn default_cases() -> Vec<Case> {
             )
         },
         Case {
+            expect_lines: all_ok
+                .iter()
+                .cloned()
+                .chain(["scheduler: stride policy".to_string()])
+                .collect(),
+            ..case(
+                "pvh tests with the stride policy",
+                BootPath::Pvh,
+                "test=all sched=stride",
+                KernelExit::Success,
+                &["scheduler: stride policy"],
+            )
+        },
+        Case {
             expect_lines: all_ok,
             ..case(
                 "bios tests",
@@ -110,7 +141,11 @@ pub fn default_cases() -> Vec<Case> {
             BootPath::Pvh,
             "test=stack_overflow",
             KernelExit::Success,
-            &["double fault caught on IST stack", "INFO ok stack_overflow"],
+            &[
+                "is the guard page of stack kernel",
+                "double fault caught on IST stack",
+                "INFO ok stack_overflow",
+            ],
         ),
         case(
             "pvh boot to ready",
@@ -129,7 +164,7 @@ pub fn default_cases() -> Vec<Case> {
     ];
     // The command line reaches the kernel on both paths and takes effect;
     // a bad option is reported and ignored.
-    v[3].expect_lines.extend(
+    v[4].expect_lines.extend(
         [
             "booted via pvh",
             "PIT timer at 1000 Hz",
@@ -138,7 +173,7 @@ pub fn default_cases() -> Vec<Case> {
         ]
         .map(String::from),
     );
-    v[4].expect_lines.extend(
+    v[5].expect_lines.extend(
         [
             "booted via bios",
             "heap: list strategy",
@@ -146,18 +181,62 @@ pub fn default_cases() -> Vec<Case> {
         ]
         .map(String::from),
     );
+    // D4: a PVH command line longer than the kernel keeps is cut at a
+    // character boundary with a warning; here the cut falls inside the `é`,
+    // and the options before it must survive.
+    v.push(case(
+        "pvh command line over 256 bytes is cut with a warning",
+        BootPath::Pvh,
+        &format!("exit-after-ready {}é hz=1000", "x".repeat(238)),
+        KernelExit::Success,
+        &[
+            "WARN command line cut from 265 to 255 bytes",
+            "PIT timer at 100 Hz",
+            "[ready] ",
+        ],
+    ));
     v.push(Case {
-        input: Some(("[shell]".into(), "mem\npanic\n".into())),
+        input: Some(("[shell]".into(), "boot\nmem\npanic\n".into())),
         ..case(
             "pvh serial input reaches the shell; panic exits with failure",
             BootPath::Pvh,
             "",
             KernelExit::Failure,
             &[
+                "booted via pvh, cmdline \"\"",
                 "frames: ",
                 "heap: blocks strategy",
                 "[panic] ",
                 "panic requested from the shell",
+            ],
+        )
+    });
+    // The walk-through: two hogs share the CPU, one is killed; a
+    // process writing kernel memory is killed and the kernel goes on.
+    v.push(Case {
+        input: Some((
+            "[shell]".into(),
+            "run hog\nrun hog\nsleep 300\nps\nkill 2\nsleep 50\nps\nrun poke\nsleep 50\nrun nosuch\nkill 1\nnice 3 9\nsched\nexit\n"
+                .into(),
+        )),
+        ..case(
+            "pvh shell: run hog twice, ps, kill, a faulting process, bad input",
+            BootPath::Pvh,
+            "",
+            KernelExit::Success,
+            &[
+                "started hog as pid 2",
+                "started hog as pid 3",
+                "hog[2]: spinning",
+                "hog[3]: spinning",
+                "pid 2: killed",
+                "INFO pid 2 (hog) killed",
+                "WARN pid 4 (poke) killed: page fault at 0x100000 (write to a kernel-only page)",
+                "run nosuch: no such program",
+                "kill: pid 1 is the calling thread",
+                "nice: nice 9 is outside -5..=5",
+                "policy rr, ",
+                "exit requested",
             ],
         )
     });
@@ -190,21 +269,25 @@ pub fn bios_image(
         path: dir.clone(),
         source,
     })?;
-    // One file per command line, so parallel runs never share an image.
-    let tag: String = cmdline
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    let path = dir.join(format!(
-        "disk-{}.img",
-        if tag.is_empty() {
-            "default".into()
-        } else {
-            tag
-        }
-    ));
+    let path = dir.join(image_name(cmdline));
     image::write_image(&out.bios_elf, &out.kernel_elf, cmdline, &path)?;
     Ok(path)
+}
+
+/// The image file for a command line: `disk-default.img` for the empty
+/// line, else `disk-` plus a 64-bit FNV-1a hash of the exact line. Distinct
+/// lines get distinct files (`hz=100` and `hz_100` no longer collide) and the
+/// name has a fixed length however long the line is.
+pub fn image_name(cmdline: &str) -> String {
+    if cmdline.is_empty() {
+        return "disk-default.img".into();
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in cmdline.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("disk-{h:016x}.img")
 }
 
 pub fn boot_source(

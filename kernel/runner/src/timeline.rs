@@ -62,6 +62,32 @@ pub struct StageSpan {
     pub lines: usize,
 }
 
+/// One stage's row of the boot chart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BootRow {
+    pub stage: String,
+    /// `stage  12.3ms `, padded to the same width on every row.
+    pub label: String,
+    /// Which columns after the label the stage occupies.
+    pub cells: Vec<bool>,
+}
+
+impl BootRow {
+    /// The row as text: the label, then `█` for the stage's cells.
+    pub fn render(&self) -> String {
+        let mut s = self.label.clone();
+        s.extend(self.cells.iter().map(|&on| if on { '█' } else { ' ' }));
+        s
+    }
+}
+
+/// The boot stages laid out in a fixed width (see [`Timeline::boot_chart`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BootChart {
+    pub rows: Vec<BootRow>,
+    pub ready_micros: u64,
+}
+
 impl Timeline {
     /// Adds a serial line; returns the entry if it was a timeline line.
     pub fn push_line(&mut self, line: &str) -> Option<&TimelineEntry> {
@@ -96,6 +122,89 @@ impl Timeline {
             }
         }
         spans
+    }
+
+    /// The boot chart: one row per stage, from boot start to `[ready]`.
+    ///
+    /// Each log line starts a segment that lasts until the next line, and a
+    /// row covers every segment of its stage (so a stage that logs twice at
+    /// different times, like `int` at IDT load and again at PIC set-up,
+    /// shows two bars instead of one bar across everything in between).
+    /// Only lines up to `[ready]` count: events after boot (a fault at 30 s,
+    /// a panic) never rescale the chart; ask [`Timeline::after_ready`] for
+    /// those and draw them as markers. Every row is exactly `width` columns
+    /// wide, its label included, and every stage gets at least one cell
+    /// (when `width` leaves room for a bar at all: narrower than the labels,
+    /// the rows carry labels only).
+    /// `None` until `[ready]` arrives.
+    pub fn boot_chart(&self, width: usize) -> Option<BootChart> {
+        let ready_at = self.entries.iter().position(|e| e.stage == "ready")?;
+        let entries = &self.entries[..=ready_at];
+        let end = entries.iter().map(|e| e.micros).max().unwrap_or(0).max(1);
+        let stages = Timeline {
+            entries: entries.to_vec(),
+        }
+        .stages();
+        let label =
+            |s: &StageSpan| format!("{:<6}{:>6.1}ms ", s.stage, s.first_micros as f64 / 1000.0);
+        let label_width = stages
+            .iter()
+            .map(|s| label(s).chars().count())
+            .max()
+            .unwrap_or(0);
+        let cells = width.saturating_sub(label_width);
+        let col = |t: u64| {
+            if cells == 0 {
+                0
+            } else {
+                ((t.min(end) as u128 * cells as u128 / end as u128) as usize).min(cells - 1)
+            }
+        };
+        let rows = stages
+            .iter()
+            .map(|span| {
+                let mut bar = vec![false; cells];
+                for (i, e) in entries.iter().enumerate() {
+                    if e.stage != span.stage || cells == 0 {
+                        continue;
+                    }
+                    let stop = entries.get(i + 1).map(|n| n.micros).unwrap_or(e.micros);
+                    let (a, b) = (col(e.micros), col(stop.max(e.micros)));
+                    // A segment ending exactly on a column boundary does
+                    // not spill into the next column, but always has one.
+                    let b = if b > a && stop < end && col(stop.saturating_sub(1)) < b {
+                        b - 1
+                    } else {
+                        b
+                    };
+                    for c in bar.iter_mut().take(b + 1).skip(a) {
+                        *c = true;
+                    }
+                }
+                let mut l = label(span);
+                while l.chars().count() < label_width {
+                    l.push(' ');
+                }
+                BootRow {
+                    stage: span.stage.clone(),
+                    label: l,
+                    cells: bar,
+                }
+            })
+            .collect();
+        Some(BootChart {
+            rows,
+            ready_micros: self.entries[ready_at].micros,
+        })
+    }
+
+    /// Log entries after `[ready]` (faults, panics, shell activity): markers
+    /// for the pane, kept off the boot chart's time axis.
+    pub fn after_ready(&self) -> &[TimelineEntry] {
+        match self.entries.iter().position(|e| e.stage == "ready") {
+            Some(i) => &self.entries[i + 1..],
+            None => &[],
+        }
     }
 
     /// Entries at ERROR level (panics, faults, failed tests).
@@ -159,5 +268,69 @@ mod tests {
             }
         );
         assert_eq!(t.errors().count(), 1);
+    }
+
+    fn boot_log() -> Timeline {
+        let mut t = Timeline::default();
+        for l in [
+            "[boot] 0.001000 INFO start",
+            "[int] 0.002000 INFO IDT",
+            "[mem] 0.003000 INFO frames",
+            "[heap] 0.018000 INFO heap",
+            "[int] 0.019000 INFO PIC",
+            "[ready] 0.020000 INFO boot complete",
+            "[shell] 0.020100 INFO type help",
+            "[fault] 33.000000 ERROR EXCEPTION 14",
+        ] {
+            t.push_line(l);
+        }
+        t
+    }
+
+    #[test]
+    fn boot_chart_rows_fit_the_width_exactly_and_every_stage_has_a_bar() {
+        let t = boot_log();
+        for width in [20, 40, 57, 80, 133] {
+            let chart = t.boot_chart(width).expect("ready seen");
+            for row in &chart.rows {
+                assert_eq!(row.render().chars().count(), width, "{width}: {row:?}");
+                assert!(row.cells.iter().any(|&c| c), "{width}: empty bar {row:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn boot_chart_ignores_events_after_ready() {
+        let t = boot_log();
+        let chart = t.boot_chart(60).expect("ready seen");
+        // The fault at 33 s neither adds a row nor rescales the axis.
+        let stages: Vec<&str> = chart.rows.iter().map(|r| r.stage.as_str()).collect();
+        assert_eq!(stages, ["boot", "int", "mem", "heap", "ready"]);
+        assert_eq!(chart.ready_micros, 20_000);
+        let mem = &chart.rows[2];
+        let on = mem.cells.iter().filter(|&&c| c).count();
+        // mem lasts 3..18 ms of 20 ms: about three quarters of the bar.
+        let ratio = on as f64 / mem.cells.len() as f64;
+        assert!((0.65..0.85).contains(&ratio), "{ratio}");
+        assert_eq!(t.after_ready().len(), 2);
+        assert_eq!(t.after_ready()[1].stage, "fault");
+    }
+
+    #[test]
+    fn a_stage_logged_twice_gets_two_bars() {
+        let chart = boot_log().boot_chart(14 + 40).expect("ready seen");
+        let int = &chart.rows[1];
+        let runs =
+            int.cells.windows(2).filter(|w| w[1] && !w[0]).count() + usize::from(int.cells[0]);
+        assert_eq!(runs, 2, "{}", int.render());
+    }
+
+    #[test]
+    fn no_chart_before_ready_and_tiny_widths_do_not_panic() {
+        let mut t = Timeline::default();
+        t.push_line("[boot] 0.001000 INFO start");
+        assert!(t.boot_chart(80).is_none());
+        let chart = boot_log().boot_chart(3).expect("ready seen");
+        assert!(chart.rows.iter().all(|r| r.cells.is_empty()));
     }
 }

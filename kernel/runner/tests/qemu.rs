@@ -107,3 +107,81 @@ fn a_running_kernel_can_be_stopped_and_restarted() {
 
 /// Linux's SIGKILL, which `stop` sends.
 const SIGKILL: i32 = 9;
+
+/// D3: BIOS command lines up to the image's limit work whatever their
+/// length, and two lines that differ only in punctuation get their own image.
+#[test]
+fn bios_images_are_named_by_a_hash_of_the_command_line() {
+    let (paths, out) = built();
+    let long = format!("exit-after-ready {}", "x".repeat(239));
+    assert_eq!(long.len(), 256);
+    let a = suite::bios_image(paths, out, &long).unwrap_or_else(|e| panic!("{e}"));
+    assert!(a.is_file());
+    let b = suite::bios_image(paths, out, "hz=100").unwrap_or_else(|e| panic!("{e}"));
+    let c = suite::bios_image(paths, out, "hz_100").unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(b, c);
+    let r = suite::run_case(
+        paths,
+        out,
+        &suite::Case {
+            name: "bios long command line".into(),
+            path: suite::BootPath::Bios,
+            cmdline: long,
+            input: None,
+            expect_exit: KernelExit::Success,
+            expect_lines: vec!["booted via bios".into(), "[ready] ".into()],
+        },
+        Duration::from_secs(60),
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    assert!(r.passed(), "{:?}", r.problems);
+}
+
+/// The scheduling trace of a real run, parsed by the runner: two CPU-bound
+/// hogs (the kernel's `preempt` test) both get lanes with CPU time, and the
+/// switches between them are preemptions.
+#[test]
+fn the_scheduling_trace_becomes_a_timeline_with_a_lane_per_thread() {
+    use kernel_runner::trace::{self, Timeline, TraceEvent};
+    let (paths, out) = built();
+    let r = suite::run_case(
+        paths,
+        out,
+        &suite::Case {
+            name: "trace".into(),
+            path: suite::BootPath::Pvh,
+            cmdline: "trace test=preempt".into(),
+            input: None,
+            expect_exit: KernelExit::Success,
+            expect_lines: vec!["INFO ok preempt".into()],
+        },
+        Duration::from_secs(60),
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    assert!(r.passed(), "{:?}", r.problems);
+    let mut t = Timeline::default();
+    let mut preempts = 0;
+    for l in &r.lines {
+        if let Some(TraceEvent::Switch { reason, .. }) = t.push_line(l)
+            && reason == trace::SwitchReason::Preempt
+        {
+            preempts += 1;
+        }
+    }
+    let hogs: Vec<_> = t.lanes().iter().filter(|l| l.name == "hog").collect();
+    assert_eq!(hogs.len(), 2, "lanes: {:?}", t.lanes());
+    for h in &hogs {
+        assert!(
+            h.total_micros > 10_000,
+            "hog {} ran {} us",
+            h.tid,
+            h.total_micros
+        );
+        assert!(h.exited.is_some(), "hog {} has no exit", h.tid);
+    }
+    assert!(preempts >= 4, "{preempts} preemptions in the trace");
+    assert!(t.lanes().iter().any(|l| l.name == "idle"));
+    let w = t.last(200_000, None);
+    let rows = t.render(w, 40);
+    assert!(rows.iter().all(|r| r.cells.len() == 40));
+}

@@ -120,7 +120,7 @@ pub fn init(strategy: HeapStrategy) -> Result<HeapStats, HeapError> {
             let virt = HEAP_BASE + i * PAGE_SIZE;
             let frame = frames
                 .alloc()
-                .ok_or(HeapError::Map(MapError::OutOfFrames { virt }))?;
+                .ok_or(HeapError::Map(MapError::OutOfMemory { virt }))?;
             mapper
                 .map(
                     virt,

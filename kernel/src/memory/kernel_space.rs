@@ -7,7 +7,7 @@
 //! rodata read-only, data and bss read+write) and leave page 0 unmapped;
 //! then load it into CR3. The loader's page tables are dropped from then on.
 
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use bootinfo::BootInfo;
 
@@ -20,6 +20,14 @@ use crate::sync::IrqLock;
 pub static KERNEL_MAPPER: IrqLock<Option<Mapper>> = IrqLock::new(None);
 
 static NX_ENABLED: AtomicBool = AtomicBool::new(false);
+/// Physical address of the kernel's PML4 (0 before `init`).
+static KERNEL_PML4: AtomicU64 = AtomicU64::new(0);
+
+/// The kernel's own PML4: kernel threads run on it, and every process's
+/// PML4 copies its shared entries from it.
+pub fn kernel_pml4() -> u64 {
+    KERNEL_PML4.load(Ordering::Relaxed)
+}
 
 /// Flags for kernel data pages: writable, and not executable when the CPU
 /// supports NX (setting bit 63 without EFER.NXE would be a reserved-bit fault).
@@ -97,6 +105,7 @@ pub fn init(info: &BootInfo) -> Result<SpaceReport, MapError> {
     // SAFETY: the new tables map the kernel image (code, data, the current
     // stack in .bss) and all RAM at the same addresses as the boot tables did.
     unsafe { cpu::write_cr3(mapper.pml4()) };
+    KERNEL_PML4.store(mapper.pml4(), Ordering::Relaxed);
     let stats = frames.stats();
     drop(frames);
     *KERNEL_MAPPER.lock() = Some(mapper);

@@ -8,6 +8,10 @@
 //! 0xFFFF_D000_0000_0000  kernel heap
 //! 0xFFFF_E000_0000_0000  scratch area for the paging tests
 //! ```
+//!
+//! A user process's address space shares PML4 slot 0 (the identity map,
+//! supervisor-only) and slots 256..512 with the kernel and adds its own code
+//! at `USER_CODE` and stack below `USER_STACK_TOP`, both in slot 2.
 
 pub const PAGE_SIZE: u64 = 4096;
 pub const HUGE_PAGE_SIZE: u64 = 2 * 1024 * 1024;
@@ -17,6 +21,16 @@ pub const STACKS_END: u64 = 0xFFFF_C000_4000_0000;
 pub const HEAP_BASE: u64 = 0xFFFF_D000_0000_0000;
 pub const HEAP_SIZE: u64 = 1024 * 1024;
 pub const TEST_BASE: u64 = 0xFFFF_E000_0000_0000;
+
+/// User space: each process's own mappings live in PML4 slots 2..256, never
+/// in slot 0 (the kernel's supervisor-only identity map, shared by every
+/// address space) nor in the upper half (kernel stacks and heap, shared).
+pub const USER_BASE: u64 = 0x0000_0100_0000_0000;
+pub const USER_END: u64 = 0x0000_8000_0000_0000;
+/// Where a process's code is copied, and the top of its stack.
+pub const USER_CODE: u64 = USER_BASE + 0x40_0000;
+pub const USER_STACK_TOP: u64 = USER_BASE + 0x80_0000;
+pub const USER_STACK_PAGES: u64 = 4;
 
 /// Physical memory is identity-mapped, so a physical address is also the
 /// virtual address the kernel uses to reach it.

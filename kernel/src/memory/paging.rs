@@ -70,7 +70,12 @@ pub enum MapError {
     HugePage {
         virt: u64,
     },
+    /// No frame left for a page table on the way to `virt`.
     OutOfFrames {
+        virt: u64,
+    },
+    /// No frame left for the page itself (the memory that `virt` maps).
+    OutOfMemory {
         virt: u64,
     },
 }
@@ -89,6 +94,12 @@ impl fmt::Display for MapError {
             MapError::HugePage { virt } => write!(f, "{virt:#x} lies inside a 2 MiB page"),
             MapError::OutOfFrames { virt } => {
                 write!(f, "no free frame for a page table while mapping {virt:#x}")
+            }
+            MapError::OutOfMemory { virt } => {
+                write!(
+                    f,
+                    "out of physical memory: no free frame for the page at {virt:#x}"
+                )
             }
         }
     }
@@ -124,12 +135,15 @@ fn indices(virt: u64) -> [usize; 4] {
     ]
 }
 
-/// # Safety
-/// `phys` must be the physical address of a page table reachable through
-/// the identity map, and the caller must not create aliasing `&mut`s.
-unsafe fn table_at(phys: u64) -> &'static mut PageTable {
-    // SAFETY: upheld by the caller.
-    unsafe { &mut *(phys_to_virt(phys) as *mut PageTable) }
+/// The page table at physical address `phys`, as a raw pointer.
+///
+/// A raw pointer, not a reference: the same table is reachable from many
+/// places (the identity map, other mappers sharing the kernel half), so a
+/// `&'static mut` here would promise an exclusivity nobody checks. Callers
+/// turn it into a reference only for as long as they hold the `Mapper`
+/// mutably (see `walk`).
+fn table_at(phys: u64) -> *mut PageTable {
+    phys_to_virt(phys) as *mut PageTable
 }
 
 pub struct Mapper {
@@ -141,30 +155,44 @@ impl Mapper {
     pub fn new_empty(frames: &mut impl FrameSource) -> Option<Mapper> {
         let pml4 = frames.alloc_frame()?;
         // SAFETY: the frame is freshly allocated, identity-mapped and ours alone.
-        unsafe { table_at(pml4).entries = [0; 512] };
+        unsafe { (*table_at(pml4)).entries = [0; 512] };
         Some(Mapper { pml4 })
+    }
+
+    /// A mapper over an existing PML4.
+    ///
+    /// # Safety
+    /// `pml4` must be the physical address of a valid, identity-mapped PML4
+    /// that no other `Mapper` is editing at the same time.
+    pub unsafe fn from_pml4(pml4: u64) -> Mapper {
+        Mapper { pml4 }
     }
 
     pub fn pml4(&self) -> u64 {
         self.pml4
     }
 
-    /// Walks to the table holding the entry at `level_index` (0 = PML4 entry,
-    /// 3 = PT entry) for `virt`, creating tables if `frames` is given.
+    /// Walks to the entry at `depth` (0 = PML4 entry, 3 = PT entry) for
+    /// `virt`, creating tables if `frames` is given. Tables created for a
+    /// user address get the USER bit on their parent entry (the CPU checks
+    /// it at every level), kernel ones do not. The entry is borrowed from
+    /// `self`, so no two entries of one mapper are ever lent out at once.
     fn walk(
         &mut self,
         virt: u64,
         depth: usize,
+        user: bool,
         mut frames: Option<&mut dyn FrameSourceDyn>,
-    ) -> Result<&'static mut u64, MapError> {
+    ) -> Result<&mut u64, MapError> {
         if !is_canonical(virt) {
             return Err(MapError::NonCanonical { virt });
         }
         let idx = indices(virt);
         let mut table_phys = self.pml4;
         for (level, &i) in idx.iter().enumerate().take(depth) {
-            // SAFETY: table_phys is this mapper's PML4 or a table it points to.
-            let entry = unsafe { &mut table_at(table_phys).entries[i] };
+            // SAFETY: table_phys is this mapper's PML4 or a table it points
+            // to; `&mut self` means no other reference into them is live.
+            let entry = unsafe { &mut (*table_at(table_phys)).entries[i] };
             if *entry & Flags::PRESENT.0 == 0 {
                 let Some(src) = frames.as_deref_mut() else {
                     return Err(MapError::NotMapped { virt });
@@ -173,15 +201,23 @@ impl Mapper {
                     .alloc_frame_dyn()
                     .ok_or(MapError::OutOfFrames { virt })?;
                 // SAFETY: a fresh frame that nothing else references yet.
-                unsafe { table_at(frame).entries = [0; 512] };
+                unsafe { (*table_at(frame)).entries = [0; 512] };
                 *entry = frame | Flags::PRESENT.0 | Flags::WRITABLE.0;
+                if user {
+                    *entry |= Flags::USER.0;
+                }
             } else if *entry & Flags::HUGE.0 != 0 && level > 0 {
                 return Err(MapError::HugePage { virt });
+            } else if user {
+                // User addresses never share tables with kernel mappings
+                // (the process layout keeps them in their own PML4 slots).
+                *entry |= Flags::USER.0;
             }
             table_phys = *entry & ADDR_MASK;
         }
-        // SAFETY: as above; the last table on the path.
-        Ok(unsafe { &mut table_at(table_phys).entries[idx[depth]] })
+        // SAFETY: as above; the last table on the path, borrowed for as
+        // long as `self` is.
+        Ok(unsafe { &mut (*table_at(table_phys)).entries[idx[depth]] })
     }
 
     /// Maps the 4 KiB page at `virt` to the frame at `phys`.
@@ -222,7 +258,8 @@ impl Mapper {
             return Err(MapError::Unaligned { addr: phys });
         }
         let mut adapter = Adapter(frames);
-        let entry = self.walk(virt, depth, Some(&mut adapter))?;
+        let user = flags.contains(Flags::USER);
+        let entry = self.walk(virt, depth, user, Some(&mut adapter))?;
         if *entry & Flags::PRESENT.0 != 0 {
             return Err(MapError::AlreadyMapped {
                 virt,
@@ -240,7 +277,7 @@ impl Mapper {
         if !virt.is_multiple_of(PAGE_SIZE) {
             return Err(MapError::Unaligned { addr: virt });
         }
-        let entry = self.walk(virt, 3, None)?;
+        let entry = self.walk(virt, 3, false, None)?;
         if *entry & Flags::PRESENT.0 == 0 {
             return Err(MapError::NotMapped { virt });
         }
@@ -263,7 +300,7 @@ impl Mapper {
 
     /// Replaces the flags of the 4 KiB page at `virt` (PRESENT is kept).
     pub fn set_flags(&mut self, virt: u64, flags: Flags) -> Result<(), MapError> {
-        let entry = self.walk(virt & !(PAGE_SIZE - 1), 3, None)?;
+        let entry = self.walk(virt & !(PAGE_SIZE - 1), 3, false, None)?;
         if *entry & Flags::PRESENT.0 == 0 {
             return Err(MapError::NotMapped { virt });
         }
@@ -279,8 +316,9 @@ impl Mapper {
         let idx = indices(virt);
         let mut table_phys = self.pml4;
         for (level, &i) in idx.iter().enumerate() {
-            // SAFETY: reading entries of this mapper's own tables.
-            let entry = unsafe { table_at(table_phys).entries[i] };
+            // SAFETY: a plain read of one entry of this mapper's own tables
+            // through the raw pointer; no reference is created.
+            let entry = unsafe { (*table_at(table_phys)).entries[i] };
             if entry & Flags::PRESENT.0 == 0 {
                 return None;
             }

@@ -3,6 +3,8 @@
 //! multi-threaded mix, the fsync modes and the million-key open, is
 //! `kv --dir DIR bench --size large` (see `kv::bench`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::cell::Cell;
 
 use divan::Bencher;

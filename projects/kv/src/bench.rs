@@ -1,7 +1,8 @@
-//! The benchmark suite: our engine against sled, same run, same data.
+//! The benchmark suite: our engine against sled, redb and fjall, same run,
+//! same data.
 //!
 //! [`run`] builds fresh stores under a scratch directory and times each
-//! workload on both engines in turn, reporting progress through a callback
+//! workload on every engine in turn, reporting progress through a callback
 //! (the TUI pane forwards it to its channel). The result is a
 //! [`BenchReport`] with one row per workload: the durability both engines
 //! ran at, throughput (or time, for opening) for each, and the ratio, where
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::anchors::{FjallEngine, RedbEngine};
 use crate::engine::{Durability, Engine, KeyRange};
 use crate::error::{KvError, OpenError};
 use crate::log::{LogEngine, Options};
@@ -99,13 +101,18 @@ pub enum Unit {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BenchRow {
     pub workload: String,
-    /// The durability both engines ran at.
+    /// The durability every engine ran at.
     pub durability: String,
     pub unit: Unit,
     pub ours: f64,
     pub sled: f64,
-    /// How many times faster ours is (above 1 = ours wins).
+    pub redb: f64,
+    pub fjall: f64,
+    /// How many times faster ours is than sled (above 1 = ours wins).
     pub ratio: f64,
+    /// The same against redb and fjall.
+    pub ratio_redb: f64,
+    pub ratio_fjall: f64,
 }
 
 /// The whole suite's result.
@@ -133,11 +140,14 @@ pub struct CompactionPauses {
     /// The slowest single operation of each kind, in microseconds.
     pub max_read_us: f64,
     pub max_write_us: f64,
+    /// The 99th percentile of write latency, in microseconds.
+    pub p99_write_us: f64,
     /// The same, for as many operations run just after, with no
     /// compaction: on a shared machine the scheduler alone causes pauses of
     /// a few milliseconds, and this shows how large they are.
     pub idle_max_read_us: f64,
     pub idle_max_write_us: f64,
+    pub idle_p99_write_us: f64,
 }
 
 /// Progress of a run, for a status line or progress bar.
@@ -170,7 +180,17 @@ pub enum BenchError {
 enum Which {
     Ours,
     Sled,
+    Redb,
+    Fjall,
 }
+
+/// Every engine in the race, in table order, with its folder name.
+const ENGINES: [(Which, &str); 4] = [
+    (Which::Ours, "log"),
+    (Which::Sled, "sled"),
+    (Which::Redb, "redb"),
+    (Which::Fjall, "fjall"),
+];
 
 fn open(which: Which, dir: &Path, d: Durability) -> Result<Arc<dyn Engine>, BenchError> {
     Ok(match which {
@@ -185,6 +205,8 @@ fn open(which: Which, dir: &Path, d: Durability) -> Result<Arc<dyn Engine>, Benc
             },
         )?),
         Which::Sled => Arc::new(SledEngine::open(dir, d)?),
+        Which::Redb => Arc::new(RedbEngine::open(dir, d)?),
+        Which::Fjall => Arc::new(FjallEngine::open(dir, d)?),
     })
 }
 
@@ -281,14 +303,15 @@ pub fn run(
     let mut r = Runner {
         root: root.to_path_buf(),
         step: 0,
-        total: 2 * 6,
+        total: ENGINES.len() * 6,
         progress,
     };
     let mut rows = Vec::new();
     let mut compaction = None;
     let result = run_all(config, &mut r, &mut rows, &mut compaction);
-    let _ = std::fs::remove_dir_all(r.root.join("log"));
-    let _ = std::fs::remove_dir_all(r.root.join("sled"));
+    for (_, name) in ENGINES {
+        let _ = std::fs::remove_dir_all(r.root.join(name));
+    }
     result?;
     Ok(BenchReport {
         config: config.clone(),
@@ -297,30 +320,34 @@ pub fn run(
     })
 }
 
-fn row(workload: &str, d: &str, unit: Unit, ours: f64, sled: f64) -> BenchRow {
-    let ratio = match unit {
-        Unit::OpsPerSec => ours / sled.max(1e-9),
-        Unit::Millis => sled / ours.max(1e-9),
+/// Results of one workload, in `ENGINES` order.
+type Results = [f64; 4];
+
+fn row(workload: &str, d: &str, unit: Unit, v: Results) -> BenchRow {
+    let ratio = |other: f64| match unit {
+        Unit::OpsPerSec => v[0] / other.max(1e-9),
+        Unit::Millis => other / v[0].max(1e-9),
     };
     BenchRow {
         workload: workload.into(),
         durability: d.into(),
         unit,
-        ours,
-        sled,
-        ratio,
+        ours: v[0],
+        sled: v[1],
+        redb: v[2],
+        fjall: v[3],
+        ratio: ratio(v[1]),
+        ratio_redb: ratio(v[2]),
+        ratio_fjall: ratio(v[3]),
     }
 }
 
-fn both<F>(r: &mut Runner<'_>, label: &str, mut f: F) -> Result<[f64; 2], BenchError>
+fn every_engine<F>(r: &mut Runner<'_>, label: &str, mut f: F) -> Result<Results, BenchError>
 where
     F: FnMut(Which, &Path) -> Result<f64, BenchError>,
 {
-    let mut out = [0.0; 2];
-    for (i, (which, name)) in [(Which::Ours, "log"), (Which::Sled, "sled")]
-        .into_iter()
-        .enumerate()
-    {
+    let mut out = [0.0; 4];
+    for (i, (which, name)) in ENGINES.into_iter().enumerate() {
         r.tick(format!("{label} ({name})"));
         let dir = r.fresh_dir(name)?;
         out[i] = f(which, &dir)?;
@@ -338,15 +365,12 @@ fn run_all(
     let order = shuffled(c.keys, 1);
 
     // Random writes (100 B), then reads, scans and the mix on that store.
-    let mut reads = [0.0; 2];
-    let mut scans = [0.0; 2];
-    let mut mix = [0.0; 2];
+    let mut reads = [0.0; 4];
+    let mut scans = [0.0; 4];
+    let mut mix = [0.0; 4];
     let writes = {
-        let mut results = [0.0; 2];
-        for (i, (which, name)) in [(Which::Ours, "log"), (Which::Sled, "sled")]
-            .into_iter()
-            .enumerate()
-        {
+        let mut results = [0.0; 4];
+        for (i, (which, name)) in ENGINES.into_iter().enumerate() {
             r.tick(format!("random writes, reads, scans, mix ({name})"));
             let dir = r.fresh_dir(name)?;
             let e = open(which, &dir, Durability::Never)?;
@@ -373,40 +397,35 @@ fn run_all(
         "random writes, 100 B values",
         no_fsync,
         Unit::OpsPerSec,
-        writes[0],
-        writes[1],
+        writes,
     ));
     rows.push(row(
         "random writes, 4 KiB values",
         no_fsync,
         Unit::OpsPerSec,
-        0.0,
-        0.0,
+        [0.0; 4],
     ));
     let big_at = rows.len() - 1;
     rows.push(row(
         "random reads, 100 B values",
         "-",
         Unit::OpsPerSec,
-        reads[0],
-        reads[1],
+        reads,
     ));
     rows.push(row(
         &format!("95/5 read/write mix, {} threads", c.threads),
         "no fsync per write",
         Unit::OpsPerSec,
-        mix[0],
-        mix[1],
+        mix,
     ));
     rows.push(row(
         "prefix scans, 100 keys each",
         "-",
         Unit::OpsPerSec,
-        scans[0],
-        scans[1],
+        scans,
     ));
 
-    let big = both(r, "random writes, 4 KiB values", |which, dir| {
+    let big = every_engine(r, "random writes, 4 KiB values", |which, dir| {
         let e = open(which, dir, Durability::Never)?;
         let order = shuffled(c.big_writes, 2);
         let t = Instant::now();
@@ -420,11 +439,10 @@ fn run_all(
         "random writes, 4 KiB values",
         no_fsync,
         Unit::OpsPerSec,
-        big[0],
-        big[1],
+        big,
     );
 
-    let one = both(r, "fsync every write, 1 thread", |which, dir| {
+    let one = every_engine(r, "fsync every write, 1 thread", |which, dir| {
         let e = open(which, dir, Durability::Always)?;
         let t = Instant::now();
         for k in 0..c.fsync_writes {
@@ -436,11 +454,10 @@ fn run_all(
         "writes, 100 B, 1 thread",
         "fsync every write",
         Unit::OpsPerSec,
-        one[0],
-        one[1],
+        one,
     ));
 
-    let group = both(r, "fsync every write, threads", |which, dir| {
+    let group = every_engine(r, "fsync every write, threads", |which, dir| {
         let e = open(which, dir, Durability::Always)?;
         let per = c.fsync_writes.div_ceil(c.threads);
         let elapsed = in_threads(c.threads, |t| {
@@ -456,11 +473,10 @@ fn run_all(
         &format!("writes, 100 B, {} threads (group commit)", c.threads),
         "fsync every write",
         Unit::OpsPerSec,
-        group[0],
-        group[1],
+        group,
     ));
 
-    let every = both(r, "fsync every 10 ms", |which, dir| {
+    let every = every_engine(r, "fsync every 10 ms", |which, dir| {
         let e = open(which, dir, Durability::Every(Duration::from_millis(10)))?;
         let order = shuffled(c.keys, 3);
         let t = Instant::now();
@@ -474,11 +490,10 @@ fn run_all(
         "random writes, 100 B values",
         "fsync every 10 ms",
         Unit::OpsPerSec,
-        every[0],
-        every[1],
+        every,
     ));
 
-    let opened = both(r, "open a store", |which, dir| {
+    let opened = every_engine(r, "open a store", |which, dir| {
         {
             let e = open(which, dir, Durability::Never)?;
             let order = shuffled(c.open_keys, 4);
@@ -510,8 +525,7 @@ fn run_all(
         &format!("open a store of {} keys", c.open_keys),
         "-",
         Unit::Millis,
-        opened[0],
-        opened[1],
+        opened,
     ));
     Ok(())
 }
@@ -544,31 +558,29 @@ fn compaction_pauses(dir: &Path, c: &BenchConfig) -> Result<CompactionPauses, Be
     e.flush()?;
     let compactor = e.clone();
     let (mut reads, mut writes) = (0u64, 0u64);
-    let (mut max_read, mut max_write) = (Duration::ZERO, Duration::ZERO);
+    let mut during = Latencies::default();
     let mut rng = Rng::new(21);
-    // One timed operation: a write one time in ten, else a read. Returns
-    // whether it wrote.
-    let mut step =
-        |max_read: &mut Duration, max_write: &mut Duration| -> Result<bool, BenchError> {
-            let k = rng.below(c.keys);
-            let t = Instant::now();
-            if rng.below(10) == 0 {
-                e.set(&key(k), &value(k + 3, 100))?;
-                *max_write = (*max_write).max(t.elapsed());
-                Ok(true)
-            } else {
-                e.get(&key(k))?;
-                *max_read = (*max_read).max(t.elapsed());
-                Ok(false)
-            }
-        };
+    // One timed operation: a write one time in ten, else a read.
+    let mut step = |lat: &mut Latencies| -> Result<bool, BenchError> {
+        let k = rng.below(c.keys);
+        let t = Instant::now();
+        if rng.below(10) == 0 {
+            e.set(&key(k), &value(k + 3, 100))?;
+            lat.writes.push(t.elapsed());
+            Ok(true)
+        } else {
+            e.get(&key(k))?;
+            lat.max_read = lat.max_read.max(t.elapsed());
+            Ok(false)
+        }
+    };
     let (report, elapsed) = std::thread::scope(|s| {
         let job = s.spawn(move || {
             let t = Instant::now();
             compactor.compact().map(|r| (r, t.elapsed()))
         });
         while !job.is_finished() {
-            if step(&mut max_read, &mut max_write)? {
+            if step(&mut during)? {
                 writes += 1;
             } else {
                 reads += 1;
@@ -578,21 +590,46 @@ fn compaction_pauses(dir: &Path, c: &BenchConfig) -> Result<CompactionPauses, Be
             .map_err(|_| BenchError::Thread)?
             .map_err(BenchError::from)
     })?;
-    let (mut idle_read, mut idle_write) = (Duration::ZERO, Duration::ZERO);
+    let mut idle = Latencies::default();
     for _ in 0..reads + writes {
-        step(&mut idle_read, &mut idle_write)?;
+        step(&mut idle)?;
     }
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
     Ok(CompactionPauses {
         compaction_ms: elapsed.as_secs_f64() * 1000.0,
         bytes_before: report.bytes_before,
         bytes_after: report.bytes_after,
         reads,
         writes,
-        max_read_us: max_read.as_secs_f64() * 1e6,
-        max_write_us: max_write.as_secs_f64() * 1e6,
-        idle_max_read_us: idle_read.as_secs_f64() * 1e6,
-        idle_max_write_us: idle_write.as_secs_f64() * 1e6,
+        max_read_us: us(during.max_read),
+        max_write_us: us(during.max_write()),
+        p99_write_us: us(during.p99_write()),
+        idle_max_read_us: us(idle.max_read),
+        idle_max_write_us: us(idle.max_write()),
+        idle_p99_write_us: us(idle.p99_write()),
     })
+}
+
+/// Latencies of single operations.
+#[derive(Default)]
+struct Latencies {
+    max_read: Duration,
+    writes: Vec<Duration>,
+}
+
+impl Latencies {
+    fn max_write(&self) -> Duration {
+        self.writes.iter().copied().max().unwrap_or_default()
+    }
+
+    fn p99_write(&self) -> Duration {
+        let mut w = self.writes.clone();
+        w.sort_unstable();
+        match w.len() {
+            0 => Duration::ZERO,
+            n => w[((n * 99).div_ceil(100)).saturating_sub(1).min(n - 1)],
+        }
+    }
 }
 
 fn random_reads(e: &dyn Engine, c: &BenchConfig) -> Result<f64, BenchError> {
@@ -671,23 +708,34 @@ fn human(x: f64, unit: Unit) -> String {
 impl BenchReport {
     /// A plain-text table, one row per workload.
     pub fn table(&self) -> String {
-        let mut lines = vec![[
-            "workload".to_string(),
-            "durability (both engines)".into(),
-            "ours (log)".into(),
-            "sled".into(),
-            "ours / sled".into(),
-        ]];
+        let mut lines = vec![
+            [
+                "workload",
+                "durability (all engines)",
+                "ours (log)",
+                "sled",
+                "redb",
+                "fjall",
+                "/sled",
+                "/redb",
+                "/fjall",
+            ]
+            .map(String::from),
+        ];
         for r in &self.rows {
             lines.push([
                 r.workload.clone(),
                 r.durability.clone(),
                 human(r.ours, r.unit),
                 human(r.sled, r.unit),
+                human(r.redb, r.unit),
+                human(r.fjall, r.unit),
                 format!("{:.2}x", r.ratio),
+                format!("{:.2}x", r.ratio_redb),
+                format!("{:.2}x", r.ratio_fjall),
             ]);
         }
-        let mut widths = [0usize; 5];
+        let mut widths = [0usize; 9];
         for l in &lines {
             for (w, cell) in widths.iter_mut().zip(l) {
                 *w = (*w).max(cell.chars().count());
@@ -710,30 +758,35 @@ impl BenchReport {
             out.push_str(cells.join("  ").trim_end());
             out.push('\n');
             if i == 0 {
-                out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 8));
+                out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 16));
                 out.push('\n');
             }
         }
-        out.push_str("ratio above 1 means ours is faster (for open: takes less time)\n");
+        out.push_str(
+            "ratios are ours / theirs: above 1 means ours is faster (for open: takes less time)\n",
+        );
         if let Some(p) = &self.compaction {
             out.push_str(&format!(
                 "compaction (ours) of {} -> {} bytes took {:.1} ms; meanwhile {} reads and {} writes, \
-                 slowest read {:.0} us, slowest write {:.0} us (as many operations without \
-                 compaction: {:.0} us, {:.0} us)\n",
+                 slowest read {:.0} us, write p99 {:.0} us, slowest write {:.0} us (as many operations \
+                 without compaction: read max {:.0} us, write p99 {:.0} us, max {:.0} us)\n",
                 p.bytes_before,
                 p.bytes_after,
                 p.compaction_ms,
                 p.reads,
                 p.writes,
                 p.max_read_us,
+                p.p99_write_us,
                 p.max_write_us,
                 p.idle_max_read_us,
+                p.idle_p99_write_us,
                 p.idle_max_write_us
             ));
         }
         out.push_str(
-            "fsync rows: ours calls fdatasync; sled's flush calls sync_file_range, which \
-             does not flush the drive cache or file metadata (a weaker promise)\n",
+            "fsync rows: ours, redb and fjall call fdatasync; sled's flush \
+             calls sync_file_range, which does not flush the drive cache or file metadata (a \
+             weaker promise)\n",
         );
         out
     }
@@ -750,10 +803,14 @@ mod tests {
         let report =
             run(&BenchConfig::tiny(), dir.path(), &mut |_| steps += 1).expect("bench runs");
         assert_eq!(report.rows.len(), 9);
-        assert_eq!(steps, 12);
+        assert_eq!(steps, 24);
         for r in &report.rows {
-            assert!(r.ours > 0.0 && r.sled > 0.0, "{r:?}");
+            assert!(
+                r.ours > 0.0 && r.sled > 0.0 && r.redb > 0.0 && r.fjall > 0.0,
+                "{r:?}"
+            );
         }
+        assert!(!dir.path().join("redb").exists() && !dir.path().join("fjall").exists());
         let table = report.table();
         assert!(table.contains("random reads"));
         assert!(!dir.path().join("log").exists());

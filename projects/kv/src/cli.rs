@@ -61,6 +61,10 @@ pub enum EngineKind {
     Log,
     /// sled 0.34.
     Sled,
+    /// redb (a copy-on-write B-tree), for comparison.
+    Redb,
+    /// fjall (an LSM tree), for comparison.
+    Fjall,
 }
 
 /// Benchmark sizes.
@@ -83,7 +87,9 @@ pub enum KvCommand {
         #[arg(long)]
         ttl: Option<u64>,
     },
-    /// Print a value (exit status 1 if the key is missing).
+    /// Print a value's bytes exactly as stored, then a newline (exit
+    /// status 1 if the key is missing). With --json the value is text when
+    /// it is UTF-8 and base64 otherwise, as its "encoding" field says.
     Get { key: String },
     /// Remove a key.
     Rm { key: String },
@@ -97,7 +103,17 @@ pub enum KvCommand {
     Compact,
     /// Show counters and sizes.
     Stats,
-    /// Compare our engine with sled and print a table.
+    /// Check every record, hint file and the manifest without changing
+    /// anything; exit status 1 if anything is damaged.
+    Verify,
+    /// Copy every readable record into a new store, leaving this one as it
+    /// is (default target: DIR.repaired).
+    Repair {
+        /// Folder for the repaired store (must not exist).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Race our engine against sled, redb and fjall and print a table.
     Bench {
         #[arg(long, value_enum, default_value_t = BenchSize::Small)]
         size: BenchSize,
@@ -136,28 +152,77 @@ pub fn open_engine(
     Ok(match kind {
         EngineKind::Log => Box::new(LogEngine::open(dir, Options::with_durability(durability))?),
         EngineKind::Sled => Box::new(SledEngine::open(dir, durability)?),
+        EngineKind::Redb => Box::new(crate::anchors::RedbEngine::open(dir, durability)?),
+        EngineKind::Fjall => Box::new(crate::anchors::FjallEngine::open(dir, durability)?),
     })
 }
 
 fn open(args: &KvArgs) -> anyhow::Result<Box<dyn Engine>> {
-    open_engine(args.engine, args.dir()?, args.durability).with_context(|| {
-        format!(
-            "cannot open store {}",
-            args.dir()
-                .map(|d| d.display().to_string())
-                .unwrap_or_default()
-        )
-    })
+    let dir = args.dir()?;
+    let context = || format!("cannot open store {}", dir.display());
+    if args.engine == EngineKind::Log {
+        let engine = LogEngine::open(dir, Options::with_durability(args.durability))
+            .with_context(context)?;
+        // Whatever recovery cut, set aside or rejected is said, on stderr
+        // so that output stays clean for scripts.
+        let report = engine.recovery_report();
+        if !report.is_clean() {
+            eprintln!("kv: recovery: {report}");
+        }
+        return Ok(Box::new(engine));
+    }
+    open_engine(args.engine, dir, args.durability).with_context(context)
+}
+
+/// A key or value in JSON: text when it is UTF-8, base64 otherwise, and
+/// the encoding named so a reader never guesses.
+#[derive(Serialize)]
+struct JsonBytes {
+    text: String,
+    encoding: &'static str,
+}
+
+fn json_bytes(b: &[u8]) -> JsonBytes {
+    match std::str::from_utf8(b) {
+        Ok(s) => JsonBytes {
+            text: s.to_string(),
+            encoding: "utf8",
+        },
+        Err(_) => JsonBytes {
+            text: base64(b),
+            encoding: "base64",
+        },
+    }
 }
 
 #[derive(Serialize)]
 struct JsonPair {
     key: String,
+    key_encoding: &'static str,
     value: String,
+    value_encoding: &'static str,
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+/// Standard base64 with padding (RFC 4648).
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Run one `kv` command, writing its output to `out`.
@@ -194,6 +259,38 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             .with_context(|| format!("cannot open store {}", dir.display()))?;
         return crash_writer(&engine, start, count, compact_every, out);
     }
+    match &args.cmd {
+        KvCommand::Verify => {
+            let dir = args.dir()?;
+            let report = crate::log::verify(dir)
+                .with_context(|| format!("cannot verify store {}", dir.display()))?;
+            if args.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+            } else {
+                writeln!(out, "{report}")?;
+            }
+            if report.damaged() {
+                anyhow::bail!(
+                    "store {} is damaged; `kv repair` copies every readable record into a new store",
+                    dir.display()
+                );
+            }
+            return Ok(());
+        }
+        KvCommand::Repair { to } => {
+            let dir = args.dir()?;
+            let to = to.clone().unwrap_or_else(|| crate::log::repair_target(dir));
+            let report = crate::log::repair(dir, &to)
+                .with_context(|| format!("cannot repair store {}", dir.display()))?;
+            if args.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+            } else {
+                writeln!(out, "{report}")?;
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
     let engine = open(&args)?;
     match args.cmd {
         KvCommand::Set { key, value, ttl } => {
@@ -209,14 +306,17 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         KvCommand::Get { key } => {
             let value = engine.get(key.as_bytes())?;
             if args.json {
+                let v = value.as_deref().map(json_bytes);
                 let json = serde_json::json!({
                     "key": key,
                     "found": value.is_some(),
-                    "value": value.as_deref().map(text),
+                    "value": v.as_ref().map(|v| &v.text),
+                    "encoding": v.as_ref().map(|v| v.encoding),
                 });
                 writeln!(out, "{json}")?;
             } else if let Some(v) = &value {
-                writeln!(out, "{}", text(v))?;
+                out.write_all(v)?;
+                writeln!(out)?;
             }
             if value.is_none() {
                 return Err(NotFound(key).into());
@@ -240,9 +340,14 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             if args.json {
                 let list: Vec<JsonPair> = pairs
                     .iter()
-                    .map(|(k, v)| JsonPair {
-                        key: text(k),
-                        value: text(v),
+                    .map(|(k, v)| {
+                        let (k, v) = (json_bytes(k), json_bytes(v));
+                        JsonPair {
+                            key: k.text,
+                            key_encoding: k.encoding,
+                            value: v.text,
+                            value_encoding: v.encoding,
+                        }
                     })
                     .collect();
                 writeln!(out, "{}", serde_json::to_string(&list)?)?;
@@ -299,7 +404,10 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             }
         }
         // Handled before the store is opened.
-        KvCommand::Bench { .. } | KvCommand::CrashWriter { .. } => {}
+        KvCommand::Bench { .. }
+        | KvCommand::CrashWriter { .. }
+        | KvCommand::Verify
+        | KvCommand::Repair { .. } => {}
     }
     engine.flush()?;
     Ok(())
@@ -341,4 +449,25 @@ fn crash_writer(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_rfc_examples() {
+        for (raw, enc) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(raw.as_bytes()), enc);
+        }
+        assert_eq!(base64(&[0xff, 0x00, 0xfe, 0x80]), "/wD+gA==");
+    }
 }

@@ -239,6 +239,10 @@ pub struct CompactionReport {
     pub bytes_after: u64,
     /// Live records copied into the new segments.
     pub records_kept: u64,
+    /// Records that could not be read (damaged on disk): each was saved to
+    /// the store's `lost+found/` and its key dropped, instead of failing
+    /// the compaction forever. One line per record.
+    pub quarantined: Vec<String>,
 }
 
 /// Counters and sizes of an engine. Counters only grow, so a pane can
@@ -273,7 +277,7 @@ pub struct Stats {
 pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
 
@@ -282,7 +286,12 @@ pub(crate) fn expiry_from_ttl(ttl: Option<Duration>) -> u64 {
     match ttl {
         // A zero TTL must still expire, so it maps to "already past" (1),
         // not to the "never" marker (0).
-        Some(ttl) => now_ms().saturating_add(ttl.as_millis() as u64).max(1),
+        // `as_millis` is a u128: clamp it instead of truncating, or a TTL
+        // of a few hundred million years would wrap to a fraction of a
+        // second.
+        Some(ttl) => now_ms()
+            .saturating_add(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX))
+            .max(1),
         None => 0,
     }
 }
@@ -313,6 +322,21 @@ mod tests {
         assert!(r.contains(b"a\xff\x01"));
         assert!(!r.contains(b"b"));
         assert_eq!(KeyRange::prefix(b"\xff").end, Bound::Unbounded);
+    }
+
+    #[test]
+    fn a_huge_ttl_saturates_instead_of_wrapping() {
+        // D5: 18446744073709552 s is about 585 million years; the old cast
+        // truncated its milliseconds to 384.
+        let e = expiry_from_ttl(Some(Duration::from_secs(18_446_744_073_709_552)));
+        assert_eq!(e, u64::MAX);
+        match ttl_from_expiry(e, now_ms()) {
+            KeyTtl::ExpiresIn(d) => assert!(d > Duration::from_secs(100 * 365 * 24 * 3600)),
+            other => panic!("expected a long TTL, got {other:?}"),
+        }
+        // A zero TTL still means "already expired", not "never".
+        let zero = expiry_from_ttl(Some(Duration::ZERO));
+        assert!(zero != 0 && zero <= now_ms());
     }
 
     #[test]

@@ -39,13 +39,28 @@ pub enum OpenError {
         found: u16,
         supported: u16,
     },
-    /// A record in the middle of a segment is damaged. Valid records follow
-    /// it, so truncating here would silently lose data: we refuse instead.
-    #[error("{path}: corrupt record at byte offset {offset}: {reason}")]
+    /// A record is damaged in a way no crash produces (valid records
+    /// follow it, or it is complete but fails its checksum, or it is in a
+    /// sealed segment). Cutting it would silently lose or roll back
+    /// acknowledged data, so we refuse instead and change nothing.
+    #[error(
+        "{path}: corrupt record at byte offset {offset}: {reason} (nothing was changed: `kv verify` lists the damage, `kv repair` copies every readable record into a new store)"
+    )]
     Corrupt {
         path: PathBuf,
         offset: u64,
         reason: String,
+    },
+    /// Files the store is made of are missing, cut short or zero-filled:
+    /// acknowledged records are gone. Opening anyway could return deleted or
+    /// outdated values, so the store is refused and left as it is.
+    #[error(
+        "store {path} is damaged ({}); nothing was changed: `kv verify` lists the damage, `kv repair` copies every readable record into a new store",
+        problems.join("; ")
+    )]
+    Damaged {
+        path: PathBuf,
+        problems: Vec<String>,
     },
     /// Reading or writing a file failed.
     #[error("{op} {path}: {error}")]
@@ -53,6 +68,18 @@ pub enum OpenError {
         op: &'static str,
         path: PathBuf,
         error: io::Error,
+    },
+    /// Every segment id (a u32) has been used; ids are never reused.
+    #[error(
+        "no segment id left in {path}: all 2^32 ids are used; `kv repair` copies the store into a new one"
+    )]
+    IdsExhausted { path: PathBuf },
+    /// Another engine (redb, fjall) refused to open.
+    #[error("{engine} could not open {path}: {reason}")]
+    Other {
+        engine: &'static str,
+        path: PathBuf,
+        reason: String,
     },
     /// The sled engine refused to open.
     #[error("sled could not open {path}: {error}")]
@@ -87,6 +114,17 @@ pub enum KvError {
     /// writes until the store is reopened (which recovers from the log).
     #[error("store refuses writes after an earlier failure ({reason}); reopen it to recover")]
     Failed { reason: String },
+    /// Every segment id (a u32) has been used; ids are never reused.
+    #[error(
+        "no segment id left in {path}: all 2^32 ids are used; `kv repair` copies the store into a new one"
+    )]
+    IdsExhausted { path: PathBuf },
+    /// Another engine (redb, fjall) reported an error.
+    #[error("{engine}: {reason}")]
+    Other {
+        engine: &'static str,
+        reason: String,
+    },
     /// An error reported by sled.
     #[error("sled: {0}")]
     Sled(sled::Error),

@@ -31,7 +31,7 @@ const DELETES: usize = 2;
 const SCANS: usize = 3;
 const FSYNCS: usize = 4;
 
-fn envelope(value: &[u8], expires: u64) -> Vec<u8> {
+pub(crate) fn envelope(value: &[u8], expires: u64) -> Vec<u8> {
     let mut v = Vec::with_capacity(value.len() + 9);
     if expires == 0 {
         v.push(0);
@@ -44,7 +44,7 @@ fn envelope(value: &[u8], expires: u64) -> Vec<u8> {
 }
 
 /// Split an envelope into (expiry, value).
-fn open_envelope<'a>(key: &[u8], raw: &'a [u8]) -> Result<(u64, &'a [u8]), KvError> {
+pub(crate) fn open_envelope<'a>(key: &[u8], raw: &'a [u8]) -> Result<(u64, &'a [u8]), KvError> {
     match raw.split_first() {
         Some((0, rest)) => Ok((0, rest)),
         Some((1, rest)) if rest.len() >= 8 => {
@@ -63,7 +63,7 @@ fn open_envelope<'a>(key: &[u8], raw: &'a [u8]) -> Result<(u64, &'a [u8]), KvErr
     }
 }
 
-fn live(expires: u64, now: u64) -> bool {
+pub(crate) fn live(expires: u64, now: u64) -> bool {
     expires == 0 || expires > now
 }
 

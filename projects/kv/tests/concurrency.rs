@@ -3,6 +3,8 @@
 //! its key and version, so a reader can tell a torn or misplaced read from
 //! a merely old one; each writer checks it reads back its own latest value.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -6,6 +6,8 @@
 //! kills land during rotation or compaction. Repeated many times on the
 //! same store, so recovery runs on top of earlier recoveries.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -1,6 +1,8 @@
 //! Behaviour every engine shares: TTLs, batches, scans, stats counters,
 //! and the CLI driven through the real `kv` binary.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Command;
 use std::time::Duration;
 

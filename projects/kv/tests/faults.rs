@@ -3,6 +3,8 @@
 //! missing hint) or refuses with the file and offset (corruption in the
 //! middle), never silently losing acknowledged data.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs::{self, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -99,7 +101,9 @@ fn truncated_tail_is_cut_reported_and_earlier_keys_survive() {
 }
 
 #[test]
-fn flipped_byte_in_the_last_record_is_a_torn_tail() {
+fn flipped_byte_in_the_last_record_is_refused_not_rolled_back() {
+    // D2: a complete last record that fails its checksum was cut as a
+    // "torn tail", and the key silently went back to its older value.
     let dir = tempfile::tempdir().expect("tempdir");
     {
         let e = LogEngine::open(
@@ -113,14 +117,25 @@ fn flipped_byte_in_the_last_record_is_a_torn_tail() {
         for i in 0..20 {
             e.set(&key(i), &value(i)).expect("set");
         }
+        e.set(&key(5), b"newest value of key 5").expect("overwrite");
     }
     let seg = files(dir.path(), "seg").pop().expect("segment");
-    let len = fs::metadata(&seg).expect("meta").len();
+    let before = fs::read(&seg).expect("read");
+    let len = before.len() as u64;
     flip(&seg, len - 3);
-    let e = LogEngine::open(dir.path(), opts()).expect("recoverable");
-    assert_eq!(e.recovery_report().truncated.len(), 1);
-    assert_eq!(e.get(&key(18)).expect("get"), Some(value(18)));
-    assert_eq!(e.get(&key(19)).expect("get"), None);
+    match LogEngine::open(dir.path(), opts()) {
+        Err(OpenError::Corrupt { path, .. }) => assert_eq!(path, seg),
+        Err(e) => panic!("expected corruption, got {e}"),
+        Ok(e) => panic!(
+            "opened a damaged store; key 5 reads {:?}",
+            e.get(&key(5)).map(|v| v.map(String::from_utf8))
+        ),
+    }
+    assert_eq!(
+        fs::metadata(&seg).expect("meta").len(),
+        len,
+        "nothing is cut"
+    );
 }
 
 #[test]
@@ -185,9 +200,7 @@ fn corruption_in_a_sealed_segment_is_an_error() {
 }
 
 #[test]
-fn a_sealed_log_segment_may_have_a_torn_tail_but_compaction_output_may_not() {
-    // Rotation does not fsync, so after a crash a sealed log segment can
-    // end in a partial record (never acknowledged): cut and reported.
+fn a_sealed_segment_cut_short_is_damage_but_an_unsealed_one_may_be_torn() {
     let dir = tempfile::tempdir().expect("tempdir");
     fill(dir.path(), 200);
     for h in files(dir.path(), "hint") {
@@ -202,12 +215,29 @@ fn a_sealed_log_segment_may_have_a_torn_tail_but_compaction_output_may_not() {
         .expect("open")
         .set_len(len - 7)
         .expect("truncate");
+    // The manifest says how long the sealed segment was: refused, unchanged.
+    match LogEngine::open(dir.path(), opts()) {
+        Err(OpenError::Damaged { problems, .. }) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(problems[0].contains("shorter than"), "{problems:?}");
+        }
+        other => panic!("expected damage, got {other:?}"),
+    }
+    assert_eq!(fs::metadata(sealed).expect("meta").len(), len - 7);
+
+    // Without a manifest (a store from before manifests) the same cut is
+    // taken for a rotation that never reached the disk: cut, saved to
+    // lost+found and reported.
+    fs::remove_file(dir.path().join("MANIFEST")).expect("remove manifest");
     {
-        let e = LogEngine::open(dir.path(), opts()).expect("torn sealed tail is recoverable");
+        let e = LogEngine::open(dir.path(), opts()).expect("torn unsealed tail is recoverable");
         let r = e.recovery_report();
         assert_eq!(r.truncated.len(), 1, "{r:?}");
         assert_eq!(PathBuf::from(&r.truncated[0].path), *sealed);
-        // Only the cut record is gone.
+        let saved = r.truncated[0].saved_to.clone().expect("evidence saved");
+        assert!(saved.contains("lost+found"), "{saved}");
+        assert!(Path::new(&saved).exists());
+        assert!(!r.had_manifest);
         let present = (0..200)
             .filter(|&i| e.get(&key(i)).expect("get").is_some())
             .count();
@@ -216,11 +246,11 @@ fn a_sealed_log_segment_may_have_a_torn_tail_but_compaction_output_may_not() {
     }
     // Compaction output is complete by construction; a damaged end is
     // corruption.
-    // Output takes ids above the fresh active segment's.
     let out = files(dir.path(), "seg").pop().expect("compaction output");
     for h in files(dir.path(), "hint") {
         fs::remove_file(h).expect("remove hint");
     }
+    fs::remove_file(dir.path().join("MANIFEST")).expect("remove manifest");
     let len = fs::metadata(&out).expect("meta").len();
     OpenOptions::new()
         .write(true)

@@ -2,6 +2,8 @@
 //! reopens (and, for our engine, compactions) in between; after every step
 //! the engine must agree with the model.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

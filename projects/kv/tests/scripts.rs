@@ -3,6 +3,8 @@
 //! sled and the in-memory model. Each `> LINE` is executed; the lines up to
 //! the next command are its expected output (`error: ...` for errors).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use kv::{Durability, Engine, LogEngine, MemEngine, Options, SledEngine, console};

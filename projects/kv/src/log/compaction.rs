@@ -21,14 +21,15 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use crate::engine::{CompactionReport, now_ms};
-use crate::error::KvError;
+use crate::error::{KvError, show_key};
 
 use super::format::{
     FILE_HEADER_LEN, HintEntry, SegmentKind, encode_hint_file, encode_record, record_len,
 };
-use super::recovery::scan_segment;
+use super::index::Loc;
+use super::recovery::{save_bytes, scan_segment};
 use super::segment::{Segment, hint_path, segment_path, sync_dir};
-use super::store::{Core, Loc, PENDING_DELETE, lock};
+use super::store::{Core, lock};
 
 /// Index updates installed per writer-lock hold, to keep each pause short.
 const INSTALL_CHUNK: usize = 256;
@@ -66,12 +67,23 @@ fn io_err(op: &'static str, path: &std::path::Path) -> impl FnOnce(std::io::Erro
 }
 
 impl Core {
-    /// Merge all sealed segments. Runs at most once at a time.
+    /// Merge all sealed segments. Runs at most once at a time. A failure
+    /// is noted so background compaction backs off instead of retrying
+    /// (and rotating) every tick.
     pub(super) fn compact(&self) -> Result<CompactionReport, KvError> {
         let _one_at_a_time = lock(&self.compaction);
+        let result = self.compact_locked();
+        self.compaction_finished(&result);
+        result
+    }
+
+    fn compact_locked(&self) -> Result<CompactionReport, KvError> {
         let victims: Vec<Arc<Segment>> = {
             let mut w = self.lock_writer()?;
-            if w.end() > FILE_HEADER_LEN as u64 {
+            // Seal the active segment so its records are merged too, but
+            // not when retrying after a failure: each retry would add a
+            // segment (and a file descriptor) for nothing.
+            if w.end() > FILE_HEADER_LEN as u64 && !self.compaction_failing() {
                 self.rotate(&mut w)?;
             }
             let active = w.active.id;
@@ -92,6 +104,7 @@ impl Core {
         let mut outputs: Vec<Segment> = Vec::new();
         let mut current: Option<Output> = None;
         let mut moves: Vec<(Box<[u8]>, Loc, Option<Loc>)> = Vec::new();
+        let mut quarantined: Vec<String> = Vec::new();
         let now = now_ms();
         let result = (|| -> Result<(), KvError> {
             for (key, loc) in self.index.collect(|l| victim_ids.contains(&l.seg)) {
@@ -107,7 +120,22 @@ impl Core {
                 let Some(seg) = by_id.get(&loc.seg) else {
                     continue;
                 };
-                let value = self.read_record(seg, &key, loc, None)?;
+                let value = match self.read_record(seg, &key, loc, None) {
+                    Ok(v) => v,
+                    Err(KvError::Corrupt {
+                        path,
+                        offset,
+                        reason,
+                    }) => {
+                        // Quarantine: keep the damaged bytes as evidence,
+                        // drop the key, and go on, rather than failing
+                        // (and retrying) forever on the same record.
+                        quarantined.push(self.quarantine(seg, &key, loc, &path, offset, &reason)?);
+                        moves.push((key, loc, None));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
                 let len = record_len(key.len(), value.len());
                 let full = current.as_ref().is_some_and(|o| {
                     o.end > FILE_HEADER_LEN as u64 && o.end + len > self.opts.segment_size
@@ -116,20 +144,10 @@ impl Core {
                     outputs.push(self.finish_output(done)?);
                 }
                 if current.is_none() {
-                    let id = {
-                        let mut w = lock(&self.writer);
-                        let id = w.next_segment_id;
-                        w.next_segment_id += 1;
-                        id
-                    };
+                    let id = lock(&self.writer).take_segment_id(&self.dir)?;
                     let path = segment_path(&self.dir, id).with_extension("seg.compacting");
-                    let seg = Segment::create(
-                        path.clone(),
-                        id,
-                        SegmentKind::Compacted,
-                        self.opts.segment_size,
-                    )
-                    .map_err(io_err("create", &path))?;
+                    let seg = Segment::create(path.clone(), id, SegmentKind::Compacted)
+                        .map_err(io_err("create", &path))?;
                     current = Some(Output {
                         seg,
                         buf: Vec::with_capacity(OUT_BUFFER),
@@ -200,18 +218,11 @@ impl Core {
             }
         }
 
-        // Commit the deletion, then carry it out.
-        let pending = self.dir.join(PENDING_DELETE);
-        let tmp = self.dir.join("PENDING-DELETE.tmp");
-        let list: String = victims.iter().map(|s| format!("{}\n", s.id)).collect();
-        (|| -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(list.as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &pending)?;
-            sync_dir(&self.dir)
-        })()
-        .map_err(io_err("write", &pending))?;
+        // Commit: the manifest lists the outputs and names the victims as
+        // retired (a crash from here on finishes the deletion at open).
+        // Then carry the deletion out, and record the final state.
+        let retired: Vec<u32> = victims.iter().map(|s| s.id).collect();
+        self.record_manifest(&retired)?;
         self.segments.rcu(|t| {
             let mut t = t.as_ref().clone();
             for id in &victim_ids {
@@ -228,8 +239,8 @@ impl Core {
                 }
             }
         }
-        std::fs::remove_file(&pending).map_err(io_err("remove", &pending))?;
         sync_dir(&self.dir).map_err(io_err("fsync", &self.dir))?;
+        self.record_manifest(&[])?;
         lock(&self.pending_hints).retain(|id| !victim_ids.contains(id));
 
         self.counters
@@ -248,7 +259,40 @@ impl Core {
             bytes_before,
             bytes_after,
             records_kept: kept,
+            quarantined,
         })
+    }
+
+    /// Save an unreadable record's bytes to `lost+found/` and describe it.
+    fn quarantine(
+        &self,
+        seg: &Segment,
+        key: &[u8],
+        loc: Loc,
+        path: &std::path::Path,
+        offset: u64,
+        reason: &str,
+    ) -> Result<String, KvError> {
+        let len = record_len(key.len(), loc.val_len as usize) as usize;
+        let mut raw = vec![0u8; len];
+        // What is left of it; a file cut short leaves less.
+        let avail = seg.file_len().unwrap_or(0).saturating_sub(loc.offset) as usize;
+        raw.truncate(avail.min(len));
+        let _ = seg.read_exact_at(&mut raw, loc.offset);
+        let why = format!(
+            "compaction could not read the record of key {:?} ({reason}); the key was dropped",
+            show_key(key)
+        );
+        let saved =
+            save_bytes(&self.dir, path, offset, &raw, &why).map_err(|e| KvError::Failed {
+                reason: e.to_string(),
+            })?;
+        Ok(format!(
+            "{}: record of key {:?} at byte {offset} is damaged ({reason}); saved to {} and the key dropped",
+            path.display(),
+            show_key(key),
+            saved.display()
+        ))
     }
 
     /// Write out, fsync and rename a finished output segment.
@@ -268,7 +312,12 @@ impl Core {
         let _no_compaction = lock(&self.compaction);
         loop {
             let Some(id) = lock(&self.pending_hints).pop() else {
-                return Ok(());
+                // Sealed segments with their hints: record them as sealed.
+                return if self.manifest_outdated() {
+                    self.record_manifest(&[])
+                } else {
+                    Ok(())
+                };
             };
             let seg = self.segments.load().get(&id).cloned();
             if let Some(seg) = seg {

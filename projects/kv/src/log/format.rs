@@ -13,6 +13,8 @@ pub const FORMAT_VERSION: u16 = 1;
 pub const SEGMENT_MAGIC: [u8; 4] = *b"MKVS";
 /// Hint file magic.
 pub const HINT_MAGIC: [u8; 4] = *b"MKVH";
+/// Manifest file magic.
+pub const MANIFEST_MAGIC: [u8; 4] = *b"MKVM";
 /// Size of a segment or hint file header.
 pub const FILE_HEADER_LEN: usize = 16;
 /// Size of a record header (crc, seq, expiry, flags, key and value lengths).
@@ -300,6 +302,113 @@ pub fn decode_hint_file(segment_id: u32, bytes: &[u8]) -> Result<Vec<HintEntry>,
     Ok(entries)
 }
 
+/// The end (file offset just past the last record) that a hint's entries
+/// describe: the segment must be exactly this long for the hint to cover
+/// all of it. A hint with no entries covers an empty segment.
+pub fn hint_covered_len(entries: &[HintEntry]) -> u64 {
+    entries
+        .iter()
+        .map(|e| e.offset + record_len(e.key.len(), e.val_len as usize))
+        .max()
+        .unwrap_or(FILE_HEADER_LEN as u64)
+}
+
+/// A sealed segment as the manifest records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SealedSegment {
+    pub id: u32,
+    /// `SegmentKind` as a byte.
+    pub kind: u8,
+    /// File length, header included. A sealed segment never changes, so
+    /// any other length at open is damage (or garbage appended after it).
+    pub len: u64,
+}
+
+/// The manifest: which sealed segments the store consists of, how long
+/// each is, which segments a committed compaction merged away, and the next
+/// segment id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest {
+    pub sealed: Vec<SealedSegment>,
+    pub retired: Vec<u32>,
+    /// Ids are never reused; a u64 so that "every u32 id is used up" can
+    /// be represented and refused.
+    pub next_id: u64,
+}
+
+/// Encode a manifest: header, next id, sealed entries, retired ids, CRC.
+pub fn encode_manifest(m: &Manifest) -> Vec<u8> {
+    let mut buf =
+        Vec::with_capacity(FILE_HEADER_LEN + 24 + m.sealed.len() * 13 + m.retired.len() * 4);
+    buf.extend_from_slice(&encode_file_header(MANIFEST_MAGIC, 0, 0));
+    buf.extend_from_slice(&m.next_id.to_le_bytes());
+    buf.extend_from_slice(&(m.sealed.len() as u32).to_le_bytes());
+    for s in &m.sealed {
+        buf.extend_from_slice(&s.id.to_le_bytes());
+        buf.push(s.kind);
+        buf.extend_from_slice(&s.len.to_le_bytes());
+    }
+    buf.extend_from_slice(&(m.retired.len() as u32).to_le_bytes());
+    for id in &m.retired {
+        buf.extend_from_slice(&id.to_le_bytes());
+    }
+    let crc = crc32fast::hash(&buf);
+    buf.extend_from_slice(&crc.to_le_bytes());
+    buf
+}
+
+/// Decode a manifest, checking its checksum and every count against the
+/// bytes present.
+pub fn decode_manifest(bytes: &[u8]) -> Result<Manifest, String> {
+    let header = decode_file_header(bytes)?;
+    if header.magic != MANIFEST_MAGIC {
+        return Err("not a manifest (bad magic)".into());
+    }
+    if header.version != FORMAT_VERSION {
+        return Err(format!("unsupported manifest version {}", header.version));
+    }
+    if bytes.len() < FILE_HEADER_LEN + 8 + 4 + 4 + 4 {
+        return Err(format!("manifest is {} bytes, too short", bytes.len()));
+    }
+    let body_end = bytes.len() - 4;
+    if crc32fast::hash(&bytes[..body_end]) != u32_at(bytes, body_end) {
+        return Err("manifest checksum mismatch".into());
+    }
+    let mut pos = FILE_HEADER_LEN;
+    let next_id = u64_at(bytes, pos);
+    pos += 8;
+    let n = u32_at(bytes, pos) as usize;
+    pos += 4;
+    if n > (body_end - pos) / 13 {
+        return Err(format!("manifest claims {n} segments, more than fit"));
+    }
+    let mut sealed = Vec::with_capacity(n);
+    for _ in 0..n {
+        sealed.push(SealedSegment {
+            id: u32_at(bytes, pos),
+            kind: bytes[pos + 4],
+            len: u64_at(bytes, pos + 5),
+        });
+        pos += 13;
+    }
+    if body_end - pos < 4 {
+        return Err("manifest ends before its retired list".into());
+    }
+    let r = u32_at(bytes, pos) as usize;
+    pos += 4;
+    if body_end - pos != r * 4 {
+        return Err(format!(
+            "manifest retired list of {r} ids does not fit its length"
+        ));
+    }
+    let retired = (0..r).map(|i| u32_at(bytes, pos + 4 * i)).collect();
+    Ok(Manifest {
+        sealed,
+        retired,
+        next_id,
+    })
+}
+
 fn u32_at(b: &[u8], at: usize) -> u32 {
     let mut a = [0u8; 4];
     a.copy_from_slice(&b[at..at + 4]);
@@ -375,6 +484,36 @@ mod tests {
         bad[20] ^= 1;
         assert!(decode_hint_file(5, &bad).is_err());
         assert!(decode_hint_file(5, &bytes[..bytes.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn manifest_round_trips_and_rejects_any_damage() {
+        let m = Manifest {
+            sealed: vec![
+                SealedSegment {
+                    id: 1,
+                    kind: 0,
+                    len: 4096,
+                },
+                SealedSegment {
+                    id: 7,
+                    kind: 1,
+                    len: 99,
+                },
+            ],
+            retired: vec![3, 4],
+            next_id: 9,
+        };
+        let bytes = encode_manifest(&m);
+        assert_eq!(decode_manifest(&bytes).expect("valid"), m);
+        for i in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x10;
+            assert!(decode_manifest(&bad).is_err(), "flip at {i} went unnoticed");
+        }
+        for cut in 0..bytes.len() {
+            assert!(decode_manifest(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
     }
 
     #[test]

@@ -16,7 +16,22 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::engine::KeyRange;
 
-use super::store::Loc;
+/// Where a key's current record lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Loc {
+    pub seg: u32,
+    pub val_len: u32,
+    pub offset: u64,
+    pub seq: u64,
+    /// Unix milliseconds, 0 for never.
+    pub expires: u64,
+}
+
+impl Loc {
+    pub(crate) fn expired(&self, now: u64) -> bool {
+        self.expires != 0 && self.expires <= now
+    }
+}
 
 /// Number of shards; a power of two well above the core count.
 pub const SHARDS: usize = 16;

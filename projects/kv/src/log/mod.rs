@@ -1,9 +1,11 @@
 //! Our log-structured engine: a Bitcask-style log with an ordered index.
 //!
 //! `format` is the byte layout, `segment` one file, `recovery` reading
-//! files back at open, `store` the engine itself (index, write path, group
+//! files back at open (and saving evidence to `lost+found/`), `check` the
+//! `verify` and `repair` tools, `store` the engine itself (index, write path, group
 //! commit, background thread) and `compaction` the merge of old segments.
 
+mod check;
 mod compaction;
 pub mod format;
 mod index;
@@ -11,5 +13,6 @@ mod recovery;
 mod segment;
 mod store;
 
-pub use recovery::TornTail;
-pub use store::{LogEngine, Options, RecoveryReport};
+pub use check::{Finding, RepairReport, Severity, VerifyReport, repair, repair_target, verify};
+pub use recovery::{LOST_FOUND, RecoveryReport, TornTail};
+pub use store::{LogEngine, Options};

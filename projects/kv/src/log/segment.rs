@@ -7,12 +7,12 @@
 //! segment at once. Only the store's single writer appends, with positional
 //! writes at the end it tracks itself.
 //!
-//! For speed, each segment is also mapped read-only into memory (`mmap`,
-//! `MAP_SHARED`), sized to the largest the segment may grow to; reads of
-//! bytes already written are then a memory copy instead of a system call.
-//! A shared mapping sees the page cache, so bytes written with `pwrite` are
-//! visible through it as soon as the write returns. Reads beyond the mapping
-//! fall back to `pread`.
+//! Reads never go through a memory map. An earlier version mapped every
+//! segment and copied records out of the mapping, which is fast, but a file
+//! that shrinks underneath the store (another program truncating it, a
+//! media error on a mapped page) then kills the process with SIGBUS instead
+//! of returning an error. `pread` reports the same situations as an error
+//! that names the file, which is what a learner's store needs.
 
 use std::fs::{File, OpenOptions};
 use std::io;
@@ -49,110 +49,29 @@ pub struct Segment {
     /// offset can go straight to the file; newer bytes are still in the
     /// writer's buffer.
     readable: AtomicU64,
-    map: Option<Mapping>,
-}
-
-/// A read-only shared memory mapping of a segment file.
-#[derive(Debug)]
-struct Mapping {
-    ptr: *const u8,
-    len: usize,
-}
-
-// SAFETY: the mapping is read-only and only ever read through `copy_to`,
-// which copies out bytes that are never modified again once written (the
-// log is append-only and recovery truncates before any reader exists), so
-// sharing the pointer between threads cannot race.
-unsafe impl Send for Mapping {}
-// SAFETY: as above; `&Mapping` only allows copying immutable bytes.
-unsafe impl Sync for Mapping {}
-
-impl Mapping {
-    /// Map `len` bytes of `file` read-only. `None` if the OS refuses, in
-    /// which case reads use `pread`.
-    fn new(file: &File, len: u64) -> Option<Mapping> {
-        use std::os::fd::AsRawFd;
-        let len = usize::try_from(len).ok()?;
-        if len == 0 {
-            return None;
-        }
-        // SAFETY: we ask for a fresh read-only shared mapping of a valid,
-        // open descriptor; the kernel picks the address. Mapping past the
-        // end of the file is allowed; we never touch those pages (reads stay
-        // below `readable`, which never exceeds the file length).
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ,
-                libc::MAP_SHARED,
-                file.as_raw_fd(),
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return None;
-        }
-        Some(Mapping {
-            ptr: ptr as *const u8,
-            len,
-        })
-    }
-
-    /// Copy `buf.len()` bytes at `offset`, if they lie inside the mapping.
-    fn copy_to(&self, buf: &mut [u8], offset: u64) -> bool {
-        let Ok(start) = usize::try_from(offset) else {
-            return false;
-        };
-        match start.checked_add(buf.len()) {
-            Some(end) if end <= self.len => {
-                // SAFETY: `start..end` lies inside the mapping (checked
-                // above), the caller only asks for bytes below `readable`,
-                // which exist in the file, and those bytes are never
-                // rewritten, so the source is valid and stable for the copy.
-                unsafe {
-                    std::ptr::copy_nonoverlapping(self.ptr.add(start), buf.as_mut_ptr(), buf.len());
-                }
-                true
-            }
-            _ => false,
-        }
-    }
-}
-
-impl Drop for Mapping {
-    fn drop(&mut self) {
-        // SAFETY: `ptr` and `len` are exactly what `mmap` returned and
-        // accepted, and the mapping is unmapped only here, once.
-        unsafe {
-            libc::munmap(self.ptr as *mut libc::c_void, self.len);
-        }
-    }
 }
 
 impl Segment {
     /// Create a new, empty segment at `path` and write its header.
-    pub fn create(path: PathBuf, id: u32, kind: SegmentKind, map_len: u64) -> io::Result<Segment> {
+    pub fn create(path: PathBuf, id: u32, kind: SegmentKind) -> io::Result<Segment> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
             .create_new(true)
             .open(&path)?;
         file.write_all_at(&encode_file_header(SEGMENT_MAGIC, kind as u8, id), 0)?;
-        let map = Mapping::new(&file, map_len);
         Ok(Segment {
             id,
             kind,
             path,
             file,
             readable: AtomicU64::new(FILE_HEADER_LEN as u64),
-            map,
         })
     }
 
     /// Open an existing segment and check its header. Returns the segment
     /// and the file's length.
-    pub fn open(path: PathBuf, id: u32, map_len: u64) -> Result<(Segment, u64), HeaderProblem> {
+    pub fn open(path: PathBuf, id: u32) -> Result<(Segment, u64), HeaderProblem> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -183,7 +102,6 @@ impl Segment {
             1 => SegmentKind::Compacted,
             other => return Err(HeaderProblem::Bad(format!("unknown segment kind {other}"))),
         };
-        let map = Mapping::new(&file, map_len.max(len));
         Ok((
             Segment {
                 id,
@@ -191,7 +109,6 @@ impl Segment {
                 path,
                 file,
                 readable: AtomicU64::new(len),
-                map,
             },
             len,
         ))
@@ -207,21 +124,34 @@ impl Segment {
         self.readable().saturating_sub(FILE_HEADER_LEN as u64)
     }
 
-    /// Read exactly `buf.len()` bytes at `offset`.
+    /// Read exactly `buf.len()` bytes at `offset`. A file that became
+    /// shorter than the store knows it to be (truncated by someone else, or
+    /// damaged) is an error naming the file, never a crash.
     pub fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> Result<(), KvError> {
-        let in_file = offset
-            .checked_add(buf.len() as u64)
-            .is_some_and(|end| end <= self.readable());
-        if in_file && self.map.as_ref().is_some_and(|m| m.copy_to(buf, offset)) {
-            return Ok(());
-        }
-        self.file
-            .read_exact_at(buf, offset)
-            .map_err(|source| KvError::Io {
-                op: "read",
-                path: self.path.clone(),
-                error: source,
-            })
+        self.file.read_exact_at(buf, offset).map_err(|source| {
+            if source.kind() == io::ErrorKind::UnexpectedEof {
+                let actual = self.file.metadata().map_or(0, |m| m.len());
+                KvError::Corrupt {
+                    path: self.path.clone(),
+                    offset,
+                    reason: format!(
+                        "the file ends at byte {actual}, before this record's end at byte {} (was it truncated while the store was open?)",
+                        offset + buf.len() as u64
+                    ),
+                }
+            } else {
+                KvError::Io {
+                    op: "read",
+                    path: self.path.clone(),
+                    error: source,
+                }
+            }
+        })
+    }
+
+    /// The file's length on disk right now.
+    pub fn file_len(&self) -> io::Result<u64> {
+        Ok(self.file.metadata()?.len())
     }
 
     /// Append `bytes` at `offset` (the current end) and publish them to

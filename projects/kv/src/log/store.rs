@@ -31,7 +31,6 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
-use serde::Serialize;
 
 use crate::engine::{
     BatchOp, CompactionReport, Durability, Engine, KeyRange, KeyTtl, Pair, Stats, expiry_from_ttl,
@@ -41,14 +40,13 @@ use crate::error::{KvError, OpenError, show_key};
 
 use super::format::{
     FILE_HEADER_LEN, FLAG_BATCH, FLAG_BATCH_END, FLAG_TOMBSTONE, MAX_KEY_LEN, MAX_VALUE_LEN,
-    RECORD_HEADER_LEN, SegmentKind, decode_record, encode_record, record_len,
+    Manifest, RECORD_HEADER_LEN, SealedSegment, SegmentKind, decode_record, encode_record,
+    record_len,
 };
-use super::index::{Index, SHARDS, shard_of};
-use super::recovery::{TornTail, load_hint, scan_segment};
-use super::segment::{HeaderProblem, Segment, hint_path, segment_path, sync_dir};
+use super::index::{Index, Loc};
+use super::recovery::{Loaded, Recovered, RecoveryReport, recover, write_manifest};
+use super::segment::{Segment, segment_path, sync_dir};
 
-/// File that lists segments a finished compaction still has to delete.
-pub(super) const PENDING_DELETE: &str = "PENDING-DELETE";
 const LOCK_FILE: &str = "LOCK";
 /// Attempts (20 ms apart) to take the store lock before giving up.
 const LOCK_TRIES: u32 = 50;
@@ -112,45 +110,6 @@ impl Options {
     }
 }
 
-/// What opening the store found and did.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct RecoveryReport {
-    /// Segments found.
-    pub segments: usize,
-    /// Segments whose index came from their hint file.
-    pub hints_used: usize,
-    /// Segments that were read record by record.
-    pub segments_scanned: usize,
-    /// Hint files that were present but unusable (and why).
-    pub hints_rejected: Vec<String>,
-    /// Torn tails that were cut off.
-    pub truncated: Vec<TornTail>,
-    /// Leftover files removed (unfinished compaction output, merged
-    /// segments whose deletion was interrupted).
-    pub removed: Vec<String>,
-    /// Live keys after recovery.
-    pub keys: usize,
-    /// Wall time of the open.
-    pub millis: u64,
-}
-
-/// Where a key's current record lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Loc {
-    pub seg: u32,
-    pub val_len: u32,
-    pub offset: u64,
-    pub seq: u64,
-    /// Unix milliseconds, 0 for never.
-    pub expires: u64,
-}
-
-impl Loc {
-    pub(super) fn expired(&self, now: u64) -> bool {
-        self.expires != 0 && self.expires <= now
-    }
-}
-
 /// The open segments by id: a small sorted list, searched on every read
 /// (cheaper than hashing for the handful of segments a store has). It is
 /// replaced as a whole (copy, change, swap) when segments come or go.
@@ -197,7 +156,9 @@ pub(super) struct Writer {
     pub buf: Vec<u8>,
     pub buf_start: u64,
     pub next_seq: u64,
-    pub next_segment_id: u32,
+    /// The next unused segment id; a u64 so that running out of u32 ids is
+    /// an error instead of a wrap-around to an id in use.
+    pub next_segment_id: u64,
     /// Set after a failed write or fsync: what is on disk is then unknown,
     /// so we refuse further writes rather than guess.
     pub failed: Option<String>,
@@ -211,6 +172,36 @@ pub(super) struct Writer {
 impl Writer {
     pub(super) fn end(&self) -> u64 {
         self.buf_start + self.buf.len() as u64
+    }
+
+    /// Take the next segment id, or fail if all are used.
+    pub(super) fn take_segment_id(&mut self, dir: &Path) -> Result<u32, KvError> {
+        let id = u32::try_from(self.next_segment_id).map_err(|_| KvError::IdsExhausted {
+            path: dir.to_path_buf(),
+        })?;
+        self.next_segment_id += 1;
+        Ok(id)
+    }
+}
+
+/// How background compaction has been going: after a failure it waits,
+/// longer after each one in a row, instead of retrying every tick.
+#[derive(Debug, Default)]
+pub(super) struct CompactionHealth {
+    /// Failures in a row since the last success.
+    pub failures: u32,
+    /// No automatic attempt before this moment.
+    pub retry_at: Option<Instant>,
+    /// The last failure, for `stats`.
+    pub last_error: Option<String>,
+}
+
+impl CompactionHealth {
+    /// Backoff after `failures` failures in a row: 1 s, doubling, at most
+    /// 10 minutes.
+    pub(super) fn backoff(failures: u32) -> Duration {
+        Duration::from_secs(1u64 << failures.saturating_sub(1).min(10))
+            .min(Duration::from_secs(600))
     }
 }
 
@@ -291,13 +282,17 @@ pub(super) struct Core {
     synced_cv: Condvar,
     /// Only one compaction runs at a time.
     pub compaction: Mutex<()>,
+    /// Failures of background compaction, for backoff.
+    pub compaction_health: Mutex<CompactionHealth>,
     /// Sealed segments that still need a hint file.
     pub pending_hints: Mutex<Vec<u32>>,
+    /// The manifest as last written (also serialises manifest writes).
+    pub manifest: Mutex<Manifest>,
     pub counters: Counters,
     pub background_error: Mutex<Option<String>>,
     /// Set when the last handle is dropped, so long jobs stop early.
     pub closing: AtomicBool,
-    recovery: RecoveryReport,
+    pub recovery: RecoveryReport,
     /// Held for the life of the store; the OS lock on it keeps a second
     /// process out.
     _lock: File,
@@ -542,7 +537,7 @@ impl Engine for LogEngine {
             scans: c.scans.load(Ordering::Relaxed),
             fsyncs: c.fsyncs.load(Ordering::Relaxed),
             durability: core.opts.durability.to_string(),
-            background_error: lock(&core.background_error).clone(),
+            background_error: core.background_problem(),
         }
     }
 }
@@ -564,14 +559,9 @@ fn check_sizes(key: &[u8], value: &[u8]) -> Result<(), KvError> {
     Ok(())
 }
 
-/// One loaded record location, before the index is built.
-struct Loaded {
-    key: Box<[u8]>,
-    loc: Loc,
-    tombstone: bool,
-}
-
 impl Core {
+    /// Lock the directory, recover it (see `recovery`), build the index and
+    /// pick or create the segment to append to.
     fn open(dir: &Path, opts: Options) -> Result<Core, OpenError> {
         let started = Instant::now();
         if let Err(reason) = opts.check() {
@@ -580,216 +570,27 @@ impl Core {
                 reason,
             });
         }
-        let dir_err = |source| OpenError::Dir {
-            path: dir.to_path_buf(),
-            error: source,
-        };
-        std::fs::create_dir_all(dir).map_err(dir_err)?;
-        let lock_path = dir.join(LOCK_FILE);
-        let lock_file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|source| OpenError::Io {
-                op: "open",
-                path: lock_path.clone(),
-                error: source,
-            })?;
-        // A handle that is just closing (a worker thread dropping its
-        // clone, a process exiting) releases the lock a moment later, so
-        // wait up to about a second before reporting the store as busy.
-        let mut tries = 0;
-        loop {
-            match lock_file.try_lock() {
-                Ok(()) => break,
-                Err(std::fs::TryLockError::WouldBlock) if tries < LOCK_TRIES => {
-                    tries += 1;
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    return Err(OpenError::Locked {
-                        path: dir.to_path_buf(),
-                    });
-                }
-                Err(std::fs::TryLockError::Error(source)) => {
-                    return Err(OpenError::Io {
-                        op: "lock",
-                        path: lock_path,
-                        error: source,
-                    });
-                }
-            }
-        }
+        create_store_dir(dir)?;
+        let lock_file = take_lock(dir)?;
 
-        let mut report = RecoveryReport::default();
-        finish_pending_delete(dir, &mut report)?;
-
-        // Inventory of the directory.
-        let mut ids = Vec::new();
-        let mut hints = std::collections::HashSet::new();
-        for entry in std::fs::read_dir(dir).map_err(dir_err)? {
-            let entry = entry.map_err(dir_err)?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".compacting") || name.ends_with(".tmp") {
-                // Output of a compaction or hint write that never finished;
-                // the data it copied is still in the original segments.
-                remove_file(&entry.path())?;
-                report.removed.push(name);
-            } else if let Some(id) = name
-                .strip_suffix(".seg")
-                .and_then(|s| s.parse::<u32>().ok())
-            {
-                ids.push(id);
-            } else if let Some(id) = name
-                .strip_suffix(".hint")
-                .and_then(|s| s.parse::<u32>().ok())
-            {
-                hints.insert(id);
-            }
-        }
-        ids.sort_unstable();
-        // A hint without its segment is left over from a merge; drop it.
-        for &id in hints.iter().filter(|id| ids.binary_search(id).is_err()) {
-            let path = hint_path(dir, id);
-            remove_file(&path)?;
-            report.removed.push(path.display().to_string());
-        }
-
-        // Open every segment. Only the newest one may have a damaged
-        // header: a crash right after creating it.
-        let mut segments: Vec<(Segment, u64)> = Vec::with_capacity(ids.len());
-        let newest = ids.last().copied();
-        for &id in &ids {
-            let path = segment_path(dir, id);
-            match Segment::open(path.clone(), id, opts.segment_size) {
-                Ok(s) => segments.push(s),
-                // A file too short for a header holds no records, so
-                // removing it loses nothing: a segment created just before
-                // a crash.
-                Err(HeaderProblem::Short { len }) => {
-                    remove_file(&path)?;
-                    report.truncated.push(TornTail {
-                        path: path.display().to_string(),
-                        offset: 0,
-                        bytes_dropped: len,
-                        reason: "segment created but its header never completed".into(),
-                    });
-                }
-                // Likewise a file of nothing but zeros: its length reached
-                // the disk but its bytes did not.
-                Err(HeaderProblem::Bad(_)) if all_zeros(&path) => {
-                    let len = std::fs::metadata(&path).map_or(0, |m| m.len());
-                    remove_file(&path)?;
-                    report.truncated.push(TornTail {
-                        path: path.display().to_string(),
-                        offset: 0,
-                        bytes_dropped: len,
-                        reason: "segment created but its contents never reached the disk".into(),
-                    });
-                }
-                Err(HeaderProblem::Io(source)) => {
-                    return Err(OpenError::Io {
-                        op: "open",
-                        path,
-                        error: source,
-                    });
-                }
-                Err(HeaderProblem::Bad(reason)) => {
-                    return Err(OpenError::BadHeader { path, reason });
-                }
-                Err(HeaderProblem::Version(found)) => {
-                    return Err(OpenError::Version {
-                        path,
-                        found,
-                        supported: super::format::FORMAT_VERSION,
-                    });
-                }
-            }
-        }
-        report.segments = segments.len();
-
-        // The newest *log* segment is the one that was being appended to
-        // (compaction output may have higher ids, taken while it was
-        // active), so it is the one that may have a torn tail, and it is
-        // appended to again. Compaction output is never appended to.
-        let append_to = segments
-            .iter()
-            .filter(|(s, _)| s.kind == SegmentKind::Log)
-            .map(|(s, _)| s.id)
-            .max();
-
-        // Loaded locations, already split by index shard so each shard can
-        // be sorted and built on its own (and in parallel).
-        let mut loaded: Vec<Vec<Loaded>> = (0..SHARDS).map(|_| Vec::new()).collect();
-        let mut pending_hints = Vec::new();
-        let mut total_bytes = 0u64;
-        let mut max_seq = 0u64;
-        for (seg, len) in &segments {
-            let is_active = Some(seg.id) == append_to;
-            let mut entries = None;
-            if !is_active && hints.contains(&seg.id) {
-                let hp = hint_path(dir, seg.id);
-                match load_hint(&hp, seg.id) {
-                    Ok(e) => {
-                        report.hints_used += 1;
-                        entries = Some(e);
-                    }
-                    Err(reason) => report
-                        .hints_rejected
-                        .push(format!("{}: {reason}", hp.display())),
-                }
-            }
-            let mut data_len = *len;
-            let entries = match entries {
-                Some(e) => e,
-                None => {
-                    report.segments_scanned += 1;
-                    let data = std::fs::read(&seg.path).map_err(|source| OpenError::Io {
-                        op: "read",
-                        path: seg.path.clone(),
-                        error: source,
-                    })?;
-                    let outcome = scan_segment(&seg.path, &data, seg.kind == SegmentKind::Log)?;
-                    if let Some(torn) = outcome.torn {
-                        seg.truncate(outcome.valid_len)
-                            .map_err(|source| OpenError::Io {
-                                op: "truncate",
-                                path: seg.path.clone(),
-                                error: source,
-                            })?;
-                        data_len = outcome.valid_len;
-                        report.truncated.push(torn);
-                    }
-                    if !is_active {
-                        pending_hints.push(seg.id);
-                    }
-                    outcome.entries
-                }
-            };
-            total_bytes += data_len - FILE_HEADER_LEN as u64;
-            for e in entries {
-                max_seq = max_seq.max(e.seq);
-                loaded[shard_of(&e.key)].push(Loaded {
-                    loc: Loc {
-                        seg: seg.id,
-                        val_len: e.val_len,
-                        offset: e.offset,
-                        seq: e.seq,
-                        expires: e.expires,
-                    },
-                    tombstone: e.flags & FLAG_TOMBSTONE != 0,
-                    key: e.key,
-                });
-            }
-        }
-
+        let Recovered {
+            segments,
+            loaded,
+            total_bytes,
+            max_seq,
+            append_to,
+            next_segment_id,
+            pending_hints,
+            manifest,
+            mut report,
+        } = recover(dir)?;
         let (index, live_bytes) = build_index(loaded);
 
         let mut table = SegmentTable::default();
-        let mut next_segment_id = newest.map_or(1, |id| id + 1);
+        let mut next_segment_id = next_segment_id;
         let mut active = None;
-        for (seg, _) in segments {
+        let mut pending_hints = pending_hints;
+        for seg in segments {
             let seg = Arc::new(seg);
             if Some(seg.id) == append_to && seg.readable() < opts.segment_size {
                 active = Some(Arc::clone(&seg));
@@ -802,28 +603,28 @@ impl Core {
         let active = match active {
             Some(a) => a,
             None => {
-                let id = next_segment_id;
+                let id = u32::try_from(next_segment_id).map_err(|_| OpenError::IdsExhausted {
+                    path: dir.to_path_buf(),
+                })?;
                 next_segment_id += 1;
-                let seg = create_segment(dir, id, SegmentKind::Log, opts.segment_size).map_err(
-                    |source| OpenError::Io {
+                let seg =
+                    create_segment(dir, id, SegmentKind::Log).map_err(|source| OpenError::Io {
                         op: "create",
                         path: segment_path(dir, id),
                         error: source,
-                    },
-                )?;
+                    })?;
                 let seg = Arc::new(seg);
                 table.insert(id, Arc::clone(&seg));
                 seg
             }
         };
         report.keys = index.len();
-        report.millis = started.elapsed().as_millis() as u64;
 
         let counters = Counters::default();
         counters.total_bytes.store(total_bytes, Ordering::Relaxed);
         counters.live_bytes.store(live_bytes, Ordering::Relaxed);
         let buf_start = active.readable();
-        Ok(Core {
+        let core = Core {
             dir: dir.to_path_buf(),
             index,
             segments: ArcSwap::from_pointee(table),
@@ -843,14 +644,28 @@ impl Core {
             }),
             synced_cv: Condvar::new(),
             compaction: Mutex::new(()),
+            compaction_health: Mutex::new(CompactionHealth::default()),
             pending_hints: Mutex::new(pending_hints),
+            manifest: Mutex::new(manifest.clone().unwrap_or_default()),
             counters,
             background_error: Mutex::new(None),
             closing: AtomicBool::new(false),
             recovery: report,
             opts,
             _lock: lock_file,
-        })
+        };
+        // Record what recovery found as the store's sealed state, unless
+        // the manifest on disk says exactly that already.
+        if manifest.is_none() || core.manifest_outdated() {
+            core.record_manifest(&[]).map_err(|e| OpenError::Io {
+                op: "write manifest in",
+                path: dir.to_path_buf(),
+                error: std::io::Error::other(e.to_string()),
+            })?;
+        }
+        let mut core = core;
+        core.recovery.millis = started.elapsed().as_millis() as u64;
+        Ok(core)
     }
 
     pub(super) fn lock_writer(&self) -> Result<MutexGuard<'_, Writer>, KvError> {
@@ -977,11 +792,10 @@ impl Core {
     /// acknowledged as durable) or by the hint writer.
     pub(super) fn rotate(&self, w: &mut Writer) -> Result<(), KvError> {
         self.flush_buffer(w)?;
-        let id = w.next_segment_id;
-        w.next_segment_id += 1;
+        let id = w.take_segment_id(&self.dir)?;
         let path = segment_path(&self.dir, id);
-        let seg = Segment::create(path.clone(), id, SegmentKind::Log, self.opts.segment_size)
-            .map_err(|source| KvError::Io {
+        let seg =
+            Segment::create(path.clone(), id, SegmentKind::Log).map_err(|source| KvError::Io {
                 op: "create",
                 path,
                 error: source,
@@ -1135,14 +949,114 @@ impl Core {
         Ok(buf)
     }
 
-    /// Whether dead bytes have passed the compaction thresholds.
+    /// Whether dead bytes have passed the compaction thresholds, and an
+    /// earlier failure is not still being backed off from.
     fn compaction_due(&self) -> bool {
         let total = self.counters.total_bytes.load(Ordering::Relaxed);
         let live = self.counters.live_bytes.load(Ordering::Relaxed).min(total);
         let dead = total - live;
+        let health = lock(&self.compaction_health);
+        let waiting = health.retry_at.is_some_and(|t| Instant::now() < t);
         self.opts.auto_compact
+            && !waiting
+            && health.failures < MAX_AUTO_COMPACTION_FAILURES
             && dead >= self.opts.compact_min_dead_bytes
             && dead as f64 >= self.opts.compact_dead_ratio * total as f64
+    }
+
+    /// Note how a compaction went, for the backoff and for `stats`.
+    pub(super) fn compaction_finished(&self, result: &Result<CompactionReport, KvError>) {
+        let mut h = lock(&self.compaction_health);
+        match result {
+            Ok(_) => *h = CompactionHealth::default(),
+            Err(e) => {
+                h.failures += 1;
+                let wait = CompactionHealth::backoff(h.failures);
+                h.retry_at = Some(Instant::now() + wait);
+                let next = if h.failures >= MAX_AUTO_COMPACTION_FAILURES {
+                    "automatic compaction is off until the store is reopened or `compact` succeeds"
+                        .to_string()
+                } else {
+                    format!("next automatic try in {} s", wait.as_secs())
+                };
+                h.last_error = Some(format!(
+                    "compaction failed ({} in a row; {next}): {e}",
+                    h.failures
+                ));
+            }
+        }
+    }
+
+    /// Whether the last compaction failed (a retry must not rotate again).
+    pub(super) fn compaction_failing(&self) -> bool {
+        lock(&self.compaction_health).failures > 0
+    }
+
+    /// Whether the manifest on disk lists other sealed segments than the
+    /// segment table holds.
+    pub(super) fn manifest_outdated(&self) -> bool {
+        let (table, active) = {
+            let w = lock(&self.writer);
+            (self.segments.load_full(), w.active.id)
+        };
+        let m = lock(&self.manifest);
+        let now: Vec<(u32, u64)> = table
+            .values()
+            .filter(|s| s.id != active)
+            .map(|s| (s.id, s.readable()))
+            .collect();
+        let listed: Vec<(u32, u64)> = m.sealed.iter().map(|s| (s.id, s.len)).collect();
+        now != listed || !m.retired.is_empty()
+    }
+
+    /// Write the manifest: every segment but the active one is sealed, at
+    /// its current length (rotation writes a segment's last bytes before
+    /// it is replaced, so that length is final). A segment is fsynced
+    /// before it is first listed, so the manifest never claims bytes that
+    /// are not durable. `retired` are segments a compaction has just merged
+    /// away; listing them commits the compaction. Callers hold the
+    /// compaction lock (or are opening the store), so a compaction's
+    /// commit and cleanup are never interleaved with another write.
+    pub(super) fn record_manifest(&self, retired: &[u32]) -> Result<(), KvError> {
+        let mut m = lock(&self.manifest);
+        let (table, active, next_id) = {
+            let w = lock(&self.writer);
+            (self.segments.load_full(), w.active.id, w.next_segment_id)
+        };
+        let mut sealed = Vec::new();
+        for seg in table
+            .values()
+            .filter(|s| s.id != active && !retired.contains(&s.id))
+        {
+            let len = seg.readable();
+            if !m.sealed.iter().any(|s| s.id == seg.id && s.len == len) {
+                seg.sync().map_err(|source| KvError::Io {
+                    op: "fsync",
+                    path: seg.path.clone(),
+                    error: source,
+                })?;
+            }
+            sealed.push(SealedSegment {
+                id: seg.id,
+                kind: seg.kind as u8,
+                len,
+            });
+        }
+        let new = Manifest {
+            sealed,
+            retired: retired.to_vec(),
+            next_id,
+        };
+        if *m == new {
+            return Ok(());
+        }
+        write_manifest(&self.dir, &new).map_err(|source| KvError::Io {
+            op: "write",
+            path: self.dir.join(super::recovery::MANIFEST),
+            error: source,
+        })?;
+        *m = new;
+        Ok(())
     }
 
     /// Timed work done on every tick of the background thread.
@@ -1172,6 +1086,15 @@ impl Core {
         Ok(())
     }
 
+    /// The background error to show: a failing compaction, else the last
+    /// error of other background work.
+    fn background_problem(&self) -> Option<String> {
+        lock(&self.compaction_health)
+            .last_error
+            .clone()
+            .or_else(|| lock(&self.background_error).clone())
+    }
+
     fn needs_maintenance(&self) -> bool {
         !lock(&self.pending_hints).is_empty() || self.compaction_due()
     }
@@ -1191,6 +1114,9 @@ impl Core {
         self.write_pending_hints()
     }
 }
+
+/// Automatic compaction stops after this many failures in a row.
+const MAX_AUTO_COMPACTION_FAILURES: u32 = 8;
 
 /// Build the index from the loaded locations of each shard. The newest
 /// version of each key wins, by sequence number (file order cannot decide,
@@ -1273,74 +1199,89 @@ fn build_index_with(parts: Vec<Vec<Loaded>>, threads: usize) -> (Index, u64) {
     (Index::from_shards(shards), live)
 }
 
-/// Whether the file at `path` holds only zero bytes.
-fn all_zeros(path: &Path) -> bool {
-    std::fs::read(path).is_ok_and(|b| b.iter().all(|&x| x == 0))
-}
-
 /// Create a segment and make its directory entry durable.
-pub(super) fn create_segment(
-    dir: &Path,
-    id: u32,
-    kind: SegmentKind,
-    map_len: u64,
-) -> std::io::Result<Segment> {
-    let seg = Segment::create(segment_path(dir, id), id, kind, map_len)?;
+pub(super) fn create_segment(dir: &Path, id: u32, kind: SegmentKind) -> std::io::Result<Segment> {
+    let seg = Segment::create(segment_path(dir, id), id, kind)?;
     seg.sync()?;
     sync_dir(dir)?;
     Ok(seg)
 }
 
-fn remove_file(path: &Path) -> Result<(), OpenError> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(OpenError::Io {
-            op: "remove",
-            path: path.to_path_buf(),
-            error: source,
-        }),
+/// Create the store directory if needed. A new directory's entry lives in
+/// its parent, which is fsynced so the store (and the first writes in it)
+/// cannot vanish with it after a power loss.
+fn create_store_dir(dir: &Path) -> Result<(), OpenError> {
+    let dir_err = |source| OpenError::Dir {
+        path: dir.to_path_buf(),
+        error: source,
+    };
+    if dir.is_dir() {
+        return Ok(());
     }
+    // Create each missing ancestor and fsync the folder that holds it.
+    let mut missing = Vec::new();
+    let mut p = dir;
+    while !p.exists() {
+        missing.push(p);
+        match p.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => p = parent,
+            _ => break,
+        }
+    }
+    for d in missing.into_iter().rev() {
+        match std::fs::create_dir(d) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(dir_err(e)),
+        }
+        let parent = match d.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        sync_dir(parent).map_err(dir_err)?;
+    }
+    Ok(())
 }
 
-/// A compaction that crashed after committing its output but before
-/// deleting the merged segments left their ids in `PENDING-DELETE`; delete
-/// them now, before anything reads them.
-fn finish_pending_delete(dir: &Path, report: &mut RecoveryReport) -> Result<(), OpenError> {
-    let path = dir.join(PENDING_DELETE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => {
-            return Err(OpenError::Io {
-                op: "read",
-                path,
-                error: source,
-            });
-        }
-    };
-    let mut ids = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let id: u32 = line.trim().parse().map_err(|_| OpenError::BadHeader {
-            path: path.clone(),
-            reason: format!("line {line:?} is not a segment id"),
+/// Take the store's LOCK file, waiting briefly for a handle that is just
+/// closing.
+fn take_lock(dir: &Path) -> Result<File, OpenError> {
+    let lock_path = dir.join(LOCK_FILE);
+    let lock_file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| OpenError::Io {
+            op: "open",
+            path: lock_path.clone(),
+            error: source,
         })?;
-        ids.push(id);
-    }
-    for id in ids {
-        for p in [segment_path(dir, id), hint_path(dir, id)] {
-            if p.exists() {
-                remove_file(&p)?;
-                report.removed.push(p.display().to_string());
+    // A handle that is just closing (a worker thread dropping its clone, a
+    // process exiting) releases the lock a moment later, so wait up to
+    // about a second before reporting the store as busy.
+    let mut tries = 0;
+    loop {
+        match lock_file.try_lock() {
+            Ok(()) => return Ok(lock_file),
+            Err(std::fs::TryLockError::WouldBlock) if tries < LOCK_TRIES => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(OpenError::Locked {
+                    path: dir.to_path_buf(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(OpenError::Io {
+                    op: "lock",
+                    path: lock_path,
+                    error: source,
+                });
             }
         }
     }
-    remove_file(&path)?;
-    sync_dir(dir).map_err(|source| OpenError::Io {
-        op: "fsync",
-        path: dir.to_path_buf(),
-        error: source,
-    })
 }
 
 /// The background thread: ticks for durability, and starts a maintenance
@@ -1388,6 +1329,7 @@ fn background(core: Arc<Core>, stop: mpsc::Receiver<()>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log::index::{SHARDS, shard_of};
 
     fn loaded(n: usize) -> Vec<Vec<Loaded>> {
         let mut parts: Vec<Vec<Loaded>> = (0..SHARDS).map(|_| Vec::new()).collect();
@@ -1436,5 +1378,74 @@ mod tests {
         }
         let all = many.range(&KeyRange::all(), usize::MAX, |_| true);
         assert!(all.windows(2).all(|w| w[0].0 < w[1].0), "scan order");
+    }
+
+    /// Copy the files (not folders) of `from` into a new folder: what a
+    /// power cut at this moment would leave, as far as fsynced data goes.
+    fn snapshot(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("snapshot dir");
+        for e in std::fs::read_dir(from).expect("list") {
+            let p = e.expect("entry").path();
+            if p.is_file() && !p.ends_with(LOCK_FILE) {
+                std::fs::copy(&p, to.join(p.file_name().expect("name"))).expect("copy");
+            }
+        }
+    }
+
+    #[test]
+    fn d1_a_stale_hint_never_hides_acknowledged_writes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path().join("store");
+        let opts = Options {
+            segment_size: 4096,
+            auto_compact: false,
+            ..Options::default()
+        };
+        let key = |i: usize| format!("c{i:010}").into_bytes();
+        {
+            let e = LogEngine::open(&d, opts.clone()).expect("open");
+            for i in 0..200 {
+                e.set(&key(i), format!("value {i}").as_bytes())
+                    .expect("set");
+            }
+        }
+        // A power loss left the newest segment empty; the one before it
+        // is sealed and has a hint.
+        let mut segs: Vec<PathBuf> = std::fs::read_dir(&d)
+            .expect("list")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "seg"))
+            .collect();
+        segs.sort();
+        std::fs::write(segs.last().expect("a segment"), b"").expect("empty it");
+
+        let e = LogEngine::open(&d, opts.clone()).expect("reopen");
+        // Keep the background hint writer (and manifest updates) out, as a
+        // crash before it ran would.
+        let hold = lock(&e.core().compaction);
+        e.set(b"NEWKEY", b"acknowledged").expect("set");
+        e.set(&key(150), b"OVERWRITTEN").expect("set");
+        // Enough to rotate, so the segment written to is no longer newest.
+        for i in 0..40 {
+            e.set(format!("fill{i}").as_bytes(), &[b'x'; 200])
+                .expect("fill");
+        }
+        let crashed = dir.path().join("after-crash");
+        snapshot(&d, &crashed);
+        drop(hold);
+        drop(e);
+
+        let e = LogEngine::open(&crashed, opts).expect("open the crashed copy");
+        assert_eq!(
+            e.get(b"NEWKEY").expect("get"),
+            Some(b"acknowledged".to_vec())
+        );
+        assert_eq!(
+            e.get(&key(150)).expect("get"),
+            Some(b"OVERWRITTEN".to_vec())
+        );
+        for i in 0..40 {
+            assert!(e.get(format!("fill{i}").as_bytes()).expect("get").is_some());
+        }
     }
 }

@@ -24,17 +24,21 @@ use crate::memory::layout::{PAGE_SIZE, TEST_BASE, kernel_image};
 use crate::memory::paging::{Flags, MapError};
 use crate::{BOOT_INFO, cpu, qemu, time, timer};
 
+mod sched;
+mod user;
+
 type TestResult = Result<(), ()>;
 
 /// Fails the current case with a message (logged with its values).
 macro_rules! ensure {
     ($cond:expr, $($arg:tt)*) => {
         if !$cond {
-            error!(Test, "check failed at line {}: {}", line!(), format_args!($($arg)*));
+            error!(Test, "check failed at {}:{}: {}", file!(), line!(), format_args!($($arg)*));
             return Err(());
         }
     };
 }
+pub(crate) use ensure;
 
 /// A named test case.
 type Case = (&'static str, fn() -> TestResult);
@@ -48,6 +52,23 @@ const CASES: &[Case] = &[
     ("breakpoint", breakpoint),
     ("page_fault", page_fault),
     ("timer", timer_ticks),
+    ("extable", extable),
+    ("nested_fault", nested_fault),
+    ("stacks", stacks_guarded_and_freed),
+    ("oom_message", oom_message),
+    ("threads", sched::threads_run_and_join),
+    ("sleep", sched::sleep_wakes_on_time),
+    ("preempt", sched::two_hogs_both_progress),
+    ("nice", sched::nice_shifts_shares),
+    ("idle", sched::idle_runs_when_all_sleep),
+    ("mutex", sched::mutex_waiter_blocks_without_cpu),
+    ("mutex_counts", sched::mutex_serialises_increments),
+    ("prodcons", sched::producer_consumer),
+    ("user_hello", user::hello_runs_and_cleans_up),
+    ("user_poke", user::poke_is_killed_and_kernel_survives),
+    ("user_badptr", user::bad_pointer_is_refused),
+    ("user_hogs", user::hogs_share_and_can_be_killed),
+    ("user_spawn", user::spawn_from_user_mode),
 ];
 
 pub fn run(selection: &str) -> ! {
@@ -523,12 +544,12 @@ fn timer_ticks() -> TestResult {
     Ok(())
 }
 
-/// Overflows the (guarded) kernel stack. With page faults off their IST
-/// stack, the CPU cannot push the page-fault frame onto the dead stack and
-/// raises a double fault, which runs on its own IST stack and ends the test.
+/// Overflows the (guarded) kernel stack. Page faults run on the current
+/// stack, so the CPU cannot push the page-fault frame onto the dead stack
+/// and raises a double fault, which runs on its own IST stack, names the
+/// guard page and ends the test.
 fn stack_overflow() -> ! {
     info!(Test, "running stack_overflow");
-    interrupts::set_page_fault_ist(false);
     interrupts::expect_double_fault("stack_overflow");
     let depth = recurse(0);
     error!(
@@ -545,4 +566,148 @@ fn recurse(depth: u64) -> u64 {
         return depth;
     }
     core::hint::black_box(recurse(depth + 1)) + pad[3]
+}
+
+/// The exception table only covers the probing instructions: a fault at any
+/// other address is not resumed (review L2), and the probes report faults
+/// of both kinds with the right vector.
+fn extable() -> TestResult {
+    let here = extable as fn() -> TestResult as usize as u64;
+    ensure!(
+        interrupts::fixup_for(here).is_none(),
+        "an ordinary function is in the exception table"
+    );
+    ensure!(
+        interrupts::fixup_for(0).is_none(),
+        "address 0 is in the exception table"
+    );
+    let bad = 0x0000_8000_0000_0000;
+    match probe_read(bad) {
+        Err(r) => ensure!(
+            r.vector == 13,
+            "non-canonical read gave vector {}",
+            r.vector
+        ),
+        Ok(v) => ensure!(false, "non-canonical read returned {v:#x}"),
+    }
+    let src = [1u8, 2, 3, 4, 5, 6, 7, 8, 9];
+    let mut dst = [0u8; 9];
+    ensure!(
+        interrupts::copy_in(&mut dst, src.as_ptr() as u64).is_ok() && dst == src,
+        "copy_in of mapped bytes: {:?}",
+        dst
+    );
+    let hole = TEST_BASE + 0x30_0000;
+    match interrupts::copy_in(&mut dst, hole - 4) {
+        Err(r) => ensure!(
+            r.vector == 14 && r.address == hole - 4,
+            "copy_in fault {:?}",
+            r
+        ),
+        Ok(()) => ensure!(false, "copy_in from unmapped memory succeeded"),
+    }
+    Ok(())
+}
+
+/// A page fault inside the page-fault handler (review L3): with #PF on an
+/// IST stack the inner fault would restart at the same stack top and
+/// overwrite the outer fault's frame, and the outer return would crash.
+fn nested_fault() -> TestResult {
+    let outer = TEST_BASE + 0x50_0008;
+    let inner = TEST_BASE + 0x60_0010;
+    interrupts::set_nested_probe(inner);
+    let r = probe_read(outer);
+    ensure!(
+        interrupts::nested_probe_seen() == inner,
+        "the handler's own probe saw {:#x}, expected {inner:#x}",
+        interrupts::nested_probe_seen()
+    );
+    match r {
+        Err(f) => ensure!(
+            f.address == outer && f.vector == 14,
+            "outer fault {:?} (cr2 must be the outer address)",
+            f
+        ),
+        Ok(v) => ensure!(false, "read of unmapped {outer:#x} returned {v:#x}"),
+    }
+    Ok(())
+}
+
+/// Stacks: the guard page below a stack is unmapped, the stack itself is
+/// mapped, and freeing returns every frame and the slot.
+fn stacks_guarded_and_freed() -> TestResult {
+    use crate::memory::stacks;
+    let frames_before = FRAMES.lock().stats().free;
+    let count_before = stacks::count();
+    let s = match stacks::allocate("ktest", 3) {
+        Ok(s) => s,
+        Err(e) => {
+            ensure!(false, "allocate: {e}");
+            unreachable!()
+        }
+    };
+    ensure!(
+        s.top - s.bottom == 3 * PAGE_SIZE,
+        "size {:#x}",
+        s.top - s.bottom
+    );
+    ensure!(probe_read(s.guard + 8).is_err(), "guard page is mapped");
+    ensure!(probe_read(s.bottom).is_ok(), "stack bottom not mapped");
+    ensure!(probe_read(s.top - 8).is_ok(), "stack top not mapped");
+    ensure!(
+        stacks::guard_hit(s.guard + 100) == Some("ktest"),
+        "guard not named"
+    );
+    ensure!(stacks::count() == count_before + 1, "stack not counted");
+    // SAFETY: nothing runs on this stack; it was only probed.
+    unsafe { stacks::free(&s) };
+    ensure!(stacks::count() == count_before, "slot not freed");
+    ensure!(probe_read(s.bottom).is_err(), "freed stack still mapped");
+    ensure!(
+        FRAMES.lock().stats().free == frames_before,
+        "frames leaked: {} free, was {}",
+        FRAMES.lock().stats().free,
+        frames_before
+    );
+    Ok(())
+}
+
+/// With no frame left, a stack mapping says "out of physical memory", not
+/// "no free frame for a page table" (review D8).
+fn oom_message() -> TestResult {
+    use crate::memory::stacks::{self, StackError};
+    let mut taken: Vec<u64> = Vec::new();
+    {
+        let mut f = FRAMES.lock();
+        taken.reserve(f.stats().free as usize);
+        while let Some(frame) = f.alloc() {
+            taken.push(frame);
+        }
+    }
+    let result = stacks::allocate("oom", 2);
+    {
+        let mut f = FRAMES.lock();
+        for frame in taken.drain(..) {
+            let _ = f.free(frame);
+        }
+    }
+    match result {
+        Err(
+            e @ StackError::Map {
+                error: MapError::OutOfMemory { .. },
+                ..
+            },
+        ) => {
+            let mut text = String::new();
+            let _ = core::fmt::write(&mut text, format_args!("{e}"));
+            ensure!(text.contains("out of physical memory"), "message {text:?}");
+        }
+        Err(e) => ensure!(false, "wrong error: {e}"),
+        Ok(s) => {
+            // SAFETY: just allocated, never used.
+            unsafe { stacks::free(&s) };
+            ensure!(false, "allocation succeeded with no free frames");
+        }
+    }
+    Ok(())
 }

@@ -1,3 +1,7 @@
+//! Locks. `IrqLock` (here) is a spin lock that also masks interrupts
+//! while held, for data that interrupt handlers touch; `blocking` has the
+//! mutex and semaphore that put a waiting thread to sleep.
+//!
 //! A spin lock that also masks interrupts while held.
 //!
 //! The kernel is single-core, so the only contention is an interrupt handler
@@ -6,7 +10,12 @@
 //! bug (taking the same lock twice) shows up as a hang we can see rather
 //! than silent aliasing of `&mut`.
 
+pub mod blocking;
+
+pub use blocking::{Mutex, Semaphore};
+
 use core::cell::UnsafeCell;
+use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
 use core::sync::atomic::{AtomicBool, Ordering};
 
@@ -44,6 +53,7 @@ impl<T> IrqLock<T> {
         IrqGuard {
             lock: self,
             were_enabled,
+            _not_send: PhantomData,
         }
     }
 
@@ -60,6 +70,7 @@ impl<T> IrqLock<T> {
             Some(IrqGuard {
                 lock: self,
                 were_enabled,
+                _not_send: PhantomData,
             })
         } else {
             if were_enabled {
@@ -79,10 +90,26 @@ impl<T> IrqLock<T> {
     }
 }
 
+/// Proof of holding an [`IrqLock`]; interrupts stay masked while it lives.
+///
+/// Like `std::sync::MutexGuard` it is `Sync` only when `T: Sync`: sharing a
+/// `&IrqGuard` hands out `&T` to whoever holds the reference, so a guard over
+/// a `Cell` shared between threads would let safe code race on the `Cell`.
+/// It is also not `Send`: the guard restores the interrupt flag of the thread
+/// that locked, so dropping it on another thread would restore the wrong
+/// thread's state. Nested guards must be dropped in the reverse order of
+/// locking (each one restores the flag it saw).
 pub struct IrqGuard<'a, T> {
     lock: &'a IrqLock<T>,
     were_enabled: bool,
+    /// A raw pointer is neither `Send` nor `Sync`, which switches off both
+    /// auto traits; `Sync` comes back below under the right bound.
+    _not_send: PhantomData<*mut ()>,
 }
+
+// SAFETY: a shared `&IrqGuard<T>` only gives out `&T` (Deref), so sharing
+// the guard is exactly as safe as sharing `&T`, which is what `T: Sync` says.
+unsafe impl<T: Sync> Sync for IrqGuard<'_, T> {}
 
 impl<T> Deref for IrqGuard<'_, T> {
     type Target = T;
@@ -102,6 +129,35 @@ impl<T> DerefMut for IrqGuard<'_, T> {
 impl<T> Drop for IrqGuard<'_, T> {
     fn drop(&mut self) {
         self.lock.locked.store(false, Ordering::Release);
+        if self.were_enabled {
+            cpu::enable_interrupts();
+        }
+    }
+}
+
+/// Interrupts off for as long as this value lives; the previous state comes
+/// back on drop. The scheduler holds one across a thread switch: the
+/// switched-to thread then restores *its own* saved state when its `IrqOff`
+/// drops, which is why this is `!Send` (it belongs to one thread).
+pub struct IrqOff {
+    were_enabled: bool,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl IrqOff {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> IrqOff {
+        let were_enabled = cpu::interrupts_enabled();
+        cpu::disable_interrupts();
+        IrqOff {
+            were_enabled,
+            _not_send: PhantomData,
+        }
+    }
+}
+
+impl Drop for IrqOff {
+    fn drop(&mut self) {
         if self.were_enabled {
             cpu::enable_interrupts();
         }
@@ -148,4 +204,38 @@ impl<T> Once<T> {
             None
         }
     }
+}
+
+/// Compile-time checks of the guard's auto traits (the regression test for
+/// the review's soundness point: the guard used to be `Sync` for any `T`).
+/// `assert_not_sync` only compiles when the type is *not* `Sync`: if it were,
+/// both impls of `AmbiguousIfSync` would apply and the call would be
+/// ambiguous. The same trick proves the guard is not `Send`.
+#[allow(dead_code)]
+mod guard_traits {
+    use super::IrqGuard;
+    use core::cell::Cell;
+
+    trait AmbiguousIfSync<A> {
+        fn check() {}
+    }
+    impl<T: ?Sized> AmbiguousIfSync<()> for T {}
+    impl<T: ?Sized + Sync> AmbiguousIfSync<u8> for T {}
+
+    trait AmbiguousIfSend<A> {
+        fn check() {}
+    }
+    impl<T: ?Sized> AmbiguousIfSend<()> for T {}
+    impl<T: ?Sized + Send> AmbiguousIfSend<u8> for T {}
+
+    fn is_sync<T: Sync>() {}
+
+    const _: fn() = || {
+        // A guard over a Send-but-not-Sync value must not be Sync...
+        <IrqGuard<'static, Cell<u64>> as AmbiguousIfSync<_>>::check();
+        // ...a guard over a Sync value is.
+        is_sync::<IrqGuard<'static, u64>>();
+        // No guard is Send.
+        <IrqGuard<'static, u64> as AmbiguousIfSend<_>>::check();
+    };
 }

@@ -1,0 +1,74 @@
+use std::thread;
+
+fn chunk_size(len: usize, threads: usize) -> usize {
+    len.div_ceil(threads.max(1)).max(1)
+}
+
+pub fn parallel_sum(data: &[u32], threads: usize) -> u64 {
+    let size = chunk_size(data.len(), threads);
+    thread::scope(|s| {
+        let handles: Vec<_> = data
+            .chunks(size)
+            .map(|chunk| s.spawn(move || chunk.iter().map(|&x| x as u64).sum::<u64>()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+
+pub fn parallel_map<T, U, F>(data: &[T], threads: usize, f: F) -> Vec<U>
+where
+    T: Sync,
+    U: Send,
+    F: Fn(&T) -> U + Sync,
+{
+    let size = chunk_size(data.len(), threads);
+    let f = &f;
+    thread::scope(|s| {
+        let handles: Vec<_> = data
+            .chunks(size)
+            .map(|chunk| s.spawn(move || chunk.iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        let mut out = Vec::with_capacity(data.len());
+        for h in handles {
+            out.extend(h.join().unwrap());
+        }
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+
+    #[test]
+    fn sums_match_sequential() {
+        let data: Vec<u32> = (1..=10_000).collect();
+        for t in [0, 1, 2, 3, 7, 64, 20_000] {
+            assert_eq!(parallel_sum(&data, t), 50_005_000, "threads = {t}");
+        }
+        assert_eq!(parallel_sum(&[], 4), 0);
+        assert_eq!(parallel_sum(&[u32::MAX, u32::MAX], 2), 2 * u32::MAX as u64);
+    }
+
+    #[test]
+    fn map_keeps_order() {
+        let words = ["a", "bb", "ccc", "dddd", "eeeee"];
+        assert_eq!(parallel_map(&words, 2, |w| w.len()), vec![1, 2, 3, 4, 5]);
+        assert_eq!(parallel_map(&words, 10, |w| w.to_uppercase())[4], "EEEEE");
+        assert!(parallel_map(&Vec::<u8>::new(), 3, |x| *x).is_empty());
+    }
+
+    #[test]
+    fn really_uses_several_threads() {
+        let seen = Mutex::new(HashSet::new());
+        let data: Vec<u32> = (0..100).collect();
+        let out = parallel_map(&data, 4, |x| {
+            seen.lock().unwrap().insert(std::thread::current().id());
+            x * 2
+        });
+        assert_eq!(out[99], 198);
+        assert_eq!(seen.lock().unwrap().len(), 4);
+    }
+}

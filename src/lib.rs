@@ -10,6 +10,7 @@ pub mod content;
 pub mod editor;
 pub mod env;
 pub mod examples;
+pub mod exercises;
 pub mod harness;
 pub mod jobs;
 pub mod markdown;

@@ -75,7 +75,7 @@ mod tests {
                 let bank = Arc::clone(&bank);
                 let done_tx = done_tx.clone();
                 thread::spawn(move || {
-                    for i in 0..5_000usize {
+                    for i in 0..2_000usize {
                         let (a, b) = if (i + t) % 2 == 0 { (0, 1) } else { (1, 0) };
                         let c = (i + t) % 3;
                         let _ = bank.transfer(a, b, 3);
@@ -89,7 +89,7 @@ mod tests {
         for _ in 0..handles.len() {
             // A watchdog, so that a deadlock fails the test instead of hanging it.
             done_rx
-                .recv_timeout(Duration::from_secs(3))
+                .recv_timeout(Duration::from_secs(5))
                 .expect("deadlock: the transfers stopped making progress");
         }
         for h in handles {

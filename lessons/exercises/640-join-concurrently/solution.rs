@@ -61,7 +61,7 @@ mod tests {
     use std::time::Duration;
     use tokio::time::timeout;
 
-    const LIMIT: Duration = Duration::from_secs(2);
+    const LIMIT: Duration = Duration::from_secs(10);
 
     #[tokio::test]
     async fn dashboard_calls_run_concurrently() {

@@ -30,22 +30,30 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
+    /// Runs n fetches. Each fetch waits at a barrier until `group` fetches
+    /// are in flight together, so a correct limit is reached exactly, and
+    /// exceeding it is seen, however loaded the machine is.
     async fn run(n: usize, limit: usize) -> (Vec<usize>, usize) {
+        let group = limit.clamp(1, n.max(1));
+        let gate = Arc::new(tokio::sync::Barrier::new(group));
         let in_flight = Arc::new(AtomicUsize::new(0));
         let max_seen = Arc::new(AtomicUsize::new(0));
         let (f, m) = (Arc::clone(&in_flight), Arc::clone(&max_seen));
         let fetch = move |url: String| {
-            let (f, m) = (Arc::clone(&f), Arc::clone(&m));
+            let (f, m, gate) = (Arc::clone(&f), Arc::clone(&m), Arc::clone(&gate));
             async move {
                 let now = f.fetch_add(1, Ordering::SeqCst) + 1;
                 m.fetch_max(now, Ordering::SeqCst);
-                tokio::time::sleep(Duration::from_millis(5)).await;
+                gate.wait().await;
+                tokio::task::yield_now().await;
                 f.fetch_sub(1, Ordering::SeqCst);
                 url.len()
             }
         };
         let urls: Vec<String> = (0..n).map(|i| "x".repeat(i + 1)).collect();
-        let out = fetch_all(urls, limit, fetch).await;
+        let out = tokio::time::timeout(Duration::from_secs(10), fetch_all(urls, limit, fetch))
+            .await
+            .expect("fetches must run concurrently, up to the limit");
         (out, max_seen.load(Ordering::SeqCst))
     }
 

@@ -103,7 +103,7 @@ mod tests {
             tokio::task::yield_now().await;
         }
         stop_tx.send(true).unwrap();
-        let reports = tokio::time::timeout(std::time::Duration::from_secs(2), pool)
+        let reports = tokio::time::timeout(std::time::Duration::from_secs(10), pool)
             .await
             .expect("workers must stop on shutdown while the queue is still open")
             .unwrap();

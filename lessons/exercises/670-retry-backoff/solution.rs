@@ -71,11 +71,23 @@ mod tests {
     #[tokio::test]
     async fn gives_up_with_the_last_error_and_no_final_sleep() {
         let start = Instant::now();
-        let r: Result<(), _> = retry(3, 10 * MS, 10 * MS, |n| async move { Err(n) }).await;
+        let mut last_call = start;
+        let r: Result<(), _> = retry(3, 10 * MS, 10 * MS, |n| {
+            last_call = Instant::now();
+            async move { Err(n) }
+        })
+        .await;
         assert_eq!(r, Err(RetryError::Failed(3)));
-        let took = start.elapsed();
-        assert!(took >= 20 * MS, "two sleeps of 10 ms");
-        assert!(took < 29 * MS + Duration::from_millis(500), "no sleep after the last attempt");
+        assert!(start.elapsed() >= 20 * MS, "two sleeps of 10 ms");
+
+        // A 45 ms delay: a sleep after the last attempt would show as a 45 ms gap.
+        let r: Result<(), _> = retry(2, 45 * MS, 45 * MS, |n| {
+            last_call = Instant::now();
+            async move { Err(n) }
+        })
+        .await;
+        assert_eq!(r, Err(RetryError::Failed(2)));
+        assert!(last_call.elapsed() < 40 * MS, "no sleep after the last attempt");
     }
 
     #[tokio::test]

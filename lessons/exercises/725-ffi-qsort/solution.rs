@@ -30,6 +30,11 @@ unsafe extern "C" fn cmp_desc(a: *const c_void, b: *const c_void) -> c_int {
 }
 
 fn sort_with(v: &mut [i32], cmp: Cmp) {
+    if v.len() < 2 {
+        // Nothing to sort; and C wants a valid pointer even for 0 elements,
+        // which an empty slice's dangling pointer may not be.
+        return;
+    }
     // SAFETY: v is a valid, exclusively borrowed buffer of v.len() i32s, each
     // size_of::<i32>() bytes; the comparator reads two elements and never
     // panics, so nothing unwinds through C.

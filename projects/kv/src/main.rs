@@ -18,6 +18,13 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     match kv::cli::run(cli.args, &mut out) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`kv scan | head`) is not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("kv: {e:#}");
             ExitCode::FAILURE

@@ -8,6 +8,7 @@
 //! `.schema` shows exactly what was typed.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::btree::BTree;
 use crate::codec::{decode_row, encode_row, key_of};
@@ -66,8 +67,8 @@ impl Index {
 
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
-    tables: BTreeMap<String, Table>,
-    indexes: BTreeMap<String, Index>,
+    tables: BTreeMap<String, Arc<Table>>,
+    indexes: BTreeMap<String, Arc<Index>>,
 }
 
 fn schema() -> BTree {
@@ -196,7 +197,8 @@ impl Catalog {
                         )));
                     };
                     let (table, _) = table_from_def(&def, root, &sql)?;
-                    cat.tables.insert(name.to_ascii_lowercase(), table);
+                    cat.tables
+                        .insert(name.to_ascii_lowercase(), Arc::new(table));
                 }
                 "index" => {
                     let columns = text(6)?
@@ -210,14 +212,14 @@ impl Catalog {
                     };
                     cat.indexes.insert(
                         name.to_ascii_lowercase(),
-                        Index {
+                        Arc::new(Index {
                             name,
                             table: text(2)?,
                             columns,
                             unique: int(5)? != 0,
                             root,
                             sql,
-                        },
+                        }),
                     );
                 }
                 other => return Err(Error::Corrupt(format!("unknown schema entry kind {other}"))),
@@ -226,7 +228,7 @@ impl Catalog {
         Ok(cat)
     }
 
-    pub fn table(&self, name: &str) -> Result<&Table> {
+    pub fn table(&self, name: &str) -> Result<&Arc<Table>> {
         self.tables
             .get(&name.to_ascii_lowercase())
             .ok_or_else(|| Error::Plan(format!("no such table: {name}")))
@@ -236,22 +238,23 @@ impl Catalog {
         self.tables.contains_key(&name.to_ascii_lowercase())
     }
 
-    pub fn index(&self, name: &str) -> Option<&Index> {
+    pub fn index(&self, name: &str) -> Option<&Arc<Index>> {
         self.indexes.get(&name.to_ascii_lowercase())
     }
 
-    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+    pub fn tables(&self) -> impl Iterator<Item = &Arc<Table>> {
         self.tables.values()
     }
 
-    pub fn indexes_of(&self, table: &str) -> Vec<&Index> {
+    pub fn indexes_of(&self, table: &str) -> Vec<Arc<Index>> {
         self.indexes
             .values()
             .filter(|i| i.table.eq_ignore_ascii_case(table))
+            .cloned()
             .collect()
     }
 
-    pub fn all_indexes(&self) -> impl Iterator<Item = &Index> {
+    pub fn all_indexes(&self) -> impl Iterator<Item = &Arc<Index>> {
         self.indexes.values()
     }
 
@@ -266,7 +269,8 @@ impl Catalog {
             Value::Text(String::new()),
         ]);
         schema().insert(pager, &entry_key("table", &table.name), &row)?;
-        self.tables.insert(table.name.to_ascii_lowercase(), table);
+        self.tables
+            .insert(table.name.to_ascii_lowercase(), Arc::new(table));
         Ok(())
     }
 
@@ -282,7 +286,8 @@ impl Catalog {
             Value::Text(cols.join(",")),
         ]);
         schema().insert(pager, &entry_key("index", &index.name), &row)?;
-        self.indexes.insert(index.name.to_ascii_lowercase(), index);
+        self.indexes
+            .insert(index.name.to_ascii_lowercase(), Arc::new(index));
         Ok(())
     }
 

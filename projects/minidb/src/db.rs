@@ -21,7 +21,7 @@ use crate::sql::executor::{
 use crate::sql::parser::{Parsed, parse};
 use crate::sql::plan::PlanTree;
 use crate::sql::planner::{bind_constant, bind_for_table, plan_select, plan_write_target};
-use crate::storage::io::{FileStorage, MemStorage};
+use crate::storage::io::{FileStorage, MemStorage, Storage};
 use crate::storage::page::SCHEMA_ROOT;
 use crate::storage::pager::{CHECKPOINT_FRAMES, DEFAULT_POOL_PAGES, PagerOpenError};
 use crate::storage::{PAGE_SIZE, Pager, PagerStats};
@@ -168,11 +168,12 @@ impl Database {
         Self::open_storage(MemStorage::new(), MemStorage::new(), Options::default())
     }
 
-    /// Opens a database kept in [`MemStorage`] (tests use it to simulate a
-    /// crash: drop the database without closing and reopen the same bytes).
+    /// Opens a database over any [`Storage`], such as [`MemStorage`] (tests
+    /// use it to simulate a crash: forget the database without closing it
+    /// and reopen the same bytes) or a wrapper that injects I/O errors.
     pub fn open_storage(
-        file: MemStorage,
-        wal: MemStorage,
+        file: impl Storage + 'static,
+        wal: impl Storage + 'static,
         options: Options,
     ) -> Result<Database, OpenError> {
         let pager = Pager::open(Box::new(file), Box::new(wal), options.pool_pages)
@@ -587,18 +588,18 @@ impl Database {
                         values[i] = bind_constant(e)?.eval(&[])?;
                     }
                     let mut values = conform(table, values)?;
-                    let rowid = match table.rowid_column {
+                    let (rowid, fresh) = match table.rowid_column {
                         Some(c) => match &values[c] {
-                            Value::Integer(i) => *i,
+                            Value::Integer(i) => (*i, false),
                             _ => {
                                 let id = next_rowid(pager, table)?;
                                 values[c] = Value::Integer(id);
-                                id
+                                (id, true)
                             }
                         },
-                        None => next_rowid(pager, table)?,
+                        None => (next_rowid(pager, table)?, true),
                     };
-                    insert_row(pager, table, &indexes, &values, rowid)?;
+                    insert_row(pager, table, &indexes, &values, rowid, fresh)?;
                     n += 1;
                 }
                 Ok(QueryResult {
@@ -652,7 +653,7 @@ impl Database {
                         }
                     }
                     delete_row(pager, table, &indexes, &row[..ncols], rowid)?;
-                    insert_row(pager, table, &indexes, &new, new_rowid)?;
+                    insert_row(pager, table, &indexes, &new, new_rowid, false)?;
                     n += 1;
                 }
                 Ok(QueryResult {

@@ -651,24 +651,35 @@ fn weekday(d: Date) -> &'static str {
     }
 }
 
+/// How many done tasks `pm board` shows.
+pub const DONE_SHOWN: usize = 10;
+
 /// The text kanban: one column per status, as wide as the longest card up
 /// to a limit, titles cut with `…`. Widths count characters, which is right
 /// for most text (wide CJK characters would need the `unicode-width` crate).
+///
+/// The done column shows the most recently finished tasks first, at most
+/// [`DONE_SHOWN`] of them: after a few weeks it would otherwise be the
+/// longest column by far.
 pub fn render_board(board: &Board, project: Option<&str>, today: Date) -> String {
     const MAX: usize = 32;
-    let columns: Vec<Vec<String>> = board
-        .columns(project)
-        .iter()
-        .map(|column| {
-            column
-                .iter()
-                .map(|t| {
-                    let mark = if t.is_overdue(today) { "!" } else { "" };
-                    cut(&format!("#{} {}{mark}", t.id, t.title), MAX)
-                })
-                .collect()
-        })
-        .collect();
+    let [todo, doing, mut done] = board.columns(project);
+    done.sort_by_key(|t| std::cmp::Reverse((t.done_at, t.id)));
+    let hidden = done.len().saturating_sub(DONE_SHOWN);
+    let card = |t: &&Task| {
+        let mark = if t.is_overdue(today) { "!" } else { "" };
+        cut(&format!("#{} {}{mark}", t.id, t.title), MAX)
+    };
+    let mut done_cards: Vec<String> = done.iter().take(DONE_SHOWN).map(card).collect();
+    if hidden > 0 {
+        done_cards.push(format!("(+{hidden} more: pm list -s done)"));
+    }
+    let counts = [todo.len(), doing.len(), done.len()];
+    let columns: Vec<Vec<String>> = vec![
+        todo.iter().map(card).collect(),
+        doing.iter().map(card).collect(),
+        done_cards,
+    ];
     let width = columns
         .iter()
         .flatten()
@@ -679,8 +690,8 @@ pub fn render_board(board: &Board, project: Option<&str>, today: Date) -> String
     let mut text = String::new();
     let heads: Vec<String> = Status::ALL
         .iter()
-        .zip(&columns)
-        .map(|(s, c)| format!("{} ({})", s.as_str().to_uppercase(), c.len()))
+        .zip(counts)
+        .map(|(s, n)| format!("{} ({n})", s.as_str().to_uppercase()))
         .collect();
     push_row(&mut text, &heads, width);
     push_row(&mut text, &vec!["-".repeat(width); 3], width);
@@ -895,6 +906,35 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_done_column_shows_the_latest_ten() {
+        let mut b = Board::new();
+        for i in 0..12 {
+            let t = b
+                .add_task(NewTask {
+                    title: format!("t{i}"),
+                    ..Default::default()
+                })
+                .unwrap();
+            b.set_status(t.id, Status::Done).unwrap();
+        }
+        let text = render_board(&b, None, today());
+        let done: Vec<&str> = text
+            .lines()
+            .skip(2)
+            .map(|l| l.rsplit('|').next().unwrap().trim())
+            .collect();
+        assert_eq!(done.len(), 11, "{text}");
+        assert!(text.starts_with("TODO (0)"), "{text}");
+        assert!(
+            text.lines().next().unwrap().ends_with("DONE (12)"),
+            "{text}"
+        );
+        // Same done_at second for all: the higher id counts as more recent.
+        assert_eq!(done[0], "#12 t11");
+        assert_eq!(done[10], "(+2 more: pm list -s done)");
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //! one, and within a file the last matching line wins, as in git.
 //!
 //! It does not read `.git/info/exclude`, the global excludes file or
-//! `core.excludesFile`, and it treats a pattern with trailing spaces as
-//! written (git trims unescaped trailing spaces). The `ignore` crate (from
+//! `core.excludesFile`, and it does not check that the scanned folder is in
+//! a git repository at all: a `.gitignore` is obeyed wherever it is. The
+//! `ignore` crate (from
 //! ripgrep) does all of that; this file exists because the point of Phase 1
 //! is to see the walk and the matching in plain std code.
 
@@ -44,6 +45,12 @@ impl IgnoreFile {
                 if line.trim().is_empty() || line.starts_with('#') {
                     return None;
                 }
+                // Trailing spaces are dropped unless the last one is escaped.
+                let line = if line.ends_with("\\ ") {
+                    line
+                } else {
+                    line.trim_end()
+                };
                 let (negate, rest) = match line.strip_prefix('!') {
                     Some(rest) => (true, rest),
                     None => (false, line),
@@ -210,7 +217,14 @@ mod tests {
 
     #[test]
     fn rules() {
-        let f = IgnoreFile::parse("# comment\n\ntarget/\n*.log\n!keep.log\n/build\ndocs/*.html\n");
+        let f = IgnoreFile::parse(
+            "# comment\n\ntarget/  \n*.log\n!keep.log\n/build\ndocs/*.html\nspace\\ \n",
+        );
+        assert_eq!(
+            f.decide("space ", false),
+            Some(true),
+            "an escaped trailing space stays"
+        );
         assert_eq!(f.decide("target", true), Some(true));
         assert_eq!(
             f.decide("target", false),

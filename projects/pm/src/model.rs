@@ -112,6 +112,25 @@ impl Status {
     /// All statuses, in board order.
     pub const ALL: [Status; 3] = [Status::Todo, Status::Doing, Status::Done];
 
+    /// The column to the right (todo → doing → done), for a kanban's
+    /// "move right" key; `None` from done.
+    pub fn next(self) -> Option<Status> {
+        match self {
+            Status::Todo => Some(Status::Doing),
+            Status::Doing => Some(Status::Done),
+            Status::Done => None,
+        }
+    }
+
+    /// The column to the left; `None` from todo.
+    pub fn previous(self) -> Option<Status> {
+        match self {
+            Status::Todo => None,
+            Status::Doing => Some(Status::Todo),
+            Status::Done => Some(Status::Doing),
+        }
+    }
+
     /// The name used in the file, in `--status` and in output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -696,6 +715,14 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::ProjectNotFound { .. }));
         assert_eq!(b, before);
+    }
+
+    #[test]
+    fn columns_step_left_and_right() {
+        let right: Vec<_> = Status::ALL.iter().map(|s| s.next()).collect();
+        assert_eq!(right, [Some(Status::Doing), Some(Status::Done), None]);
+        let left: Vec<_> = Status::ALL.iter().map(|s| s.previous()).collect();
+        assert_eq!(left, [None, Some(Status::Todo), Some(Status::Doing)]);
     }
 
     #[test]

@@ -306,6 +306,34 @@ mod tests {
     }
 
     #[test]
+    fn hostile_files_are_errors_not_panics() {
+        let deep = format!(
+            "version: 1\ntasks: {}{}\n",
+            "[".repeat(1_000),
+            "]".repeat(1_000)
+        );
+        let cases = [
+            deep.as_str(),
+            "version: -1\n",
+            "version: 99999999999\n",
+            "version: 1\ntasks:\n- id: 18446744073709551616\n",
+            "version: 1\n\ttasks: []\n",
+            "version: 1\nprojects: {name: x}\n",
+            "version: 1\ntasks:\n- {id: 1, title: x, created: yesterday, updated: 2026-01-01T00:00:00Z}\n",
+            "version: 1\ntasks:\n- {id: 1, title: x, due: 2026-02-30, created: 2026-01-01T00:00:00Z, updated: 2026-01-01T00:00:00Z}\n",
+            "--- !!binary AAAA\n",
+            "&a [*a]\n",
+        ];
+        for text in cases {
+            let e = parse(p(), text).unwrap_err();
+            assert!(
+                matches!(e, Error::Damaged { .. } | Error::Inconsistent { .. }),
+                "{text:.40}: {e}"
+            );
+        }
+    }
+
+    #[test]
     fn a_newer_version_is_refused_even_with_unknown_fields() {
         let text = "version: 2\nfancy_new_thing: {}\n";
         assert!(matches!(

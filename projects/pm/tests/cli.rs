@@ -69,6 +69,7 @@ fn a_week_of_study_tasks() {
         ok(d, &["tag", "2", "--remove", "exercism"]),
         "#2 tags: practice, rust\n"
     );
+    assert_eq!(ok(d, &["due", "1", "none"]), "#1 has no due date\n");
     assert_eq!(
         ok(d, &["due", "1", "2099-01-01"]),
         "#1 due 2099-01-01 (Thu)\n"
@@ -451,8 +452,14 @@ fn scan_turns_comments_into_tasks_and_rescans_without_duplicates() {
     assert!(dry.ends_with("dry run, nothing saved\n"), "{dry}");
     assert_eq!(ok(d, &["list"]), "no tasks\n");
 
-    let out = ok(d, &["scan", "src", "-p", "code"]);
+    let run = pm(d, &["scan", "src", "-p", "code"]);
+    assert!(run.status.success());
+    let out = String::from_utf8(run.stdout).unwrap();
     assert!(out.contains("2 comment(s); 2 new task(s)"), "{out}");
+    assert!(
+        run.stderr.is_empty(),
+        "no progress line when stderr is not a terminal"
+    );
     let tasks = json(d, &["list", "--json", "--tag", "todo"]);
     assert_eq!(tasks[0]["source"]["file"], "src/main.rs");
     assert_eq!(tasks[0]["source"]["line"], 2);
@@ -493,4 +500,36 @@ fn help_and_version() {
     assert!(ok(d.path(), &["--version"]).starts_with("pm "));
     let out = pm(d.path(), &["list", "--help"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("--overdue"));
+}
+
+#[test]
+fn scan_shows_progress_on_a_terminal_and_clears_it() {
+    // util-linux `script` runs the command in a pseudo-terminal, so stderr
+    // is a terminal there. Without `script` there is nothing to test with.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `script` command");
+        return;
+    }
+    let ws = workspace();
+    let d = ws.path();
+    fs::write(d.join("a.rs"), "// TODO: one\n").unwrap();
+    let command = format!("'{}' scan a.rs --dry-run", env!("CARGO_BIN_EXE_pm"));
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(d)
+        .env_remove("PM_WORKSPACE")
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains("\rscanning: 1 files, 1 comments"),
+        "{screen:?}"
+    );
+    // The line is erased before the result is printed over it.
+    assert!(screen.contains("\r\x1b[Ka.rs:1: TODO one"), "{screen:?}");
 }

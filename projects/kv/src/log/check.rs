@@ -133,6 +133,8 @@ fn salvage_scan(data: &[u8]) -> (Vec<Found>, Vec<Skipped>) {
                 }
                 pos += h.record_len() as usize;
             }
+            // Zero-filled space after the last record is not damage.
+            Err(_) if data[pos..].iter().all(|&b| b == 0) => break,
             Err(reason) => {
                 pending.clear();
                 let next = next_valid_record(data, pos + 1).unwrap_or(data.len());
@@ -238,7 +240,18 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, OpenError> {
             );
         }
     }
-    let newest = ids.last().copied();
+    // The segment being written: the newest log segment (compaction output,
+    // kind 1, may have higher ids). Only it may end in a torn tail.
+    let newest = ids
+        .iter()
+        .copied()
+        .filter(|&id| {
+            let mut h = [0u8; FILE_HEADER_LEN];
+            std::fs::File::open(segment_path(dir, id))
+                .and_then(|f| std::os::unix::fs::FileExt::read_exact_at(&f, &mut h, 0))
+                .is_ok_and(|()| decode_file_header(&h).is_ok_and(|h| h.kind == 0))
+        })
+        .max();
     for &id in &ids {
         let path = segment_path(dir, id);
         let data = match std::fs::read(&path) {

@@ -45,13 +45,18 @@ struct Output {
 
 impl Output {
     fn write_out(&mut self) -> Result<(), KvError> {
+        let at = self.end - self.buf.len() as u64;
         self.seg
-            .append_at(&self.buf, self.end - self.buf.len() as u64)
+            .append_at(&self.buf, at)
             .map_err(|source| KvError::Io {
                 op: "write",
                 path: self.seg.path.clone(),
                 error: source,
             })?;
+        // Trickle the output to disk as it is written, so the final fsync
+        // (and the journal commit it forces, which writers queue behind)
+        // is short.
+        self.seg.start_writeback(at, self.buf.len() as u64);
         self.buf.clear();
         Ok(())
     }
@@ -78,7 +83,7 @@ impl Core {
     }
 
     fn compact_locked(&self) -> Result<CompactionReport, KvError> {
-        let victims: Vec<Arc<Segment>> = {
+        let (victims, end): (Vec<Arc<Segment>>, (u32, u64)) = {
             let mut w = self.lock_writer()?;
             // Seal the active segment so its records are merged too, but
             // not when retrying after a failure: each retry would add a
@@ -87,13 +92,21 @@ impl Core {
                 self.rotate(&mut w)?;
             }
             let active = w.active.id;
-            self.segments
+            let victims = self
+                .segments
                 .load()
                 .values()
                 .filter(|s| s.id != active)
                 .cloned()
-                .collect()
+                .collect();
+            (victims, (active, w.end()))
         };
+        // Under `Durability::Always`, writes in the victims may still wait
+        // for their fsync, outside the index: publish them first, so the
+        // copy below sees them.
+        if self.opts.durability == crate::engine::Durability::Always {
+            self.sync_to(end)?;
+        }
         if victims.is_empty() {
             return Ok(CompactionReport::default());
         }
@@ -330,7 +343,7 @@ impl Core {
     /// fsynced first: a durable hint must never describe records that are
     /// not durable themselves.
     fn write_hint(&self, seg: &Segment) -> Result<(), KvError> {
-        seg.sync().map_err(io_err("fsync", &seg.path))?;
+        seg.sync_all().map_err(io_err("fsync", &seg.path))?;
         let mut data = vec![0u8; seg.readable() as usize];
         seg.read_exact_at(&mut data, 0)?;
         let outcome = scan_segment(&seg.path, &data, false).map_err(|e| KvError::Corrupt {

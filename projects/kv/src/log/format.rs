@@ -334,6 +334,9 @@ pub struct Manifest {
     /// Ids are never reused; a u64 so that "every u32 id is used up" can
     /// be represented and refused.
     pub next_id: u64,
+    /// The segment being appended to when the manifest was written (0 for
+    /// none). It is never sealed, but it must exist.
+    pub active: u32,
 }
 
 /// Encode a manifest: header, next id, sealed entries, retired ids, CRC.
@@ -342,6 +345,7 @@ pub fn encode_manifest(m: &Manifest) -> Vec<u8> {
         Vec::with_capacity(FILE_HEADER_LEN + 24 + m.sealed.len() * 13 + m.retired.len() * 4);
     buf.extend_from_slice(&encode_file_header(MANIFEST_MAGIC, 0, 0));
     buf.extend_from_slice(&m.next_id.to_le_bytes());
+    buf.extend_from_slice(&m.active.to_le_bytes());
     buf.extend_from_slice(&(m.sealed.len() as u32).to_le_bytes());
     for s in &m.sealed {
         buf.extend_from_slice(&s.id.to_le_bytes());
@@ -367,7 +371,7 @@ pub fn decode_manifest(bytes: &[u8]) -> Result<Manifest, String> {
     if header.version != FORMAT_VERSION {
         return Err(format!("unsupported manifest version {}", header.version));
     }
-    if bytes.len() < FILE_HEADER_LEN + 8 + 4 + 4 + 4 {
+    if bytes.len() < FILE_HEADER_LEN + 8 + 4 + 4 + 4 + 4 {
         return Err(format!("manifest is {} bytes, too short", bytes.len()));
     }
     let body_end = bytes.len() - 4;
@@ -377,6 +381,8 @@ pub fn decode_manifest(bytes: &[u8]) -> Result<Manifest, String> {
     let mut pos = FILE_HEADER_LEN;
     let next_id = u64_at(bytes, pos);
     pos += 8;
+    let active = u32_at(bytes, pos);
+    pos += 4;
     let n = u32_at(bytes, pos) as usize;
     pos += 4;
     if n > (body_end - pos) / 13 {
@@ -406,6 +412,7 @@ pub fn decode_manifest(bytes: &[u8]) -> Result<Manifest, String> {
         sealed,
         retired,
         next_id,
+        active,
     })
 }
 
@@ -503,6 +510,7 @@ mod tests {
             ],
             retired: vec![3, 4],
             next_id: 9,
+            active: 8,
         };
         let bytes = encode_manifest(&m);
         assert_eq!(decode_manifest(&bytes).expect("valid"), m);

@@ -140,6 +140,11 @@ pub struct ScanOutcome {
     pub valid_len: u64,
     /// Set when a torn tail was found (and must be cut).
     pub torn: Option<TornTail>,
+    /// The file ends in zero bytes after the last record: space the writer
+    /// preallocated, or a crash's unwritten pages. Holds no data.
+    pub zero_tail: bool,
+    /// Where the zero-filled end starts (the file length if there is none).
+    pub data_end: u64,
 }
 
 /// An incomplete end of a segment that was being written when the process
@@ -232,8 +237,29 @@ pub fn scan_segment(
             entries,
             valid_len: len as u64,
             torn: None,
+            zero_tail: false,
+            data_end: len as u64,
         });
     };
+    // Nothing but zeros from the failure on: the end of the log in a
+    // segment with preallocated space (or pages a crash never wrote).
+    // Only a batch left open before it is cut.
+    if allow_torn_tail && failed_at < len && data[failed_at..].iter().all(|&b| b == 0) {
+        let torn = (cut_at < failed_at).then(|| TornTail {
+            path: path.display().to_string(),
+            offset: cut_at as u64,
+            bytes_dropped: (failed_at - cut_at) as u64,
+            reason: "batch cut off before its closing record".into(),
+            saved_to: None,
+        });
+        return Ok(ScanOutcome {
+            entries,
+            valid_len: cut_at as u64,
+            torn,
+            zero_tail: true,
+            data_end: failed_at as u64,
+        });
+    }
     let corrupt = |reason: String| OpenError::Corrupt {
         path: path.to_path_buf(),
         offset: if failed_at < len { failed_at } else { cut_at } as u64,
@@ -266,6 +292,8 @@ pub fn scan_segment(
             reason,
             saved_to: None,
         }),
+        zero_tail: false,
+        data_end: len as u64,
     })
 }
 
@@ -295,12 +323,19 @@ fn looks_torn(data: &[u8], at: usize) -> bool {
     if region.iter().all(|&b| b == 0) {
         return true;
     }
+    // Followed only by zero-filled space, the record was the last write:
+    // any zeroed sector in it, however short, is an unwritten page.
+    let min_run = if data[end..].iter().all(|&b| b == 0) {
+        1
+    } else {
+        MIN_ZERO_RUN
+    };
     // A page that never reached the disk reads back as zeros from a
     // sector boundary on.
     let mut block = at.next_multiple_of(512);
     while block < end {
         let block_end = (block + 512).min(end);
-        if block_end - block >= MIN_ZERO_RUN && data[block..block_end].iter().all(|&b| b == 0) {
+        if block_end - block >= min_run && data[block..block_end].iter().all(|&b| b == 0) {
             return true;
         }
         block += 512;
@@ -325,7 +360,11 @@ fn valid_record_after(data: &[u8], from: usize) -> Option<usize> {
     // cheap checks and whose record fits in the file.
     let mut candidates: Vec<(usize, usize, u32)> = Vec::new();
     for p in from..=last {
-        if let Ok(h) = decode_record_header(&data[p..]) {
+        // Sequence numbers start at 1, so a zero one is never a record
+        // (this keeps zero-filled space from being a candidate everywhere).
+        if let Ok(h) = decode_record_header(&data[p..])
+            && h.seq != 0
+        {
             let end = p as u64 + h.record_len();
             if end <= data.len() as u64 {
                 candidates.push((p, end as usize, h.crc));
@@ -669,6 +708,18 @@ pub(super) fn recover(dir: &Path) -> Result<Recovered, OpenError> {
             ));
         }
     }
+    // The segment that was being written must still be there (it may be
+    // empty: that is a crash right after it was made).
+    if let Some(m) = &manifest
+        && m.active != 0
+        && !listed.contains_key(&m.active)
+        && inv.ids.binary_search(&m.active).is_err()
+    {
+        damage.push(format!(
+            "{}: the segment being written is missing",
+            segment_path(dir, m.active).display()
+        ));
+    }
     // A hint without its segment is left over from a merge; drop it.
     let orphans: Vec<u32> = inv
         .hints
@@ -837,12 +888,23 @@ pub(super) fn recover(dir: &Path) -> Result<Recovered, OpenError> {
                 let data = std::fs::read(&seg.path).map_err(io_err("read", &seg.path))?;
                 let never_sealed = seg.kind == SegmentKind::Log && !listed.contains_key(&seg.id);
                 let outcome = scan_segment(&seg.path, &data, never_sealed)?;
+                if outcome.zero_tail && outcome.torn.is_none() {
+                    // Preallocated space: the segment being written keeps
+                    // it; one sealed by a crash is cut to its data.
+                    if is_active {
+                        seg.set_data_end(outcome.valid_len);
+                    } else {
+                        seg.truncate(outcome.valid_len)
+                            .map_err(io_err("truncate", &seg.path))?;
+                    }
+                    data_len = outcome.valid_len;
+                }
                 if let Some(mut torn) = outcome.torn {
                     let saved = save_bytes(
                         dir,
                         &seg.path,
                         outcome.valid_len,
-                        &data[outcome.valid_len as usize..],
+                        &data[outcome.valid_len as usize..outcome.data_end as usize],
                         &format!("torn tail: {}", torn.reason),
                     )?;
                     seg.truncate(outcome.valid_len)

@@ -49,7 +49,14 @@ pub struct Segment {
     /// offset can go straight to the file; newer bytes are still in the
     /// writer's buffer.
     readable: AtomicU64,
+    /// The file's length, which is more than `readable` while the active
+    /// segment has zero-filled space ahead of its data (see
+    /// [`Segment::ensure_allocated`]).
+    allocated: AtomicU64,
 }
+
+/// Zero-filled space is added to the active segment this much at a time.
+pub const PREALLOCATE_CHUNK: u64 = 1 << 20;
 
 impl Segment {
     /// Create a new, empty segment at `path` and write its header.
@@ -66,6 +73,7 @@ impl Segment {
             path,
             file,
             readable: AtomicU64::new(FILE_HEADER_LEN as u64),
+            allocated: AtomicU64::new(FILE_HEADER_LEN as u64),
         })
     }
 
@@ -109,6 +117,7 @@ impl Segment {
                 path,
                 file,
                 readable: AtomicU64::new(len),
+                allocated: AtomicU64::new(len),
             },
             len,
         ))
@@ -168,13 +177,83 @@ impl Segment {
         self.file.set_len(len)?;
         self.file.sync_all()?;
         self.readable.store(len, Ordering::Release);
+        self.allocated.store(len, Ordering::Release);
         Ok(())
+    }
+
+    /// Where the data ends when the file is longer (zero-filled space
+    /// after the last record of the active segment, found at open).
+    pub fn set_data_end(&self, end: u64) {
+        self.readable.store(end, Ordering::Release);
+    }
+
+    /// Make sure the file is at least `end` bytes long, adding zero-filled
+    /// space a chunk at a time. Appends then overwrite blocks that exist
+    /// and hold data, so an fdatasync after them has no file size or block
+    /// allocation to commit: only the data (one journal commit saved per
+    /// durable write). Recovery reads zeros after the last record as the
+    /// end of the log. Only the writer calls this.
+    pub fn ensure_allocated(&self, end: u64) -> io::Result<()> {
+        let have = self.allocated.load(Ordering::Acquire);
+        if end <= have {
+            return Ok(());
+        }
+        let want = end.next_multiple_of(PREALLOCATE_CHUNK);
+        static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+        let mut at = have;
+        while at < want {
+            let n = (want - at).min(ZEROS.len() as u64) as usize;
+            self.file.write_all_at(&ZEROS[..n], at)?;
+            at += n as u64;
+        }
+        self.allocated.store(want, Ordering::Release);
+        Ok(())
+    }
+
+    /// Cut zero-filled space off the end, so a sealed segment is exactly
+    /// as long as its data. Not fsynced here.
+    pub fn trim(&self) -> io::Result<()> {
+        let end = self.readable();
+        if self.allocated.load(Ordering::Acquire) > end {
+            self.file.set_len(end)?;
+            self.allocated.store(end, Ordering::Release);
+        }
+        Ok(())
+    }
+
+    /// fsync data and metadata: for a sealed segment whose length was just
+    /// cut by [`Segment::trim`].
+    pub fn sync_all(&self) -> io::Result<()> {
+        self.file.sync_all()
     }
 
     /// fsync the data (and the length, which `sync_data` includes when it
     /// changed).
     pub fn sync(&self) -> io::Result<()> {
         self.file.sync_data()
+    }
+
+    /// Start writing `len` bytes at `offset` back to the disk without
+    /// waiting for it (Linux `sync_file_range` with `SYNC_FILE_RANGE_WRITE`).
+    /// Compaction calls this after each chunk it writes, so its final
+    /// fsync has little left to do and does not hold up the journal (and
+    /// with it the writers) for long. Elsewhere it does nothing.
+    pub fn start_writeback(&self, offset: u64, len: u64) {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let (Ok(off), Ok(n)) = (i64::try_from(offset), i64::try_from(len)) else {
+                return;
+            };
+            // SAFETY: a plain system call on a descriptor we own; it reads
+            // no memory of ours. Its result is only a hint, so an error is
+            // ignored (the fsync that follows is what counts).
+            unsafe {
+                libc::sync_file_range(self.file.as_raw_fd(), off, n, libc::SYNC_FILE_RANGE_WRITE);
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = (offset, len);
     }
 
     /// Point the segment at its new name after a rename.

@@ -6,7 +6,9 @@
 //! ordered index is pointed at them. With `Durability::Always` the caller
 //! then waits in [`Core::sync_to`] until an fsync covers its record; the
 //! first waiter becomes the leader and does one fsync for everybody that
-//! queued behind it (group commit).
+//! queued behind it (group commit). Under `Always` the index changes are
+//! held back until that fsync has finished, so no reader ever sees a value
+//! that a crash could take back.
 //!
 //! Data flow of a read: look the key up in its shard of the index (one of
 //! sixteen read-write locks, never a global one), find its segment in the
@@ -167,6 +169,18 @@ pub(super) struct Writer {
     pub unsynced: Vec<Arc<Segment>>,
     /// A segment was created since the directory was last fsynced.
     pub dir_unsynced: bool,
+    /// Under `Durability::Always`: writes appended but not yet covered by
+    /// an fsync, oldest first. Readers do not see them until the group
+    /// fsync that covers them has finished, so a crash can never take back
+    /// a value somebody has read.
+    pub unpublished: std::collections::VecDeque<Unpublished>,
+}
+
+/// The index changes of one write (or batch), held back until its fsync.
+pub(super) struct Unpublished {
+    /// Log position just after the write's last record.
+    pub pos: (u32, u64),
+    pub updates: Vec<(Box<[u8]>, Option<Loc>)>,
 }
 
 impl Writer {
@@ -407,7 +421,7 @@ impl Engine for LogEngine {
         check_sizes(key, b"")?;
         let mut w = core.lock_writer()?;
         let now = now_ms();
-        let live = core.index.get(key).is_some_and(|l| !l.expired(now));
+        let live = core.current(&w, key).is_some_and(|l| !l.expired(now));
         if !live {
             return Ok(false);
         }
@@ -470,7 +484,7 @@ impl Engine for LogEngine {
         let core = self.core();
         let mut w = core.lock_writer()?;
         let now = now_ms();
-        let Some(loc) = core.index.get(key) else {
+        let Some(loc) = core.current(&w, key) else {
             return Ok(false);
         };
         if loc.expired(now) {
@@ -595,7 +609,13 @@ impl Core {
             if Some(seg.id) == append_to && seg.readable() < opts.segment_size {
                 active = Some(Arc::clone(&seg));
             } else if Some(seg.id) == append_to {
-                // Full: seal it and give it a hint file in the background.
+                // Full: seal it (cut any preallocated space) and give it a
+                // hint file in the background.
+                seg.trim().map_err(|source| OpenError::Io {
+                    op: "trim",
+                    path: seg.path.clone(),
+                    error: source,
+                })?;
                 pending_hints.push(seg.id);
             }
             table.insert(seg.id, seg);
@@ -637,6 +657,7 @@ impl Core {
                 failed: None,
                 unsynced: Vec::new(),
                 dir_unsynced: false,
+                unpublished: Default::default(),
             }),
             sync: Mutex::new(SyncState {
                 synced: (active.id, buf_start),
@@ -737,12 +758,32 @@ impl Core {
                 ));
             }
         }
-        // A batch becomes visible to readers all at once: the index takes
-        // every shard it touches before changing any of them.
-        let olds = match updates.as_slice() {
+        let pos = (w.active.id, w.end());
+        if self.opts.durability == Durability::Always {
+            w.unpublished.push_back(Unpublished {
+                pos,
+                updates: updates
+                    .into_iter()
+                    .map(|(k, l)| (Box::from(k), l))
+                    .collect(),
+            });
+        } else {
+            self.publish(&updates);
+        }
+        if w.buf.len() >= self.opts.write_buffer {
+            self.flush_buffer(w)?;
+        }
+        Ok(pos)
+    }
+
+    /// Make one write's index changes visible. A batch becomes visible to
+    /// readers all at once: the index takes every shard it touches before
+    /// changing any of them. Called with the writer lock held.
+    fn publish(&self, updates: &[(&[u8], Option<Loc>)]) {
+        let olds = match updates {
             [(key, Some(loc))] => vec![self.index.insert(key, *loc)],
             [(key, None)] => vec![self.index.remove(key)],
-            _ => self.index.apply(&updates),
+            _ => self.index.apply(updates),
         };
         for ((key, _), old) in updates.iter().zip(olds) {
             if let Some(old) = old {
@@ -752,10 +793,28 @@ impl Core {
                 );
             }
         }
-        if w.buf.len() >= self.opts.write_buffer {
-            self.flush_buffer(w)?;
+    }
+
+    /// Publish every held-back write up to `upto`, now durable.
+    fn publish_upto(&self, w: &mut Writer, upto: (u32, u64)) {
+        while w.unpublished.front().is_some_and(|u| u.pos <= upto) {
+            if let Some(u) = w.unpublished.pop_front() {
+                let updates: Vec<(&[u8], Option<Loc>)> =
+                    u.updates.iter().map(|(k, l)| (&k[..], *l)).collect();
+                self.publish(&updates);
+            }
         }
-        Ok((w.active.id, w.end()))
+    }
+
+    /// Where `key`'s newest record is, counting writes not yet published
+    /// (the writer's own view; readers use the index).
+    pub(super) fn current(&self, w: &Writer, key: &[u8]) -> Option<Loc> {
+        for u in w.unpublished.iter().rev() {
+            if let Some((_, loc)) = u.updates.iter().rev().find(|(k, _)| &k[..] == key) {
+                return *loc;
+            }
+        }
+        self.index.get(key)
     }
 
     /// Durability work after a write has been appended.
@@ -770,6 +829,17 @@ impl Core {
     pub(super) fn flush_buffer(&self, w: &mut Writer) -> Result<(), KvError> {
         if w.buf.is_empty() {
             return Ok(());
+        }
+        if self.opts.durability != Durability::Never
+            && let Err(source) = w.active.ensure_allocated(w.buf_start + w.buf.len() as u64)
+        {
+            let err = KvError::Io {
+                op: "preallocate",
+                path: w.active.path.clone(),
+                error: source,
+            };
+            w.failed = Some(err.to_string());
+            return Err(err);
         }
         if let Err(source) = w.active.append_at(&w.buf, w.buf_start) {
             let err = KvError::Io {
@@ -792,6 +862,16 @@ impl Core {
     /// acknowledged as durable) or by the hint writer.
     pub(super) fn rotate(&self, w: &mut Writer) -> Result<(), KvError> {
         self.flush_buffer(w)?;
+        // A sealed segment is exactly as long as its data.
+        if let Err(source) = w.active.trim() {
+            let err = KvError::Io {
+                op: "trim",
+                path: w.active.path.clone(),
+                error: source,
+            };
+            w.failed = Some(err.to_string());
+            return Err(err);
+        }
         let id = w.take_segment_id(&self.dir)?;
         let path = segment_path(&self.dir, id);
         let seg =
@@ -818,7 +898,7 @@ impl Core {
     /// first caller to find no fsync in progress leads and fsyncs all that
     /// was appended so far; callers arriving meanwhile wait and are usually
     /// covered by that same fsync.
-    fn sync_to(&self, pos: (u32, u64)) -> Result<(), KvError> {
+    pub(super) fn sync_to(&self, pos: (u32, u64)) -> Result<(), KvError> {
         let mut s = lock(&self.sync);
         loop {
             if s.synced >= pos {
@@ -864,13 +944,18 @@ impl Core {
             lock(&self.writer).failed = Some(err.to_string());
             err
         };
-        for s in sealed.iter().chain(std::iter::once(&seg)) {
-            s.sync().map_err(|e| fail(&s.path, e))?;
+        // Sealed segments were trimmed to their data: fsync their length too.
+        for s in &sealed {
+            s.sync_all().map_err(|e| fail(&s.path, e))?;
             self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
         }
+        seg.sync().map_err(|e| fail(&seg.path, e))?;
+        self.counters.fsyncs.fetch_add(1, Ordering::Relaxed);
         if dir {
             sync_dir(&self.dir).map_err(|e| fail(&self.dir, e))?;
         }
+        // Durable now: let readers see it (before any waiter returns).
+        self.publish_upto(&mut lock(&self.writer), (seg.id, upto));
         Ok((seg.id, upto))
     }
 
@@ -1006,7 +1091,7 @@ impl Core {
             .map(|s| (s.id, s.readable()))
             .collect();
         let listed: Vec<(u32, u64)> = m.sealed.iter().map(|s| (s.id, s.len)).collect();
-        now != listed || !m.retired.is_empty()
+        now != listed || !m.retired.is_empty() || m.active != active
     }
 
     /// Write the manifest: every segment but the active one is sealed, at
@@ -1030,7 +1115,7 @@ impl Core {
         {
             let len = seg.readable();
             if !m.sealed.iter().any(|s| s.id == seg.id && s.len == len) {
-                seg.sync().map_err(|source| KvError::Io {
+                seg.sync_all().map_err(|source| KvError::Io {
                     op: "fsync",
                     path: seg.path.clone(),
                     error: source,
@@ -1046,6 +1131,7 @@ impl Core {
             sealed,
             retired: retired.to_vec(),
             next_id,
+            active,
         };
         if *m == new {
             return Ok(());
@@ -1447,5 +1533,37 @@ mod tests {
         for i in 0..40 {
             assert!(e.get(format!("fill{i}").as_bytes()).expect("get").is_some());
         }
+    }
+
+    #[test]
+    fn d10_under_always_a_write_is_visible_only_once_durable() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let e = LogEngine::open(
+            dir.path(),
+            Options {
+                auto_compact: false,
+                ..Options::default()
+            },
+        )
+        .expect("open");
+        e.set(b"k", b"old").expect("set");
+        // Hold the group-commit state so no fsync can start.
+        let hold = lock(&e.core().sync);
+        let writer = e.clone();
+        let t = std::thread::spawn(move || writer.set(b"k", b"new"));
+        while e.stats().writes < 2 {
+            std::thread::yield_now();
+        }
+        // Appended, not yet durable: readers still see the old value, and
+        // the writer's own bookkeeping sees the new one.
+        assert_eq!(e.get(b"k").expect("get"), Some(b"old".to_vec()));
+        {
+            let w = lock(&e.core().writer);
+            let pending = e.core().current(&w, b"k").expect("pending");
+            assert_eq!(pending.val_len, 3);
+        }
+        drop(hold);
+        t.join().expect("thread").expect("set");
+        assert_eq!(e.get(b"k").expect("get"), Some(b"new".to_vec()));
     }
 }

@@ -60,6 +60,48 @@ pub fn interior_cell_size(key: &[u8]) -> usize {
     4 + 2 + key.len()
 }
 
+fn write_leaf_cell(page: &mut Page, mut at: usize, k: &[u8], v: &LeafValue) {
+    page.put_u16(at, k.len() as u16);
+    at += 2;
+    page.0[at..at + k.len()].copy_from_slice(k);
+    at += k.len();
+    match v {
+        LeafValue::Inline(bytes) => {
+            page.0[at] = 0;
+            page.put_u16(at + 1, bytes.len() as u16);
+            page.0[at + 3..at + 3 + bytes.len()].copy_from_slice(bytes);
+        }
+        LeafValue::Overflow { len, first } => {
+            page.0[at] = 1;
+            page.put_u32(at + 1, *len);
+            page.put_u32(at + 5, *first);
+        }
+    }
+}
+
+/// Inserts a cell at position `idx` of a leaf without rebuilding it. The
+/// caller has checked `View::free_contiguous` (cell size + 2 bytes).
+pub fn leaf_insert_in_place(page: &mut Page, idx: usize, key: &[u8], value: &LeafValue) {
+    let count = page.u16_at(1) as usize;
+    let low = page.u16_at(3) as usize;
+    let at = low - leaf_cell_size(key, value);
+    write_leaf_cell(page, at, key, value);
+    page.0
+        .copy_within(HEADER + 2 * idx..HEADER + 2 * count, HEADER + 2 * idx + 2);
+    page.put_u16(HEADER + 2 * idx, at as u16);
+    page.put_u16(1, (count + 1) as u16);
+    page.put_u16(3, at as u16);
+}
+
+/// Removes cell `idx` from a leaf by dropping its offset; the cell's bytes
+/// stay as a hole until the page is next rebuilt.
+pub fn leaf_remove_in_place(page: &mut Page, idx: usize) {
+    let count = page.u16_at(1) as usize;
+    page.0
+        .copy_within(HEADER + 2 * idx + 2..HEADER + 2 * count, HEADER + 2 * idx);
+    page.put_u16(1, (count - 1) as u16);
+}
+
 impl Node {
     /// Bytes the node needs on a page (cells plus their offsets).
     pub fn size(&self) -> usize {
@@ -83,23 +125,7 @@ impl Node {
                 page.0[0] = kind::LEAF;
                 for (i, (k, v)) in entries.iter().enumerate() {
                     top -= leaf_cell_size(k, v);
-                    let mut at = top;
-                    page.put_u16(at, k.len() as u16);
-                    at += 2;
-                    page.0[at..at + k.len()].copy_from_slice(k);
-                    at += k.len();
-                    match v {
-                        LeafValue::Inline(bytes) => {
-                            page.0[at] = 0;
-                            page.put_u16(at + 1, bytes.len() as u16);
-                            page.0[at + 3..at + 3 + bytes.len()].copy_from_slice(bytes);
-                        }
-                        LeafValue::Overflow { len, first } => {
-                            page.0[at] = 1;
-                            page.put_u32(at + 1, *len);
-                            page.put_u32(at + 5, *first);
-                        }
-                    }
+                    write_leaf_cell(&mut page, top, k, v);
                     page.put_u16(HEADER + 2 * i, top as u16);
                 }
                 (entries.len(), *next)
@@ -164,10 +190,36 @@ impl<'a> View<'a> {
             return Err(damaged(id, &format!("kind byte {k} is not a tree node")));
         }
         let count = page.u16_at(1) as usize;
-        if HEADER + 2 * count > USABLE {
-            return Err(damaged(id, "cell count too large"));
+        let low = page.u16_at(3) as usize;
+        if HEADER + 2 * count > USABLE || low < HEADER + 2 * count || low > USABLE {
+            return Err(damaged(id, "cell count or cell area out of range"));
         }
         Ok(View { page, id, count })
+    }
+    /// Free bytes between the offset array and the lowest cell.
+    pub fn free_contiguous(&self) -> usize {
+        self.page.u16_at(3) as usize - (HEADER + 2 * self.count)
+    }
+    /// Bytes the live cells and their offsets use (what `Node::size` says
+    /// after a decode), without decoding.
+    pub fn used_bytes(&self) -> Result<usize> {
+        let mut used = 0;
+        for i in 0..self.count {
+            let at = self.cell(i)?;
+            used += 2 + if self.is_leaf() {
+                let klen = self.u16(at)?;
+                let tag_at = at + 2 + klen;
+                2 + klen
+                    + 1
+                    + match self.slice(tag_at, 1)?[0] {
+                        0 => 2 + self.u16(tag_at + 1)?,
+                        _ => 8,
+                    }
+            } else {
+                6 + self.u16(at + 4)?
+            };
+        }
+        Ok(used)
     }
     pub fn is_leaf(&self) -> bool {
         self.page.0[0] == kind::LEAF
@@ -216,6 +268,17 @@ impl<'a> View<'a> {
         }
         let at = self.cell(i)?;
         self.u32(at)
+    }
+    /// The value of leaf cell `i` if it is stored inline.
+    pub fn inline_value(&self, i: usize) -> Result<Option<&'a [u8]>> {
+        let at = self.cell(i)?;
+        let klen = self.u16(at)?;
+        let at = at + 2 + klen;
+        if self.slice(at, 1)?[0] != 0 {
+            return Ok(None);
+        }
+        let len = self.u16(at + 1)?;
+        self.slice(at + 3, len).map(Some)
     }
     pub fn leaf_value(&self, i: usize) -> Result<LeafValue> {
         let at = self.cell(i)?;
@@ -285,6 +348,28 @@ mod tests {
         assert_eq!(v.child_for(b"a").unwrap(), 4);
         assert_eq!(v.child_for(b"k").unwrap(), 5);
         assert_eq!(v.child_for(b"z").unwrap(), 6);
+    }
+
+    #[test]
+    fn in_place_changes_match_a_rebuild() {
+        let mut entries: Vec<(Vec<u8>, LeafValue)> = (0..10u8)
+            .map(|i| (vec![i * 2], LeafValue::Inline(vec![i; i as usize])))
+            .collect();
+        let mut page = Node::Leaf {
+            entries: entries.clone(),
+            next: 0,
+        }
+        .encode();
+        leaf_insert_in_place(&mut page, 3, &[5], &LeafValue::Inline(b"five".to_vec()));
+        entries.insert(3, (vec![5], LeafValue::Inline(b"five".to_vec())));
+        leaf_remove_in_place(&mut page, 0);
+        entries.remove(0);
+        let want = Node::Leaf { entries, next: 0 };
+        assert_eq!(Node::decode(&page, 1).unwrap(), want);
+        assert_eq!(
+            View::new(&page, 1).unwrap().used_bytes().unwrap(),
+            want.size()
+        );
     }
 
     #[test]

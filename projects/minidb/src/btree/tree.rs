@@ -169,94 +169,121 @@ impl BTree {
         if depth > 64 {
             return Err(Error::Corrupt("B+tree deeper than 64 levels".into()));
         }
-        match Self::node(pager, id)? {
-            Node::Leaf { mut entries, next } => {
-                match entries.binary_search_by(|(k, _)| k.as_slice().cmp(key)) {
-                    Ok(i) => {
-                        release(pager, &entries[i].1)?;
-                        entries[i].1 = value;
-                    }
-                    Err(i) => entries.insert(i, (key.to_vec(), value)),
-                }
-                let node = Node::Leaf { entries, next };
-                if node.fits() {
-                    pager.write(id, node.encode())?;
-                    return Ok(Split::None);
-                }
-                let Node::Leaf { mut entries, next } = node else {
-                    unreachable!()
-                };
-                let sizes: Vec<usize> = entries
-                    .iter()
-                    .map(|(k, v)| node::leaf_cell_size(k, v) + 2)
-                    .collect();
-                let m = balanced_split(&sizes, false);
-                let right_entries = entries.split_off(m);
-                let sep = right_entries[0].0.clone();
-                let right = pager.allocate()?;
-                pager.write(
-                    right,
-                    Node::Leaf {
-                        entries: right_entries,
-                        next,
-                    }
-                    .encode(),
-                )?;
-                pager.write(
-                    id,
-                    Node::Leaf {
-                        entries,
-                        next: right,
-                    }
-                    .encode(),
-                )?;
-                Ok(Split::At(sep, right))
+        let page = pager.read(id)?;
+        let view = View::new(&page, id)?;
+        if view.is_leaf() {
+            // Fast path: a new key whose cell fits in the free gap goes in
+            // place, without decoding and rebuilding the page.
+            let idx = view.lower_bound(key, false)?;
+            let exists = idx < view.count() && view.key(idx)? == key;
+            if !exists && node::leaf_cell_size(key, &value) + 2 <= view.free_contiguous() {
+                drop(page); // so the pager can change its copy without cloning
+                pager.modify(id, |p| node::leaf_insert_in_place(p, idx, key, &value))?;
+                return Ok(Split::None);
             }
-            Node::Interior {
-                mut keys,
-                mut children,
-            } => {
-                let i = keys.partition_point(|k| k.as_slice() <= key);
-                if let Split::At(sep, right) =
-                    self.insert_rec(pager, children[i], key, value, depth + 1)?
-                {
-                    keys.insert(i, sep);
-                    children.insert(i + 1, right);
-                    let node = Node::Interior { keys, children };
-                    if node.fits() {
-                        pager.write(id, node.encode())?;
-                        return Ok(Split::None);
-                    }
-                    let Node::Interior {
-                        mut keys,
-                        mut children,
-                    } = node
-                    else {
-                        unreachable!()
-                    };
-                    let sizes: Vec<usize> = keys
-                        .iter()
-                        .map(|k| node::interior_cell_size(k) + 2)
-                        .collect();
-                    let m = balanced_split(&sizes, true);
-                    let right_keys = keys.split_off(m + 1);
-                    let sep = keys.pop().unwrap_or_default();
-                    let right_children = children.split_off(m + 1);
-                    let right = pager.allocate()?;
-                    pager.write(
-                        right,
-                        Node::Interior {
-                            keys: right_keys,
-                            children: right_children,
-                        }
-                        .encode(),
-                    )?;
-                    pager.write(id, Node::Interior { keys, children }.encode())?;
-                    return Ok(Split::At(sep, right));
-                }
-                Ok(Split::None)
-            }
+            return self.insert_into_leaf(pager, id, Node::decode(&page, id)?, key, value);
         }
+        let child = view.child_for(key)?;
+        drop(page);
+        let Split::At(sep, right) = self.insert_rec(pager, child, key, value, depth + 1)? else {
+            return Ok(Split::None);
+        };
+        let Node::Interior {
+            mut keys,
+            mut children,
+        } = Self::node(pager, id)?
+        else {
+            return Err(Error::Corrupt(format!(
+                "page {id} changed kind during an insert"
+            )));
+        };
+        let i = keys.partition_point(|k| k.as_slice() <= key);
+        keys.insert(i, sep);
+        children.insert(i + 1, right);
+        let node = Node::Interior { keys, children };
+        if node.fits() {
+            pager.write(id, node.encode())?;
+            return Ok(Split::None);
+        }
+        let Node::Interior {
+            mut keys,
+            mut children,
+        } = node
+        else {
+            unreachable!()
+        };
+        let sizes: Vec<usize> = keys
+            .iter()
+            .map(|k| node::interior_cell_size(k) + 2)
+            .collect();
+        let m = balanced_split(&sizes, true);
+        let right_keys = keys.split_off(m + 1);
+        let sep = keys.pop().unwrap_or_default();
+        let right_children = children.split_off(m + 1);
+        let right = pager.allocate()?;
+        pager.write(
+            right,
+            Node::Interior {
+                keys: right_keys,
+                children: right_children,
+            }
+            .encode(),
+        )?;
+        pager.write(id, Node::Interior { keys, children }.encode())?;
+        Ok(Split::At(sep, right))
+    }
+
+    fn insert_into_leaf(
+        &self,
+        pager: &Pager,
+        id: PageId,
+        node: Node,
+        key: &[u8],
+        value: LeafValue,
+    ) -> Result<Split> {
+        let Node::Leaf { mut entries, next } = node else {
+            return Err(Error::Corrupt(format!("page {id} is not a leaf")));
+        };
+        match entries.binary_search_by(|(k, _)| k.as_slice().cmp(key)) {
+            Ok(i) => {
+                release(pager, &entries[i].1)?;
+                entries[i].1 = value;
+            }
+            Err(i) => entries.insert(i, (key.to_vec(), value)),
+        }
+        let node = Node::Leaf { entries, next };
+        if node.fits() {
+            pager.write(id, node.encode())?;
+            return Ok(Split::None);
+        }
+        let Node::Leaf { mut entries, next } = node else {
+            unreachable!()
+        };
+        let sizes: Vec<usize> = entries
+            .iter()
+            .map(|(k, v)| node::leaf_cell_size(k, v) + 2)
+            .collect();
+        let m = balanced_split(&sizes, false);
+        let right_entries = entries.split_off(m);
+        let sep = right_entries[0].0.clone();
+        let right = pager.allocate()?;
+        pager.write(
+            right,
+            Node::Leaf {
+                entries: right_entries,
+                next,
+            }
+            .encode(),
+        )?;
+        pager.write(
+            id,
+            Node::Leaf {
+                entries,
+                next: right,
+            }
+            .encode(),
+        )?;
+        Ok(Split::At(sep, right))
     }
 
     /// Removes a key; true if it was there.
@@ -264,14 +291,16 @@ impl BTree {
         let found = self.delete_rec(pager, self.root, key, 0)?;
         // Collapse an interior root with a single child.
         loop {
-            match Self::node(pager, self.root)? {
-                Node::Interior { keys, children } if keys.is_empty() => {
-                    let child = pager.read(children[0])?;
-                    pager.write(self.root, Page::from_slice(&child.0[..]))?;
-                    pager.free(children[0])?;
-                }
-                _ => break,
+            let root = pager.read(self.root)?;
+            let view = View::new(&root, self.root)?;
+            if view.is_leaf() || view.count() > 0 {
+                break;
             }
+            let only = view.child(0)?;
+            drop(root);
+            let child = pager.read(only)?;
+            pager.write(self.root, Page::from_slice(&child.0[..]))?;
+            pager.free(only)?;
         }
         Ok(found)
     }
@@ -280,32 +309,43 @@ impl BTree {
         if depth > 64 {
             return Err(Error::Corrupt("B+tree deeper than 64 levels".into()));
         }
-        match Self::node(pager, id)? {
-            Node::Leaf { mut entries, next } => {
-                match entries.binary_search_by(|(k, _)| k.as_slice().cmp(key)) {
-                    Ok(i) => {
-                        let (_, v) = entries.remove(i);
-                        release(pager, &v)?;
-                        pager.write(id, Node::Leaf { entries, next }.encode())?;
-                        Ok(true)
-                    }
-                    Err(_) => Ok(false),
-                }
+        let page = pager.read(id)?;
+        let view = View::new(&page, id)?;
+        if view.is_leaf() {
+            let idx = view.lower_bound(key, false)?;
+            if idx >= view.count() || view.key(idx)? != key {
+                return Ok(false);
             }
-            Node::Interior {
-                mut keys,
-                mut children,
-            } => {
-                let i = keys.partition_point(|k| k.as_slice() <= key);
-                if !self.delete_rec(pager, children[i], key, depth + 1)? {
-                    return Ok(false);
-                }
-                if Self::rebalance(pager, &mut keys, &mut children, i)? {
-                    pager.write(id, Node::Interior { keys, children }.encode())?;
-                }
-                Ok(true)
-            }
+            let value = view.leaf_value(idx)?;
+            drop(page);
+            release(pager, &value)?;
+            pager.modify(id, |p| node::leaf_remove_in_place(p, idx))?;
+            return Ok(true);
         }
+        let i = view.lower_bound(key, true)?;
+        let child = view.child(i)?;
+        drop(page);
+        if !self.delete_rec(pager, child, key, depth + 1)? {
+            return Ok(false);
+        }
+        let child_page = pager.read(child)?;
+        if View::new(&child_page, child)?.used_bytes()? >= CAPACITY / 4 {
+            return Ok(true);
+        }
+        drop(child_page);
+        let Node::Interior {
+            mut keys,
+            mut children,
+        } = Self::node(pager, id)?
+        else {
+            return Err(Error::Corrupt(format!(
+                "page {id} changed kind during a delete"
+            )));
+        };
+        if Self::rebalance(pager, &mut keys, &mut children, i)? {
+            pager.write(id, Node::Interior { keys, children }.encode())?;
+        }
+        Ok(true)
     }
 
     /// Merges or evens out child `i` with a sibling if it is under a quarter
@@ -549,6 +589,49 @@ impl<'p> Cursor<'p> {
                 let value = view.leaf_value(self.idx)?;
                 self.idx += 1;
                 return Ok(Some((key.to_vec(), value)));
+            }
+            let next = view.right();
+            self.hops += 1;
+            if next == 0 {
+                self.leaf = None;
+            } else {
+                if self.hops > u64::from(u32::MAX) {
+                    return Err(Error::Corrupt("leaf chain has a cycle".into()));
+                }
+                let page = self.pager.read(next)?;
+                self.leaf = Some((next, page));
+                self.idx = 0;
+            }
+        }
+    }
+
+    /// Calls `f` with the next key and value, borrowed from the page when
+    /// the value is inline (no copies for the common case).
+    pub fn next_with<T>(&mut self, f: impl FnOnce(&[u8], &[u8]) -> Result<T>) -> Result<Option<T>> {
+        loop {
+            let Some((id, page)) = &self.leaf else {
+                return Ok(None);
+            };
+            let view = View::new(page, *id)?;
+            if self.idx < view.count() {
+                let key = view.key(self.idx)?;
+                let past = match &self.hi {
+                    Bound::Unbounded => false,
+                    Bound::Included(h) => key > h.as_slice(),
+                    Bound::Excluded(h) => key >= h.as_slice(),
+                };
+                if past {
+                    self.leaf = None;
+                    return Ok(None);
+                }
+                self.idx += 1;
+                return match view.inline_value(self.idx - 1)? {
+                    Some(v) => f(key, v).map(Some),
+                    None => {
+                        let value = resolve(self.pager, view.leaf_value(self.idx - 1)?)?;
+                        f(key, &value).map(Some)
+                    }
+                };
             }
             let next = view.right();
             self.hops += 1;

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use super::expr::{AggState, BExpr};
 use super::plan::{Access, Lookup, Plan};
@@ -196,10 +197,9 @@ struct TableScan<'p> {
 
 impl Operator for TableScan<'_> {
     fn next(&mut self) -> Result<Option<Row>> {
-        match self.cursor.next_entry()? {
-            Some((k, v)) => Ok(Some(table_row(self.table, decode_rowid(&k)?, &v)?)),
-            None => Ok(None),
-        }
+        let table = self.table;
+        self.cursor
+            .next_with(|k, v| table_row(table, decode_rowid(k)?, v))
     }
 }
 
@@ -218,18 +218,15 @@ fn fetch(table: &Table, pager: &Pager, rowid: i64) -> Result<Option<Row>> {
 
 impl Operator for IndexScan<'_> {
     fn next(&mut self) -> Result<Option<Row>> {
-        match self.cursor.next_key()? {
-            Some((k, ())) => {
-                let rowid = decode_rowid(&k)?;
-                fetch(self.table, self.pager, rowid)?
-                    .map(Some)
-                    .ok_or_else(|| {
-                        Error::Corrupt(format!(
-                            "index entry for missing row {rowid} of {}",
-                            self.table.name
-                        ))
-                    })
-            }
+        match self.cursor.next_with(|k, _| decode_rowid(k))? {
+            Some(rowid) => fetch(self.table, self.pager, rowid)?
+                .map(Some)
+                .ok_or_else(|| {
+                    Error::Corrupt(format!(
+                        "index entry for missing row {rowid} of {}",
+                        self.table.name
+                    ))
+                }),
             None => Ok(None),
         }
     }
@@ -336,8 +333,7 @@ impl IndexJoin<'_> {
                     Bound::Included(&prefix),
                     prefix_end(&prefix),
                 )?;
-                while let Some((k, ())) = c.next_key()? {
-                    let rowid = decode_rowid(&k)?;
+                while let Some(rowid) = c.next_with(|k, _| decode_rowid(k))? {
                     match fetch(self.table, self.pager, rowid)? {
                         Some(r) => out.push(r),
                         None => {
@@ -625,13 +621,16 @@ pub fn next_rowid(pager: &Pager, table: &Table) -> Result<i64> {
 pub fn insert_row(
     pager: &Pager,
     table: &Table,
-    indexes: &[&Index],
+    indexes: &[Arc<Index>],
     row: &[Value],
     rowid: i64,
+    fresh: bool,
 ) -> Result<()> {
+    // `fresh`: the rowid was just allocated past the largest one, so it
+    // cannot be taken (this saves a lookup per row on bulk inserts).
     let tree = table.tree();
     let key = rowid_key(rowid);
-    if tree.get(pager, &key)?.is_some() {
+    if !fresh && tree.get(pager, &key)?.is_some() {
         let what = match table.rowid_column {
             Some(c) => format!("{}.{}", table.name, table.columns[c].name),
             None => format!("{}.rowid", table.name),
@@ -651,7 +650,7 @@ pub fn insert_row(
 pub fn delete_row(
     pager: &Pager,
     table: &Table,
-    indexes: &[&Index],
+    indexes: &[Arc<Index>],
     row: &[Value],
     rowid: i64,
 ) -> Result<()> {

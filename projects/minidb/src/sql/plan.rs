@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use super::expr::{AggFunc, BExpr};
 use crate::catalog::{Index, Table};
@@ -16,7 +17,7 @@ pub enum Access {
         hi: Bound<i64>,
     },
     Index {
-        index: Index,
+        index: Arc<Index>,
         lo: Bound<Vec<u8>>,
         hi: Bound<Vec<u8>>,
     },
@@ -26,7 +27,7 @@ pub enum Access {
 #[derive(Clone, Debug)]
 pub enum Lookup {
     Rowid,
-    Index(Index),
+    Index(Arc<Index>),
 }
 
 #[derive(Clone, Debug)]
@@ -35,7 +36,7 @@ pub enum Plan {
     Empty,
     /// Rows of a table: its columns, then the rowid.
     Scan {
-        table: Table,
+        table: Arc<Table>,
         access: Access,
         detail: String,
     },
@@ -54,7 +55,7 @@ pub enum Plan {
     },
     IndexJoin {
         left: Box<Plan>,
-        table: Table,
+        table: Arc<Table>,
         lookup: Lookup,
         key: BExpr,
         on: Option<BExpr>,

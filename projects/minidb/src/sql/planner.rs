@@ -11,6 +11,7 @@
 //! the rows read and can never change the answer.
 
 use std::ops::Bound;
+use std::sync::Arc;
 
 use super::ast::{self, BinaryOp, Expr, JoinKind, Select, SelectItem};
 use super::expr::{AggFunc, BExpr, Scalar};
@@ -344,7 +345,7 @@ fn unique_texts<'a>(cs: impl Iterator<Item = &'a Constraint>) -> String {
 /// where the table starts at position `base`.
 pub fn choose_access(
     catalog: &Catalog,
-    table: &Table,
+    table: &Arc<Table>,
     base: usize,
     conj: &[(BExpr, String)],
 ) -> Result<(Access, String)> {
@@ -521,7 +522,7 @@ fn constant_u64(e: &Expr, what: &str) -> Result<Option<u64>> {
 
 pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
     // Sources and their scope.
-    let mut tables: Vec<(&Table, Option<&str>)> = Vec::new();
+    let mut tables: Vec<(&Arc<Table>, Option<&str>)> = Vec::new();
     if let Some(from) = &s.from {
         tables.push((catalog.table(&from.name)?, from.alias.as_deref()));
         for j in &s.joins {
@@ -570,7 +571,7 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
                 .collect();
             let (access, detail) = choose_access(catalog, t, 0, &local)?;
             Plan::Scan {
-                table: (*t).clone(),
+                table: Arc::clone(t),
                 access,
                 detail,
             }
@@ -946,7 +947,11 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
 }
 
 /// The rows an UPDATE or DELETE touches: the table's access path and WHERE.
-pub fn plan_write_target(catalog: &Catalog, table: &Table, filter: Option<&Expr>) -> Result<Plan> {
+pub fn plan_write_target(
+    catalog: &Catalog,
+    table: &Arc<Table>,
+    filter: Option<&Expr>,
+) -> Result<Plan> {
     let scope = Scope::for_table(table, None);
     let binder = Binder::new(&scope);
     let parts: Vec<(BExpr, String)> = match filter {

@@ -17,12 +17,11 @@
 //! the head of the free list, a linked list threaded through free pages.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::io::Storage;
 use super::page::{Header, HeaderError, PAGE_SIZE, Page, PageId, kind};
-use super::pool::BufferPool;
+use super::pool::{BufferPool, PageMap};
 use super::wal::{Wal, WalOpenError};
 use crate::error::{Error, Result};
 
@@ -65,7 +64,7 @@ pub struct PagerStats {
 
 struct Savepoint {
     header: Header,
-    before: HashMap<PageId, Option<Arc<Page>>>,
+    before: PageMap<Option<Arc<Page>>>,
 }
 
 struct Inner {
@@ -74,7 +73,7 @@ struct Inner {
     pool: BufferPool,
     header: Header,
     committed: Header,
-    dirty: HashMap<PageId, Arc<Page>>,
+    dirty: PageMap<Arc<Page>>,
     savepoint: Option<Savepoint>,
     in_tx: bool,
     is_new: bool,
@@ -145,7 +144,7 @@ impl Pager {
                 pool: BufferPool::new(pool_pages),
                 header,
                 committed: header,
-                dirty: HashMap::new(),
+                dirty: PageMap::default(),
                 savepoint: None,
                 in_tx: false,
                 is_new,
@@ -188,7 +187,9 @@ impl Pager {
                 g.header.page_count
             )));
         }
-        if let Some(p) = g.dirty.get(&id) {
+        if !g.dirty.is_empty()
+            && let Some(p) = g.dirty.get(&id)
+        {
             let p = p.clone();
             g.pool.hits += 1;
             return Ok(p);
@@ -238,6 +239,40 @@ impl Pager {
         }
         g.dirty.insert(id, Arc::new(page));
         Ok(())
+    }
+
+    /// Changes a page in place within the open transaction. The first change
+    /// to a page copies it (the committed copy stays in the pool); later
+    /// changes in the same statement write straight into that copy.
+    pub fn modify<R>(&self, id: PageId, f: impl FnOnce(&mut Page) -> R) -> Result<R> {
+        let dirty = {
+            let g = self.inner.borrow();
+            if !g.in_tx {
+                return Err(Error::Transaction(
+                    "internal: write outside a transaction".into(),
+                ));
+            }
+            if id == 0 || id >= g.header.page_count {
+                return Err(corrupt(format!("write to page {id}, outside the file")));
+            }
+            g.dirty.contains_key(&id)
+        };
+        let current = if dirty { None } else { Some(self.read(id)?) };
+        let mut g = self.inner.borrow_mut();
+        let g = &mut *g;
+        if let Some(sp) = g.savepoint.as_mut() {
+            sp.before
+                .entry(id)
+                .or_insert_with(|| g.dirty.get(&id).cloned());
+        }
+        if let Some(page) = current {
+            g.dirty.insert(id, page);
+        }
+        let slot = g
+            .dirty
+            .get_mut(&id)
+            .ok_or_else(|| corrupt(format!("page {id} vanished from the transaction")))?;
+        Ok(f(Arc::make_mut(slot)))
     }
 
     /// A page for new content: the head of the free list, or a new one at the
@@ -359,7 +394,7 @@ impl Pager {
         let header = g.header;
         g.savepoint = Some(Savepoint {
             header,
-            before: HashMap::new(),
+            before: PageMap::default(),
         });
     }
 

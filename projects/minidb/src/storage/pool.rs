@@ -8,9 +8,32 @@
 //! open transaction are held by the pager until commit (see `pager`).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::page::{Page, PageId};
+
+/// Page ids are small dense integers, so a multiplicative hash spreads them
+/// well and costs far less than the default SipHash on this hot path.
+#[derive(Default, Clone, Copy)]
+pub struct PageIdHasher(u64);
+
+impl Hasher for PageIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map keyed by page id.
+pub type PageMap<V> = HashMap<PageId, V, BuildHasherDefault<PageIdHasher>>;
 
 struct Frame {
     id: PageId,
@@ -20,7 +43,7 @@ struct Frame {
 
 pub struct BufferPool {
     frames: Vec<Frame>,
-    map: HashMap<PageId, usize>,
+    map: PageMap<usize>,
     hand: usize,
     capacity: usize,
     pub hits: u64,
@@ -33,7 +56,7 @@ impl BufferPool {
         let capacity = capacity.max(8);
         BufferPool {
             frames: Vec::with_capacity(capacity),
-            map: HashMap::with_capacity(capacity),
+            map: PageMap::with_capacity_and_hasher(capacity, Default::default()),
             hand: 0,
             capacity,
             hits: 0,

@@ -1,0 +1,22 @@
+fn vowels(text: &str) -> usize {
+    text.chars()
+        .filter(|c| "aeiou".contains(c.to_ascii_lowercase()))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mixed_case() {
+        assert_eq!(vowels("Rust Is Fun"), 3);
+        assert_eq!(vowels("AEIOU aeiou"), 10);
+    }
+
+    #[test]
+    fn none_and_unicode() {
+        assert_eq!(vowels("rhythm"), 0);
+        assert_eq!(vowels("caf\u{e9} na\u{ef}ve"), 3);
+    }
+}

@@ -1,0 +1,33 @@
+fn grade(score: u8) -> Option<char> {
+    let g = match score {
+        90..=100 => 'A',
+        80..=89 => 'B',
+        70..=79 => 'C',
+        60..=69 => 'D',
+        0..=59 => 'F',
+        _ => return None,
+    };
+    Some(g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edges() {
+        assert_eq!(grade(100), Some('A'));
+        assert_eq!(grade(90), Some('A'));
+        assert_eq!(grade(89), Some('B'));
+        assert_eq!(grade(70), Some('C'));
+        assert_eq!(grade(60), Some('D'));
+        assert_eq!(grade(59), Some('F'));
+        assert_eq!(grade(0), Some('F'));
+    }
+
+    #[test]
+    fn out_of_range() {
+        assert_eq!(grade(101), None);
+        assert_eq!(grade(255), None);
+    }
+}

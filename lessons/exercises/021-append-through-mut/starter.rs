@@ -1,0 +1,16 @@
+fn record(log: &mut Vec<String>, level: &str, msg: &str) {
+    todo!("add {level} {msg} to a log of {} lines", log.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_accumulate() {
+        let mut log = Vec::new();
+        record(&mut log, "INFO", "started");
+        record(&mut log, "WARN", "disk 91% full");
+        assert_eq!(log, ["[INFO] started", "[WARN] disk 91% full"]);
+    }
+}

@@ -1,0 +1,41 @@
+#[derive(Debug, PartialEq)]
+struct Rectangle {
+    width: u32,
+    height: u32,
+}
+
+impl Rectangle {
+    fn area(&self) -> u32 {
+        self.width * self.height
+    }
+
+    fn can_hold(&self, other: &Rectangle) -> bool {
+        self.width >= other.width && self.height >= other.height
+    }
+
+    fn square(size: u32) -> Self {
+        Rectangle {
+            width: size,
+            height: size,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn area_and_square() {
+        assert_eq!(Rectangle { width: 3, height: 4 }.area(), 12);
+        assert_eq!(Rectangle::square(5), Rectangle { width: 5, height: 5 });
+    }
+
+    #[test]
+    fn holding() {
+        let big = Rectangle { width: 10, height: 5 };
+        assert!(big.can_hold(&Rectangle { width: 10, height: 5 }));
+        assert!(big.can_hold(&Rectangle { width: 2, height: 2 }));
+        assert!(!big.can_hold(&Rectangle { width: 5, height: 10 }));
+    }
+}

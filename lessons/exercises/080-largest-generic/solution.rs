@@ -1,0 +1,23 @@
+fn largest<T: PartialOrd>(items: &[T]) -> Option<&T> {
+    let mut best = items.first()?;
+    for item in items {
+        if item > best {
+            best = item;
+        }
+    }
+    Some(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_types() {
+        assert_eq!(largest(&[3, 9, 2]), Some(&9));
+        assert_eq!(largest(&['x', 'b']), Some(&'x'));
+        assert_eq!(largest(&["pear".to_string(), "apple".to_string()]).map(|s| s.as_str()), Some("pear"));
+        assert_eq!(largest(&[1.5, -0.5]), Some(&1.5));
+        assert_eq!(largest::<u8>(&[]), None);
+    }
+}

@@ -1,0 +1,17 @@
+fn next_port(port: Option<u16>) -> Option<u16> {
+    match port {
+        Some(p) => Some(p + 1),
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_up() {
+        assert_eq!(next_port(Some(8080)), Some(8081));
+        assert_eq!(next_port(None), None);
+    }
+}

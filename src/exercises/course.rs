@@ -1,0 +1,203 @@
+//! One learner's exercises: the bank, the drills and their workspace,
+//! joined by name. This is the face the pane, the Today view and the CLI
+//! use; each call reads or writes the workspace state at once, so two
+//! faces never disagree for long.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::bank::{Bank, BankError, CheckKind, Exercise, Topic};
+use super::check::{CheckResult, CheckSpec};
+use super::daily::daily_pick;
+use super::drills::{self, Drill};
+use super::rustlings::{self, RustlingsProgress};
+use super::workspace::{InitReport, Item, Workspace, WorkspaceError};
+
+/// Why the exercises could not be opened or a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CourseError {
+    #[error(transparent)]
+    Bank(#[from] BankError),
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Import(#[from] rustlings::ImportError),
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// One line of the list: an exercise or a drill and where the learner is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub name: String,
+    /// `exercise` or `drill`.
+    pub kind: &'static str,
+    pub title: String,
+    /// The topic (exercises) or `drill`.
+    pub topic: String,
+    pub sheet: String,
+    pub clippy: bool,
+    pub solved_on: Option<Date>,
+    /// The learner's file differs from what was shipped.
+    pub edited: bool,
+    /// A newer shipped version waits in `offers/`.
+    pub offered: bool,
+    /// The learner's file.
+    pub path: PathBuf,
+}
+
+/// The bank, the drills and the workspace of one data folder.
+#[derive(Debug, Clone)]
+pub struct Course {
+    pub bank: Bank,
+    pub drills: Vec<Drill>,
+    pub workspace: Workspace,
+}
+
+impl Course {
+    /// Load the bank from the content folder (resolved as the rest of the
+    /// app resolves it) and open the workspace in `data_dir/exercises`.
+    pub fn open(data_dir: &Path, content_dir: Option<&Path>) -> Result<Course, CourseError> {
+        let bank = Bank::load_resolved(content_dir)?;
+        let drills = drills::drills(Some(&bank.root));
+        let workspace = Workspace::open(&Workspace::dir(data_dir))?;
+        Ok(Course {
+            bank,
+            drills,
+            workspace,
+        })
+    }
+
+    /// Copy everything into the workspace (never over an edit).
+    pub fn init(&mut self) -> Result<InitReport, CourseError> {
+        Ok(self.workspace.init(&self.bank, &self.drills)?)
+    }
+
+    fn item(&self, name: &str) -> Result<Item<'_>, CourseError> {
+        if let Some(d) = self.drills.iter().find(|d| d.name == name) {
+            return Ok(Item::Drill(d));
+        }
+        self.bank
+            .find(name)
+            .map(Item::Exercise)
+            .map_err(CourseError::Refused)
+    }
+
+    /// The exercise called `name` (or its number).
+    pub fn exercise(&self, name: &str) -> Result<&Exercise, CourseError> {
+        self.bank.find(name).map_err(CourseError::Refused)
+    }
+
+    /// The list, exercises in order, then drills.
+    pub fn entries(&self) -> Vec<Entry> {
+        let ws = &self.workspace;
+        let mut out: Vec<Entry> = self
+            .bank
+            .exercises
+            .iter()
+            .map(|e| Entry {
+                name: e.name.clone(),
+                kind: "exercise",
+                title: e.title.clone(),
+                topic: e.topic.to_string(),
+                sheet: e.sheet.clone(),
+                clippy: e.check == CheckKind::Clippy,
+                solved_on: ws.state.solved.get(&e.name).copied(),
+                edited: ws.is_edited(Item::Exercise(e)),
+                offered: ws.has_offer(Item::Exercise(e)),
+                path: ws.path_of(Item::Exercise(e)),
+            })
+            .collect();
+        out.extend(self.drills.iter().map(|d| Entry {
+            name: d.name.clone(),
+            kind: "drill",
+            title: format!(
+                "Fix {} ({} sheet, line {})",
+                d.codes.join(", "),
+                d.sheet,
+                d.line
+            ),
+            topic: "drill".to_string(),
+            sheet: d.sheet.clone(),
+            clippy: false,
+            solved_on: ws.state.solved.get(&d.name).copied(),
+            edited: ws.is_edited(Item::Drill(d)),
+            offered: ws.has_offer(Item::Drill(d)),
+            path: ws.path_of(Item::Drill(d)),
+        }));
+        out
+    }
+
+    /// What checking `name` takes (run it with [`super::check::Checker`]).
+    pub fn spec(&self, name: &str) -> Result<CheckSpec, CourseError> {
+        let name = self.item(name)?.name().to_string();
+        Ok(self.workspace.spec(&self.bank, &self.drills, &name)?)
+    }
+
+    /// The first unsolved exercise in order.
+    pub fn next(&self) -> Option<&Exercise> {
+        self.workspace.next(&self.bank)
+    }
+
+    /// Today's challenge (see [`super::daily`]); `topic` is the roadmap's
+    /// current topic, if the caller knows it.
+    pub fn daily(&self, date: Date, topic: Option<Topic>) -> Option<&Exercise> {
+        daily_pick(
+            &self.bank.exercises,
+            &self.workspace.state.solved,
+            date,
+            topic,
+        )
+    }
+
+    /// Hint `level` (1-3), or the next unseen one when `None`; returns the
+    /// level shown and its text.
+    pub fn hint(&mut self, name: &str, level: Option<u8>) -> Result<(u8, String), CourseError> {
+        let e = self.bank.find(name).map_err(CourseError::Refused)?;
+        let level = level.unwrap_or_else(|| self.workspace.next_hint_level(e));
+        let text = self.workspace.hint(e, level)?.to_string();
+        Ok((level, text))
+    }
+
+    /// The reference solution, once solved.
+    pub fn solution(&self, name: &str) -> Result<Option<&str>, CourseError> {
+        let e = self.bank.find(name).map_err(CourseError::Refused)?;
+        Ok(self.workspace.solution(e))
+    }
+
+    /// Put the starter back (the caller confirmed). Returns the file.
+    pub fn reset(&mut self, name: &str) -> Result<PathBuf, CourseError> {
+        if !self.workspace.is_initialised() {
+            return Err(CourseError::Refused(
+                "no exercise workspace yet: run `megarepo exercise init` first".into(),
+            ));
+        }
+        // Borrow the bank and drills, not all of self, beside the workspace.
+        let item = match self.drills.iter().find(|d| d.name == name) {
+            Some(d) => Item::Drill(d),
+            None => Item::Exercise(self.bank.find(name).map_err(CourseError::Refused)?),
+        };
+        let path = self.workspace.reset(item)?;
+        Ok(path)
+    }
+
+    /// Record a check result; `true` when it newly solved the exercise
+    /// (count the day for the streak and the daily-challenge item then).
+    pub fn record(&mut self, result: &CheckResult, today: Date) -> Result<bool, CourseError> {
+        Ok(self.workspace.record(result, today)?)
+    }
+
+    /// Import a rustlings checkout's progress (its folder or state file).
+    pub fn import_rustlings(
+        &mut self,
+        path: &Path,
+        today: Date,
+    ) -> Result<RustlingsProgress, CourseError> {
+        let p = rustlings::read(path, today)?;
+        self.workspace.state.rustlings = Some(p.clone());
+        self.workspace.save()?;
+        Ok(p)
+    }
+}

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! How long a cheat sheet takes to render into a frame.
 //!
 //! The document is the largest sheet in cheatsheets/ (or, while that folder

@@ -3,10 +3,11 @@
 //! Terminal input, ticks, file-watcher events and messages from panes'
 //! background tasks are all turned into actions and fed, one at a time, to
 //! `App::update` on the UI task. Background work never touches app state
-//! directly: it sends a [`PaneMsg`] over the channel in [`Sender`].
+//! directly: it puts a typed message in its pane's mailbox (`crate::jobs`)
+//! and sends [`Action::Wake`] with the pane's id over the channel in
+//! [`Sender`].
 
 use crossterm::event::{KeyEvent, MouseEvent};
-use std::any::Any;
 use std::path::PathBuf;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -18,18 +19,12 @@ pub enum Action {
     Resize(u16, u16),
     /// A periodic tick, only while something on screen is animating.
     Tick,
-    /// A message from a pane's background task, addressed by pane id.
-    Pane(PaneMsg),
+    /// A pane's background job left messages in its mailbox.
+    Wake(&'static str),
     /// Content files changed on disk (from the notify watcher).
     ContentChanged(Vec<PathBuf>),
     /// The terminal went away or a signal asked us to stop.
     Quit,
-}
-
-/// A type-erased message for one pane; the pane downcasts it.
-pub struct PaneMsg {
-    pub to: &'static str,
-    pub body: Box<dyn Any + Send>,
 }
 
 /// The handle background tasks use to report back to the UI task.
@@ -41,15 +36,8 @@ impl Sender {
         Sender(tx)
     }
 
-    /// Send a message to pane `to`. Fails silently when the app is closing,
-    /// which is the only time the receiver is gone.
-    pub fn to_pane<T: Any + Send>(&self, to: &'static str, body: T) {
-        let _ = self.0.send(Action::Pane(PaneMsg {
-            to,
-            body: Box::new(body),
-        }));
-    }
-
+    /// Fails silently when the app is closing, which is the only time the
+    /// receiver is gone.
     pub fn send(&self, action: Action) {
         let _ = self.0.send(action);
     }
@@ -63,7 +51,7 @@ impl std::fmt::Debug for Action {
             Action::Paste(s) => write!(f, "Paste({} bytes)", s.len()),
             Action::Resize(w, h) => write!(f, "Resize({w}, {h})"),
             Action::Tick => write!(f, "Tick"),
-            Action::Pane(m) => write!(f, "Pane({})", m.to),
+            Action::Wake(p) => write!(f, "Wake({p})"),
             Action::ContentChanged(p) => write!(f, "ContentChanged({p:?})"),
             Action::Quit => write!(f, "Quit"),
         }

@@ -1,19 +1,18 @@
 //! The app: state, `update` (the only place state changes) and `draw`.
 //!
 //! `update` takes one [`Action`] and returns whether the screen needs a
-//! redraw; `draw` reads state and never changes it. The checklist is always
-//! on the left; the main area shows one tab pane at a time.
+//! redraw; `draw` reads state and never changes it. The roadmap (a
+//! [`Sidebar`]) is always on the left; the main area shows one tab pane at a
+//! time. The app knows no concrete pane: it routes keys, wake-ups, ticks and
+//! requests to `dyn Pane`s by id.
 
 use crate::action::{Action, Sender};
 use crate::content::Content;
-use crate::pane::{Ctx, Handled, Pane, Request};
-use crate::panes::checklist::ChecklistPane;
-use crate::panes::item::{self, ItemPane};
+use crate::pane::{Ctx, Handled, Pane, Request, Sidebar};
 use crate::store::Store;
 use crate::theme::Theme;
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -30,29 +29,121 @@ pub enum Focus {
     Main,
 }
 
+/// What the app is made of: the roadmap on the left and the tabs, in
+/// order (built by `panes::shell`).
+pub struct Shell {
+    pub sidebar: Box<dyn Sidebar>,
+    pub tabs: Vec<Box<dyn Pane>>,
+}
+
+/// How the app reaches the world outside `update`: the event channel and
+/// the tokio runtime panes run their servers and clients on.
+pub struct Io {
+    pub tx: Sender,
+    pub runtime: tokio::runtime::Handle,
+}
+
 pub struct App {
     pub store: Store,
     pub content: Content,
     pub theme: Theme,
-    pub tx: Sender,
-    pub checklist: ChecklistPane,
-    item: ItemPane,
-    /// Tab panes after the item pane, in tab order.
-    pub tabs: Vec<Box<dyn Pane>>,
-    /// 0 = the item pane, i = tabs[i - 1].
+    tx: Sender,
+    runtime: tokio::runtime::Handle,
+    sidebar: Box<dyn Sidebar>,
+    /// The tab panes, in tab order.
+    tabs: Vec<Box<dyn Pane>>,
+    /// Index into `tabs` of the visible one.
     pub active: usize,
-    pub focus: Focus,
-    pub help: bool,
+    focus: Focus,
+    help: bool,
     /// First line of the help overlay shown (it scrolls on small screens).
     help_scroll: u16,
-    pub status: Option<(String, bool)>,
-    pub size: (u16, u16),
+    status: Option<(String, bool)>,
+    size: (u16, u16),
     pub quit: bool,
-    /// The study timer's state for the status bar (set by the study pane).
-    pub study_status: Option<crate::panes::stats::StudyStatus>,
-    /// When each pane (index as in `active`) was last ticked.
+    /// When each tab was last ticked.
     last_tick: Vec<Option<std::time::Instant>>,
 }
+
+/// The app's own keys, checked before the focused pane's unless the pane is
+/// taking text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Global {
+    Quit,
+    Help,
+    Theme,
+    Focus,
+    PrevTab,
+    NextTab,
+}
+
+const GLOBAL: Keymap<Global> = Keymap::new(&[
+    bind(
+        &[Key::ch('?')],
+        "?",
+        "this help (esc closes, j/k scroll)",
+        Global::Help,
+    ),
+    bind(&[Key::ch('q')], "q", "quit", Global::Quit),
+    bind(
+        &[Key::code(KeyCode::Tab)],
+        "tab",
+        "focus: checklist ⇄ main area",
+        Global::Focus,
+    ),
+    bind(
+        &[Key::ch('['), Key::code(KeyCode::BackTab)],
+        "[ / shift-tab",
+        "previous tab",
+        Global::PrevTab,
+    ),
+    bind(&[Key::ch(']')], "]", "next tab", Global::NextTab),
+    bind(
+        &[Key::ch('T')],
+        "T",
+        "dark ⇄ light theme (remembered)",
+        Global::Theme,
+    ),
+]);
+
+/// Keys that work even while a pane takes text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Always {
+    Quit,
+    GoTab,
+}
+
+const ALWAYS: Keymap<Always> = Keymap::new(&[
+    bind(&[Key::ctrl('c')], "ctrl-c", "quit", Always::Quit),
+    bind(
+        &[
+            Key::code(KeyCode::F(1)),
+            Key::code(KeyCode::F(2)),
+            Key::code(KeyCode::F(3)),
+            Key::code(KeyCode::F(4)),
+            Key::code(KeyCode::F(5)),
+            Key::code(KeyCode::F(6)),
+            Key::code(KeyCode::F(7)),
+            Key::code(KeyCode::F(8)),
+            Key::code(KeyCode::F(9)),
+            Key::code(KeyCode::F(10)),
+            Key::code(KeyCode::F(11)),
+            Key::code(KeyCode::F(12)),
+        ],
+        "F1..F12",
+        "go to tab 1..12",
+        Always::GoTab,
+    ),
+]);
+
+/// Keys a pane leaves unused that still mean something: esc goes back to
+/// the checklist. Nothing else falls through.
+const FALLBACK: Keymap<()> = Keymap::new(&[bind(
+    &[Key::code(KeyCode::Esc)],
+    "esc",
+    "from a pane back to the checklist",
+    (),
+)]);
 
 /// Where everything goes on screen; one function so drawing and mouse
 /// handling always agree.
@@ -77,16 +168,23 @@ pub fn layout(area: Rect) -> Areas {
     }
 }
 
+/// Build a context for one pane from the app's fields (a macro, so the
+/// borrow of the fields stays disjoint from the borrow of the pane).
+macro_rules! ctx {
+    ($self:ident, $id:expr) => {
+        Ctx::new(&$self.store, &$self.content, &$self.tx, &$self.runtime, $id)
+    };
+}
+
 impl App {
     pub fn new(
         store: Store,
         content: Content,
         theme: Theme,
-        tx: Sender,
+        io: Io,
         size: (u16, u16),
+        shell: Shell,
     ) -> anyhow::Result<App> {
-        let checklist = ChecklistPane::new(content.roadmap.clone(), &store)?;
-        let item = ItemPane::new(content.roadmap.clone());
         let status = content
             .warnings
             .first()
@@ -95,10 +193,10 @@ impl App {
             store,
             content,
             theme,
-            tx,
-            checklist,
-            item,
-            tabs: Vec::new(),
+            tx: io.tx,
+            runtime: io.runtime,
+            sidebar: shell.sidebar,
+            tabs: shell.tabs,
             active: 0,
             focus: Focus::Checklist,
             help: false,
@@ -106,27 +204,27 @@ impl App {
             status,
             size,
             quit: false,
-            study_status: None,
             last_tick: Vec::new(),
         };
+        if app.tabs.is_empty() {
+            anyhow::bail!("the app needs at least one tab");
+        }
         app.resize(size.0, size.1);
-        app.sync_item();
+        app.sync_selection();
         Ok(app)
     }
 
     /// Select a checklist item by id (expanding its ancestors).
     pub fn select_item(&mut self, id: &str) {
-        self.checklist.select_id(id);
-        self.sync_item();
+        self.sidebar.select_id(id);
+        self.sync_selection();
     }
 
-    /// Add a tab pane (in tab order).
-    pub fn add_tab(&mut self, mut pane: Box<dyn Pane>) {
-        pane.on_resize(self.pane_area(), &self.theme);
-        self.tabs.push(pane);
+    /// The id of the checklist item under the cursor.
+    pub fn selected_id(&self) -> Option<String> {
+        self.sidebar.selected_id()
     }
 
-    /// Dark ⇄ light (NO_COLOR stays plain). The choice is remembered.
     fn toggle_theme(&mut self) {
         use crate::theme::Mode;
         self.theme = match self.theme.mode {
@@ -179,101 +277,61 @@ impl App {
     /// before the first frame.
     pub fn prepare_draw(&mut self) {
         let i = self.active;
-        if i == 0 {
-            self.item.before_draw();
-        } else {
-            self.tabs[i - 1].before_draw();
-        }
+        self.tabs[i].before_draw();
     }
 
     fn resize(&mut self, w: u16, h: u16) {
         self.size = (w, h);
         let a = layout(Rect::new(0, 0, w, h));
-        self.checklist
-            .set_viewport(ChecklistPane::list_area(a.checklist).height as usize);
+        self.sidebar.on_resize(a.checklist);
         let area = self.pane_area();
-        self.item.on_resize(area, &self.theme);
         for t in &mut self.tabs {
             t.on_resize(area, &self.theme);
         }
     }
 
-    fn sync_item(&mut self) {
-        let sel = self.checklist.selected_id();
-        self.item.sync(
-            self.checklist.roadmap(),
-            self.checklist.progress(),
-            sel.clone(),
-        );
-        if let Some(id) = sel {
-            let mut cx = Ctx {
-                store: &self.store,
-                content: &self.content,
-                tx: &self.tx,
-                requests: Vec::new(),
-            };
-            for t in &mut self.tabs {
-                t.on_select(&id, &mut cx);
-            }
-            let reqs = std::mem::take(&mut cx.requests);
-            self.apply(reqs);
+    /// Tell every tab where the roadmap selection (or its progress) is now.
+    fn sync_selection(&mut self) {
+        let sel = self.sidebar.selection();
+        let mut requests = Vec::new();
+        for t in &mut self.tabs {
+            let mut cx = ctx!(self, t.id());
+            t.on_select(&sel, &mut cx);
+            requests.append(&mut cx.requests);
         }
+        self.apply(requests);
     }
 
     pub fn tab_titles(&self) -> Vec<String> {
-        std::iter::once(self.item.title())
-            .chain(self.tabs.iter().map(|t| t.title()))
-            .collect()
-    }
-
-    fn active_pane_ref(&self) -> &dyn Pane {
-        if self.active == 0 {
-            &self.item
-        } else {
-            self.tabs[self.active - 1].as_ref()
-        }
+        self.tabs.iter().map(|t| t.title()).collect()
     }
 
     /// The shortest tick any pane wants now, if any.
     pub fn tick_every(&self) -> Option<Duration> {
-        std::iter::once(self.item.tick_every())
-            .chain(self.tabs.iter().map(|t| t.tick_every()))
-            .flatten()
-            .min()
+        self.tabs.iter().filter_map(|t| t.tick_every()).min()
     }
 
-    /// Run `f` on a pane with a context, then apply what it requested.
+    /// Run `f` on a tab with a context, then apply what it requested.
     fn with_pane<R>(&mut self, index: usize, f: impl FnOnce(&mut dyn Pane, &mut Ctx) -> R) -> R {
-        let mut cx = Ctx {
-            store: &self.store,
-            content: &self.content,
-            tx: &self.tx,
-            requests: Vec::new(),
-        };
-        let pane: &mut dyn Pane = if index == 0 {
-            &mut self.item
-        } else {
-            self.tabs[index - 1].as_mut()
-        };
+        let pane = self.tabs[index].as_mut();
+        let mut cx = ctx!(self, pane.id());
         let r = f(pane, &mut cx);
         let reqs = std::mem::take(&mut cx.requests);
         self.apply(reqs);
         r
     }
 
-    fn with_checklist<R>(&mut self, f: impl FnOnce(&mut ChecklistPane, &mut Ctx) -> R) -> R {
-        let mut cx = Ctx {
-            store: &self.store,
-            content: &self.content,
-            tx: &self.tx,
-            requests: Vec::new(),
-        };
-        let before = self.checklist.selected_id();
-        let r = f(&mut self.checklist, &mut cx);
+    /// Run `f` on the sidebar, then apply its requests and follow a moved
+    /// selection.
+    fn with_sidebar<R>(&mut self, f: impl FnOnce(&mut dyn Sidebar, &mut Ctx) -> R) -> R {
+        let before = self.sidebar.selected_id();
+        let sidebar = self.sidebar.as_mut();
+        let mut cx = ctx!(self, sidebar.id());
+        let r = f(sidebar, &mut cx);
         let reqs = std::mem::take(&mut cx.requests);
         self.apply(reqs);
-        if self.checklist.selected_id() != before {
-            self.sync_item();
+        if self.sidebar.selected_id() != before {
+            self.sync_selection();
         }
         r
     }
@@ -283,59 +341,55 @@ impl App {
             match r {
                 Request::Status(msg, err) => self.status = Some((msg, err)),
                 Request::ProgressChanged => {
-                    if let Err(e) = self.checklist.reload(&self.store) {
+                    if let Err(e) = self.sidebar.reload(&self.store) {
                         self.status = Some((e.to_string(), true));
                     }
-                    self.sync_item();
+                    self.sync_selection();
                 }
-                Request::Show(id) => self.show(id),
-                Request::OpenSheet(name) => {
-                    if let Some(i) = self.tab_index("sheets") {
-                        self.switch_to(i);
-                        self.with_pane(i, |p, cx| p.on_message(Box::new(OpenSheet(name)), cx));
-                        self.focus = Focus::Main;
-                    } else {
-                        self.status = Some((
-                            format!("cheat sheet `{name}`: the sheets pane is not built yet"),
-                            false,
-                        ));
-                    }
+                Request::Open { pane, at } => self.open(&pane, at),
+                Request::FocusSidebar => self.focus = Focus::Checklist,
+                Request::Sidebar(key) => {
+                    self.with_sidebar(|s, cx| s.handle_key(key, cx));
                 }
             }
         }
     }
 
-    fn tab_index(&self, id: &str) -> Option<usize> {
-        if id == item::ID {
-            return Some(0);
-        }
-        self.tabs.iter().position(|t| t.id() == id).map(|i| i + 1)
+    /// The tab answering to `name` (its id or an alias).
+    fn tab_index(&self, name: &str) -> Option<usize> {
+        self.tabs
+            .iter()
+            .position(|t| t.id() == name || t.aliases().contains(&name))
     }
 
-    fn show(&mut self, id: &str) {
-        // The timer lives in the study pane.
-        let id = if id == "timer" { "stats" } else { id };
-        if id == "checklist" {
+    /// Show the pane called `name`, opened at `at` when given. If it cannot
+    /// open there, the screen goes back to where it was, with the reason.
+    fn open(&mut self, name: &str, at: Option<String>) {
+        if name == self.sidebar.id() {
             self.focus = Focus::Checklist;
             return;
         }
-        match self.tab_index(id) {
-            Some(i) => {
-                self.switch_to(i);
-                self.focus = Focus::Main;
-            }
-            None => {
-                self.status = Some((
-                    format!("the {id} pane is not part of this build yet"),
-                    false,
-                ))
-            }
+        let Some(i) = self.tab_index(name) else {
+            self.status = Some((
+                format!("the {name} pane is not part of this build yet"),
+                false,
+            ));
+            return;
+        };
+        let before = (self.active, self.focus);
+        self.switch_to(i);
+        self.focus = Focus::Main;
+        if let Some(target) = at
+            && let Err(why) = self.with_pane(i, |p, cx| p.open_at(&target, cx))
+        {
+            self.status = Some((why, true));
+            self.active = before.0;
+            self.focus = before.1;
         }
     }
 
     fn switch_to(&mut self, index: usize) {
-        let n = self.tabs.len() + 1;
-        self.active = index % n;
+        self.active = index % self.tabs.len();
         let i = self.active;
         self.with_pane(i, |p, cx| p.on_show(cx));
     }
@@ -364,17 +418,12 @@ impl App {
                 // pane is ticked only when its own period has passed, so a
                 // 50 ms kernel console does not make the study pane
                 // recompute its statistics twenty times a second.
-                let n = self.tabs.len() + 1;
+                let n = self.tabs.len();
                 let now = std::time::Instant::now();
                 self.last_tick.resize(n, None);
                 let mut ticked = false;
                 for i in 0..n {
-                    let wants = if i == 0 {
-                        self.item.tick_every()
-                    } else {
-                        self.tabs[i - 1].tick_every()
-                    };
-                    let Some(every) = wants else {
+                    let Some(every) = self.tabs[i].tick_every() else {
                         self.last_tick[i] = None;
                         continue;
                     };
@@ -389,17 +438,18 @@ impl App {
                 }
                 ticked
             }
-            Action::Pane(msg) => {
-                if let Some(i) = self.tab_index(msg.to) {
-                    self.with_pane(i, |p, cx| p.on_message(msg.body, cx));
+            Action::Wake(id) => match self.tabs.iter().position(|t| t.id() == id) {
+                Some(i) => {
+                    self.with_pane(i, |p, cx| p.on_wake(cx));
+                    true
                 }
-                true
-            }
+                None => false,
+            },
             Action::ContentChanged(paths) => {
                 if paths.iter().any(|p| p.ends_with("roadmap.yaml")) {
                     self.reload_content();
                 }
-                for i in 0..=self.tabs.len() {
+                for i in 0..self.tabs.len() {
                     self.with_pane(i, |p, cx| p.on_content_changed(&paths, cx));
                 }
                 true
@@ -428,10 +478,10 @@ impl App {
         match fresh.warnings.first() {
             Some(w) => self.status = Some((format!("{w} (kept the previous roadmap)"), true)),
             None => {
-                self.checklist.set_roadmap(fresh.roadmap.clone());
+                self.sidebar.set_roadmap(fresh.roadmap.clone());
                 self.content = fresh;
                 self.status = Some(("roadmap reloaded".into(), false));
-                self.sync_item();
+                self.sync_selection();
             }
         }
     }
@@ -439,10 +489,24 @@ impl App {
     fn on_key(&mut self, key: KeyEvent) {
         // The status line is a message about the previous key.
         self.status = None;
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && matches!(key.code, KeyCode::Char('c')) {
-            self.quit = true;
-            return;
+        match ALWAYS.lookup(&key) {
+            Some(Always::Quit) => {
+                self.quit = true;
+                return;
+            }
+            Some(Always::GoTab) => {
+                // Function keys are never text: they switch tabs even while
+                // a pane is taking typed input.
+                if let KeyCode::F(k) = key.code {
+                    let i = k as usize - 1;
+                    if i < self.tabs.len() {
+                        self.switch_to(i);
+                        self.focus = Focus::Main;
+                    }
+                }
+                return;
+            }
+            None => {}
         }
         if self.help {
             let len = self.help_lines().len() as u16;
@@ -462,87 +526,36 @@ impl App {
             }
             return;
         }
-        let capturing = self.focus == Focus::Main && self.active_pane_ref().captures_text();
-        if !capturing {
-            match key.code {
-                KeyCode::Char('q') => {
-                    self.quit = true;
-                    return;
-                }
-                KeyCode::Char('?') => {
+        let capturing = self.focus == Focus::Main && self.tabs[self.active].captures_text();
+        if !capturing && let Some(cmd) = GLOBAL.lookup(&key) {
+            let n = self.tabs.len();
+            match cmd {
+                Global::Quit => self.quit = true,
+                Global::Help => {
                     self.help = true;
                     self.help_scroll = 0;
-                    return;
                 }
-                KeyCode::Char('T') => {
-                    self.toggle_theme();
-                    return;
-                }
-                KeyCode::Tab => {
+                Global::Theme => self.toggle_theme(),
+                Global::Focus => {
                     self.focus = match self.focus {
                         Focus::Checklist => Focus::Main,
                         Focus::Main => Focus::Checklist,
-                    };
-                    return;
+                    }
                 }
-                KeyCode::BackTab => {
-                    let n = self.tabs.len() + 1;
-                    self.switch_to((self.active + n - 1) % n);
-                    return;
-                }
-                KeyCode::Char(']') => {
-                    self.switch_to(self.active + 1);
-                    return;
-                }
-                KeyCode::Char('[') => {
-                    let n = self.tabs.len() + 1;
-                    self.switch_to((self.active + n - 1) % n);
-                    return;
-                }
-                _ => {}
-            }
-        }
-        // Function keys are never text: they switch tabs even while a pane
-        // is taking typed input.
-        if let KeyCode::F(k) = key.code
-            && (1..=12).contains(&k)
-        {
-            let i = k as usize - 1;
-            if i <= self.tabs.len() {
-                self.switch_to(i);
-                self.focus = Focus::Main;
+                Global::PrevTab => self.switch_to((self.active + n - 1) % n),
+                Global::NextTab => self.switch_to(self.active + 1),
             }
             return;
         }
         match self.focus {
             Focus::Checklist => {
-                if key.code == KeyCode::Char('n') {
-                    // Notes are written in the item pane.
-                    self.switch_to(0);
-                    self.focus = Focus::Main;
-                    if !self.item.edit_note() {
-                        self.status =
-                            Some(("sections have no notes; select an item".into(), false));
-                        self.focus = Focus::Checklist;
-                    }
-                    return;
-                }
-                if self.with_checklist(|c, cx| c.handle_key(key, cx)) == Handled::No {
-                    self.status = None;
-                }
+                self.with_sidebar(|c, cx| c.handle_key(key, cx));
             }
             Focus::Main => {
                 let i = self.active;
                 let handled = self.with_pane(i, |p, cx| p.handle_key(key, cx));
-                if handled == Handled::No {
-                    if key.code == KeyCode::Esc {
-                        self.focus = Focus::Checklist;
-                    } else {
-                        // Keys the pane does not use act on the checklist
-                        // selection (space, +/-, enter...), so the item pane
-                        // can tick and count too.
-                        self.with_checklist(|c, cx| c.handle_key(key, cx));
-                    }
+                if handled == Handled::No && FALLBACK.lookup(&key).is_some() {
+                    self.focus = Focus::Checklist;
                 }
             }
         }
@@ -576,7 +589,7 @@ impl App {
                 self.focus = Focus::Checklist;
             }
             let area = a.checklist;
-            self.with_checklist(|c, cx| c.handle_mouse(ev, area, cx));
+            self.with_sidebar(|c, cx| c.handle_mouse(ev, area, cx));
             return true;
         }
         if inside(a.tabs) {
@@ -606,13 +619,13 @@ impl App {
         false
     }
 
-    /// Called once before exit: panes stop their services, state is saved.
+    /// Called once before exit: panes cancel their jobs and stop their
+    /// services, state is saved.
     pub fn shutdown(&mut self) {
-        self.item.shutdown();
         for t in &mut self.tabs {
             t.shutdown();
         }
-        self.checklist.save_view(&self.store);
+        self.sidebar.save_view(&self.store);
         if let Err(e) = self.store.flush() {
             tracing::error!("flush on exit failed: {e}");
         }
@@ -640,7 +653,7 @@ impl App {
             return;
         }
         let a = layout(area);
-        self.checklist
+        self.sidebar
             .draw(f, a.checklist, &self.theme, self.focus == Focus::Checklist);
 
         // Tab bar.
@@ -657,7 +670,7 @@ impl App {
         f.render_widget(Paragraph::new(Line::from(spans)), a.tabs);
 
         let focused = self.focus == Focus::Main;
-        let pane = self.active_pane_ref();
+        let pane = self.tabs[self.active].as_ref();
         let block = self.theme.frame(focused).title(Span::styled(
             format!(" {} ", pane.title()),
             self.theme.title,
@@ -683,21 +696,19 @@ impl App {
                 },
             )),
             None => {
-                let overall = crate::checklist::Checklist::new(
-                    self.checklist.roadmap(),
-                    self.checklist.progress(),
-                )
-                .overall();
                 let mut spans = vec![Span::styled(" megarepo ", self.theme.title)];
-                if let Some(st) = &self.study_status {
-                    spans.extend(crate::panes::stats::status_bar_spans(
-                        &st.get(),
-                        &self.theme,
-                    ));
-                    spans.push(Span::raw(" "));
+                for t in &self.tabs {
+                    let part = t.status(&self.theme);
+                    if !part.is_empty() {
+                        spans.extend(part);
+                        spans.push(Span::raw(" "));
+                    }
                 }
                 spans.push(Span::styled(
-                    format!("· {:.0}% of the roadmap ", overall.ratio() * 100.0),
+                    format!(
+                        "· {:.0}% of the roadmap ",
+                        self.sidebar.done_ratio() * 100.0
+                    ),
                     self.theme.text,
                 ));
                 spans.push(Span::styled("· ? help · q quit", self.theme.dim));
@@ -709,35 +720,25 @@ impl App {
 
     fn help_lines(&self) -> Vec<Line<'static>> {
         let mut lines = Vec::new();
-        let section = |title: &str, rows: Vec<(&str, &str)>, lines: &mut Vec<Line<'static>>| {
+        let section = |title: &str, rows: Vec<KeyHelp>, lines: &mut Vec<Line<'static>>| {
             lines.push(Line::styled(title.to_string(), self.theme.section));
-            for (k, what) in rows {
+            for k in rows {
                 lines.push(Line::from(vec![
-                    Span::styled(format!("  {k:<16}"), self.theme.key),
-                    Span::styled(what.to_string(), self.theme.text),
+                    Span::styled(format!("  {:<16}", k.shown), self.theme.key),
+                    Span::styled(k.help.to_string(), self.theme.text),
                 ]));
             }
             lines.push(Line::raw(""));
         };
-        section(
-            "Everywhere",
-            vec![
-                ("?", "this help (esc closes, j/k scroll)"),
-                ("q / ctrl-c", "quit"),
-                ("tab", "focus: checklist ⇄ main area"),
-                ("[ ] / shift-tab", "previous / next tab"),
-                ("F1..F12", "go to tab 1..12"),
-                ("T", "dark ⇄ light theme (remembered)"),
-                ("esc", "from a pane back to the checklist"),
-                ("n", "write a note on the selected item"),
-            ],
-            &mut lines,
-        );
-        section("Checklist", ChecklistPane::help(), &mut lines);
-        let pane = self.active_pane_ref();
-        let ph = pane.help();
-        if !ph.is_empty() {
-            section(&format!("{} pane", pane.title()), ph, &mut lines);
+        let mut everywhere = GLOBAL.help();
+        everywhere.extend(ALWAYS.help());
+        everywhere.extend(FALLBACK.help());
+        section("Everywhere", everywhere, &mut lines);
+        section("Checklist", self.sidebar.keys(), &mut lines);
+        let pane = self.tabs[self.active].as_ref();
+        let keys = pane.keys();
+        if !keys.is_empty() {
+            section(&format!("{} pane", pane.title()), keys, &mut lines);
         }
         lines.pop();
         lines
@@ -822,7 +823,3 @@ impl App {
 fn tab_label(i: usize, title: &str) -> String {
     format!(" {} {} ", i + 1, title)
 }
-
-/// Sent to the sheets pane to open one sheet.
-#[derive(Debug, Clone)]
-pub struct OpenSheet(pub String);

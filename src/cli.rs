@@ -6,8 +6,9 @@
 //! derive; each subcommand is a small function over [`Env`].
 
 use crate::checklist::{Checklist, Filter, is_leaf_item, leaf_items};
-use crate::content::{Content, Kind, Node};
-use crate::store::{Store, default_data_dir};
+use crate::content::Kind;
+use crate::env::Env;
+use crate::store::Store;
 use anyhow::{Context, Result, bail};
 use clap::{CommandFactory, Parser, Subcommand};
 use jiff::Timestamp;
@@ -147,34 +148,12 @@ impl From<FilterArg> for Filter {
     }
 }
 
-/// What every command needs: where data lives and the loaded content.
-pub struct Env {
-    pub data_dir: PathBuf,
-    pub content: Content,
-}
-
 impl Env {
+    /// Where data and content are, from the command line (`--data-dir`,
+    /// `--content-dir`) or their defaults. Kept here, not in `env.rs`, so
+    /// `env` does not depend on the command line's types.
     pub fn new(cli: &Cli) -> Env {
-        let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
-        let dir = crate::content::resolve_dir(cli.content_dir.as_deref());
-        let content = Content::load(dir.as_deref());
-        Env { data_dir, content }
-    }
-
-    pub fn open_store(&self) -> Result<Store> {
-        Ok(Store::open(&self.data_dir)?)
-    }
-
-    /// Content problems go to stderr as warnings: the command still runs on
-    /// the built-in copy.
-    pub fn warn_content(&self) {
-        for w in &self.content.warnings {
-            eprintln!("warning: {w} (using the built-in roadmap)");
-        }
-    }
-
-    fn node(&self, id: &str) -> Result<&Node> {
-        Ok(self.content.roadmap.require(id)?)
+        Env::resolve(cli.data_dir.clone(), cli.content_dir.as_deref())
     }
 }
 
@@ -226,7 +205,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     Some(crate::store::StoreError::Locked(_))
                 ) =>
             {
-                let path = crate::study::cli::status_file(&env.data_dir);
+                let path = crate::study::service::status_file(&env.data_dir);
                 match std::fs::read_to_string(&path) {
                     Ok(line) => {
                         write!(out, "{line}")?;
@@ -375,12 +354,12 @@ fn search(env: &Env, term: &str, json: bool, out: &mut dyn Write) -> Result<()> 
 fn study(
     env: &Env,
     out: &mut dyn Write,
-    f: impl FnOnce(&crate::study::cli::StudyCtx, &mut dyn Write) -> Result<()>,
+    f: impl FnOnce(&crate::study::service::StudyCtx, &mut dyn Write) -> Result<()>,
 ) -> Result<()> {
     env.warn_content();
     let store = env.open_store()?;
     let clock = crate::study::clock::SystemClock::new();
-    let cx = crate::study::cli::StudyCtx {
+    let cx = crate::study::service::StudyCtx {
         store: &store,
         clock: &clock,
         roadmap: &env.content.roadmap,

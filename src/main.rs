@@ -2,7 +2,8 @@
 //! command or the TUI. Errors are printed as one line and exit non-zero.
 
 use clap::Parser;
-use megarepo::cli::{Cli, Env};
+use megarepo::cli::Cli;
+use megarepo::env::Env;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -11,7 +12,7 @@ fn main() -> ExitCode {
     let result = if cli.command.is_none() {
         let env = Env::new(&cli);
         env.warn_content();
-        megarepo::tui::run(env, started)
+        megarepo::runtime::run(env, started)
     } else {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();

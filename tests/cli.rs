@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The command-line contract, run against the real binary.
 
 use std::process::{Command, Output};

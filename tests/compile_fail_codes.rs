@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! rustdoc on stable checks that a ```rust,compile_fail,E0382 block fails to
 //! compile, but not that it fails with E0382: a sheet could claim the wrong
 //! error and still pass. This test compiles every such block of the cheat

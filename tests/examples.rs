@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The compiled-examples check, end to end: sheets are written into a
 //! temporary content folder, turned into doctest modules by the same code
 //! build.rs runs, and handed to the real `rustdoc --test`. A broken example

@@ -1,37 +1,36 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The live panes driven through the app as a person would: keys in,
 //! background messages pumped, the screen read back. These run the real
 //! services: our key-value engine in-process and the kernel in QEMU.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use megarepo::action::{Action, Sender};
+use megarepo::action::Action;
 use megarepo::app::App;
-use megarepo::content::Content;
-use megarepo::store::Store;
 use megarepo::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc::UnboundedReceiver;
 
 struct Harness {
     app: App,
-    rx: UnboundedReceiver<Action>,
+    /// The channel and runtime the app's panes use.
+    io: megarepo::harness::Harness,
 }
 
 impl Harness {
     fn new(dir: &std::path::Path) -> Harness {
-        let store = Store::open(dir).unwrap();
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut app = App::new(
-            store,
-            Content::load(None),
+        let io = megarepo::harness::Harness::new(dir).unwrap();
+        let shell = megarepo::panes::shell(&io.store, &io.content).unwrap();
+        let app = App::new(
+            io.store.clone(),
+            io.content.clone(),
             Theme::plain(),
-            Sender::new(tx),
+            io.io(),
             (120, 40),
+            shell,
         )
         .unwrap();
-        megarepo::panes::register(&mut app).unwrap();
-        Harness { app, rx }
+        Harness { app, io }
     }
 
     fn key(&mut self, code: KeyCode) {
@@ -55,9 +54,7 @@ impl Harness {
     fn pump_until(&mut self, what: &str, timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
         loop {
-            while let Ok(a) = self.rx.try_recv() {
-                self.app.update(a);
-            }
+            self.io.pump_app(&mut self.app);
             if self.app.tick_every().is_some() {
                 self.app.update(Action::Tick);
             }

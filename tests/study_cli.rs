@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The study commands (`timer`, `status`, `stats`, `journal`) driven through
 //! their clap types against a real store in a temporary folder, with a fixed
 //! clock; and the crash test, which kills a real process holding a running
@@ -11,7 +12,8 @@ use clap::{Parser, Subcommand};
 use jiff::{SignedDuration, Timestamp};
 use megarepo::content::embedded_roadmap;
 use megarepo::store::Store;
-use megarepo::study::cli::{self, JournalCmd, StudyCtx, TimerCmd};
+use megarepo::study::cli::{self, JournalCmd, TimerCmd};
+use megarepo::study::service::StudyCtx;
 use megarepo::study::{Clock, FixedClock, StudyStore, SystemClock};
 
 #[derive(Parser)]

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The study pane and the status-bar widget rendered into ratatui's
 //! TestBackend with a fixed clock, snapshotted with insta; plus a full
 //! session driven by keys (start, switch mode, pause, stop) and a restart.
@@ -5,12 +6,13 @@
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use megarepo::action::Sender;
 use megarepo::content::Content;
-use megarepo::pane::{Ctx, Pane};
-use megarepo::panes::stats::{StatsPane, status_bar_spans};
+use megarepo::harness::Harness;
+use megarepo::pane::{Pane, Selection};
+use megarepo::panes::stats::StatsPane;
 use megarepo::store::Store;
-use megarepo::study::cli::{self, StudyCtx, TimerCmd};
+use megarepo::study::cli::{self, TimerCmd};
+use megarepo::study::service::StudyCtx;
 use megarepo::study::{Clock, FixedClock, Mode, StudyStore};
 use megarepo::theme::Theme;
 use ratatui::Terminal;
@@ -34,7 +36,7 @@ fn render(p: &StatsPane, w: u16, h: u16) -> String {
 }
 
 fn status_bar(p: &StatsPane) -> String {
-    let spans = status_bar_spans(&p.status_handle().get(), &Theme::plain());
+    let spans = p.status(&Theme::plain());
     let mut term = Terminal::new(TestBackend::new(60, 1)).unwrap();
     term.draw(|f| f.render_widget(Paragraph::new(Line::from(spans)), f.area()))
         .unwrap();
@@ -63,44 +65,29 @@ fn log(store: &Store, clock: &Arc<FixedClock>, line: &str) {
     cli::timer(&ctx, cmd, &mut Vec::new()).unwrap();
 }
 
+fn harness(store: &Store) -> Harness {
+    Harness::with(store.clone(), Content::load(None)).unwrap()
+}
+
 fn press(p: &mut StatsPane, store: &Store, c: char) -> Vec<megarepo::pane::Request> {
-    let content = Content::load(None);
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let tx = Sender::new(tx);
-    let mut cx = Ctx {
-        store,
-        content: &content,
-        tx: &tx,
-        requests: Vec::new(),
-    };
-    p.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), &mut cx);
-    cx.requests
+    harness(store)
+        .key_event(p, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+        .1
 }
 
 fn select(p: &mut StatsPane, store: &Store, id: &str) {
     let content = Content::load(None);
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let tx = Sender::new(tx);
-    let mut cx = Ctx {
-        store,
-        content: &content,
-        tx: &tx,
-        requests: Vec::new(),
+    let progress = store.all_progress().unwrap();
+    let sel = Selection {
+        roadmap: &content.roadmap,
+        progress: &progress,
+        id: Some(id),
     };
-    p.on_select(id, &mut cx);
+    harness(store).call(p, |p, cx| p.on_select(&sel, cx));
 }
 
 fn tick(p: &mut StatsPane, store: &Store) {
-    let content = Content::load(None);
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let tx = Sender::new(tx);
-    let mut cx = Ctx {
-        store,
-        content: &content,
-        tx: &tx,
-        requests: Vec::new(),
-    };
-    p.tick(&mut cx);
+    harness(store).call(p, |p, cx| p.tick(cx));
 }
 
 #[test]
@@ -163,7 +150,7 @@ fn a_full_session_by_keys_survives_a_restart() {
         c.advance_mins(10);
         press(&mut p, &store, ' ');
         c.advance_mins(15);
-        let s = p.status_handle().get();
+        let s = p.status_snapshot();
         assert_eq!(s.running.map(|r| (r.0, r.1)), Some((Mode::Coding, true)));
         press(&mut p, &store, ' ');
         c.advance_mins(10);
@@ -177,7 +164,7 @@ fn a_full_session_by_keys_survives_a_restart() {
             (st.today_minutes.reading, st.today_minutes.coding),
             (20, 20)
         );
-        assert_eq!(p.status_handle().get().today_minutes, 40);
+        assert_eq!(p.status_snapshot().today_minutes, 40);
         // A second session is left running when the app "dies".
         press(&mut p, &store, 's');
         c.advance_mins(5);
@@ -189,10 +176,10 @@ fn a_full_session_by_keys_survives_a_restart() {
     c.advance_mins(30);
     let store = Store::open(dir.path()).unwrap();
     let mut p = pane(&store, &c);
-    assert!(p.status_handle().get().left_running);
+    assert!(p.status_snapshot().left_running);
     assert!(render(&p, 100, 40).contains("was left running"));
     press(&mut p, &store, 'x');
-    assert!(!p.status_handle().get().left_running);
+    assert!(!p.status_snapshot().left_running);
     let st = p.stats().unwrap();
     // 40 minutes from the first session, 6 saved of the second.
     assert_eq!(st.today_minutes.total, 46);
@@ -216,44 +203,28 @@ fn goal_and_start_date_are_edited_from_the_pane() {
     assert_eq!(p.stats().unwrap().daily_goal_minutes, 225);
     press(&mut p, &store, 'd');
     assert!(p.captures_text());
-    let content = Content::load(None);
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let tx = Sender::new(tx);
-    let mut cx = Ctx {
-        store: &store,
-        content: &content,
-        tx: &tx,
-        requests: Vec::new(),
+    let h = harness(&store);
+    let mut requests = Vec::new();
+    let mut k = |p: &mut StatsPane, code| {
+        requests.extend(h.key(p, code).1);
     };
     for _ in 0..10 {
-        p.handle_key(
-            KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
-            &mut cx,
-        );
+        k(&mut p, KeyCode::Backspace);
     }
     for ch in "2025-13-01".chars() {
-        p.handle_key(
-            KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE),
-            &mut cx,
-        );
+        k(&mut p, KeyCode::Char(ch));
     }
-    p.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut cx);
-    assert!(format!("{:?}", cx.requests).contains("bad date"));
+    k(&mut p, KeyCode::Enter);
+    assert!(format!("{requests:?}").contains("bad date"));
     assert_eq!(p.stats().unwrap().start_date.to_string(), "2025-09-15");
     press(&mut p, &store, 'd');
     for _ in 0..10 {
-        p.handle_key(
-            KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
-            &mut cx,
-        );
+        h.key(&mut p, KeyCode::Backspace);
     }
     for ch in "2025-06-01".chars() {
-        p.handle_key(
-            KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE),
-            &mut cx,
-        );
+        h.key(&mut p, KeyCode::Char(ch));
     }
-    p.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), &mut cx);
+    h.key(&mut p, KeyCode::Enter);
     assert_eq!(p.stats().unwrap().start_date.to_string(), "2025-06-01");
     // The pomodoro rhythm shows beside a running session.
     press(&mut p, &store, 'P');
@@ -267,16 +238,7 @@ fn goal_and_start_date_are_edited_from_the_pane() {
 }
 
 fn key_to(p: &mut dyn Pane, store: &Store, code: KeyCode, mods: KeyModifiers) {
-    let content = Content::load(None);
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let tx = Sender::new(tx);
-    let mut cx = Ctx {
-        store,
-        content: &content,
-        tx: &tx,
-        requests: Vec::new(),
-    };
-    p.handle_key(KeyEvent::new(code, mods), &mut cx);
+    harness(store).key_event(p, KeyEvent::new(code, mods));
 }
 
 fn type_text(p: &mut dyn Pane, store: &Store, text: &str) {

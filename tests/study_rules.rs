@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The day-boundary and streak rules of `src/study/README-rules.md`, each
 //! checked with a fixed clock: midnight crossings, DST changes, moves
 //! between time zones, freezes, gaps and backdated manual entries.

@@ -1,30 +1,32 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The main screen and the help overlay rendered into ratatui's TestBackend
 //! at the smallest supported size and a common larger one, plus key-driven
 //! behaviour through `App::update`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use megarepo::action::{Action, Sender};
+use megarepo::action::Action;
 use megarepo::app::App;
-use megarepo::content::Content;
-use megarepo::store::Store;
+use megarepo::harness::Harness;
 use megarepo::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn app(dir: &std::path::Path, w: u16, h: u16) -> App {
-    let store = Store::open(dir).unwrap();
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut app = App::new(
-        store,
-        Content::load(None),
+/// The app on the real tab set, with the harness whose runtime it uses
+/// (keep it alive as long as the app).
+fn app(dir: &std::path::Path, w: u16, h: u16) -> (App, Harness) {
+    // The real tab set; none of these panes starts work until shown.
+    let h_ = Harness::new(dir).unwrap();
+    let shell = megarepo::panes::shell(&h_.store, &h_.content).unwrap();
+    let app = App::new(
+        h_.store.clone(),
+        h_.content.clone(),
         Theme::plain(),
-        Sender::new(tx),
+        h_.io(),
         (w, h),
+        shell,
     )
     .unwrap();
-    // The real tab set; none of these panes starts work until shown.
-    megarepo::panes::register(&mut app).unwrap();
-    app
+    (app, h_)
 }
 
 fn render(app: &App, w: u16, h: u16) -> String {
@@ -40,21 +42,21 @@ fn key(app: &mut App, code: KeyCode) {
 #[test]
 fn main_screen_80x24() {
     let dir = tempfile::tempdir().unwrap();
-    let a = app(dir.path(), 80, 24);
+    let (a, _h) = app(dir.path(), 80, 24);
     insta::assert_snapshot!(render(&a, 80, 24));
 }
 
 #[test]
 fn main_screen_120x40() {
     let dir = tempfile::tempdir().unwrap();
-    let a = app(dir.path(), 120, 40);
+    let (a, _h) = app(dir.path(), 120, 40);
     insta::assert_snapshot!(render(&a, 120, 40));
 }
 
 #[test]
 fn help_overlay_80x24() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = app(dir.path(), 80, 24);
+    let (mut a, _h) = app(dir.path(), 80, 24);
     key(&mut a, KeyCode::Char('?'));
     insta::assert_snapshot!(render(&a, 80, 24));
 }
@@ -62,7 +64,7 @@ fn help_overlay_80x24() {
 #[test]
 fn help_overlay_120x40() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = app(dir.path(), 120, 40);
+    let (mut a, _h) = app(dir.path(), 120, 40);
     key(&mut a, KeyCode::Char('?'));
     insta::assert_snapshot!(render(&a, 120, 40));
 }
@@ -70,7 +72,7 @@ fn help_overlay_120x40() {
 #[test]
 fn help_overlay_scrolls_to_the_last_binding_at_80x24() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = app(dir.path(), 80, 24);
+    let (mut a, _h) = app(dir.path(), 80, 24);
     key(&mut a, KeyCode::Char('?'));
     assert!(render(&a, 80, 24).contains("more (j)"));
     for _ in 0..30 {
@@ -86,7 +88,7 @@ fn help_overlay_scrolls_to_the_last_binding_at_80x24() {
 #[test]
 fn too_small_terminal_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let a = app(dir.path(), 60, 20);
+    let (a, _h) = app(dir.path(), 60, 20);
     let screen = render(&a, 60, 20);
     assert!(screen.contains("Terminal too small"), "{screen}");
     assert!(screen.contains("60x20, need at least 80x24"), "{screen}");
@@ -96,11 +98,11 @@ fn too_small_terminal_says_so() {
 #[test]
 fn toggling_with_keys_writes_through_to_the_store() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = app(dir.path(), 100, 30);
+    let (mut a, _h) = app(dir.path(), 100, 30);
     // rows: fundamentals, rust-language, rust-book
     key(&mut a, KeyCode::Char('j'));
     key(&mut a, KeyCode::Char('j'));
-    assert_eq!(a.checklist.selected_id().as_deref(), Some("rust-book"));
+    assert_eq!(a.selected_id().as_deref(), Some("rust-book"));
     key(&mut a, KeyCode::Char(' '));
     assert!(a.store.progress("rust-book").unwrap().unwrap().done);
     let screen = render(&a, 100, 30);
@@ -112,7 +114,7 @@ fn toggling_with_keys_writes_through_to_the_store() {
 #[test]
 fn counters_filter_and_collapse() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = app(dir.path(), 100, 30);
+    let (mut a, _h) = app(dir.path(), 100, 30);
     a.select_item("codewars-50");
     for _ in 0..3 {
         key(&mut a, KeyCode::Char('+'));
@@ -145,7 +147,7 @@ fn counters_filter_and_collapse() {
 #[test]
 fn mouse_click_on_box_toggles() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = app(dir.path(), 100, 30);
+    let (mut a, _h) = app(dir.path(), 100, 30);
     let screen = render(&a, 100, 30);
     // find the row and column of rust-book's box on screen
     let (row, line) = screen
@@ -160,14 +162,14 @@ fn mouse_click_on_box_toggles() {
         row: row as u16,
         modifiers: KeyModifiers::NONE,
     }));
-    assert_eq!(a.checklist.selected_id().as_deref(), Some("rust-book"));
+    assert_eq!(a.selected_id().as_deref(), Some("rust-book"));
     assert!(a.store.progress("rust-book").unwrap().unwrap().done);
 }
 
 #[test]
 fn notes_are_written_in_the_item_pane() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = app(dir.path(), 100, 30);
+    let (mut a, _h) = app(dir.path(), 100, 30);
     a.select_item("rust-book");
     key(&mut a, KeyCode::Char('n'));
     for c in "ch. 4 twice".chars() {
@@ -188,14 +190,15 @@ fn notes_are_written_in_the_item_pane() {
 #[test]
 fn theme_toggle_is_remembered() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let h = Harness::new(dir.path()).unwrap();
+    let shell = megarepo::panes::shell(&h.store, &h.content).unwrap();
     let mut a = App::new(
-        store,
-        Content::load(None),
+        h.store.clone(),
+        h.content.clone(),
         Theme::dark(),
-        Sender::new(tx),
+        h.io(),
         (100, 30),
+        shell,
     )
     .unwrap();
     key(&mut a, KeyCode::Char('T'));

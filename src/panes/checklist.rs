@@ -7,9 +7,11 @@
 
 use crate::checklist::{Checklist, Filter, Row, is_leaf_item, leaf_items};
 use crate::content::{Kind, Node, Roadmap};
-use crate::pane::{Ctx, Handled, Request};
+use crate::pane::{Ctx, Handled, Request, Selection, Sidebar};
 use crate::store::{ItemProgress, Store};
 use crate::theme::Theme;
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crate::tui::text::truncate;
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -17,6 +19,119 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, LineGauge, Paragraph};
 use std::collections::{HashMap, HashSet};
+
+pub const ID: &str = "checklist";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Collapse,
+    Expand,
+    CollapseAll,
+    ExpandAll,
+    Tick,
+    CountUp,
+    CountDown,
+    Open,
+    Sheet,
+    Note,
+    Filter,
+}
+
+const KEYS: Keymap<Cmd> = Keymap::new(&[
+    bind(
+        &[Key::code(KeyCode::Up), Key::ch('k')],
+        "↑ / k",
+        "move up",
+        Cmd::Up,
+    ),
+    bind(
+        &[Key::code(KeyCode::Down), Key::ch('j')],
+        "↓ / j",
+        "move down",
+        Cmd::Down,
+    ),
+    bind(
+        &[Key::code(KeyCode::PageUp)],
+        "PgUp",
+        "page up",
+        Cmd::PageUp,
+    ),
+    bind(
+        &[Key::code(KeyCode::PageDown)],
+        "PgDn",
+        "page down",
+        Cmd::PageDown,
+    ),
+    bind(
+        &[Key::code(KeyCode::Home), Key::ch('g')],
+        "g / Home",
+        "top",
+        Cmd::Top,
+    ),
+    bind(
+        &[Key::code(KeyCode::End), Key::ch('G')],
+        "G / End",
+        "bottom",
+        Cmd::Bottom,
+    ),
+    bind(
+        &[Key::code(KeyCode::Left), Key::ch('h')],
+        "← / h",
+        "collapse (on a leaf: go to the parent)",
+        Cmd::Collapse,
+    ),
+    bind(
+        &[Key::code(KeyCode::Right), Key::ch('l')],
+        "→ / l",
+        "expand",
+        Cmd::Expand,
+    ),
+    bind(&[Key::ch('C')], "C", "collapse all", Cmd::CollapseAll),
+    bind(&[Key::ch('E')], "E", "expand all", Cmd::ExpandAll),
+    bind(
+        &[Key::ch(' '), Key::ch('x')],
+        "space / x",
+        "tick / untick (a parent ticks all its items)",
+        Cmd::Tick,
+    ),
+    bind(
+        &[Key::ch('+'), Key::ch('=')],
+        "+",
+        "count up on counted items",
+        Cmd::CountUp,
+    ),
+    bind(
+        &[Key::ch('-'), Key::ch('_')],
+        "-",
+        "count down on counted items",
+        Cmd::CountDown,
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter), Key::ch('o')],
+        "enter / o",
+        "open the item's pane (or its sheet)",
+        Cmd::Open,
+    ),
+    bind(
+        &[Key::ch('s')],
+        "s",
+        "open the item's cheat sheet",
+        Cmd::Sheet,
+    ),
+    bind(&[Key::ch('n')], "n", "write a note on the item", Cmd::Note),
+    bind(
+        &[Key::ch('f')],
+        "f",
+        "filter: all → open → done",
+        Cmd::Filter,
+    ),
+]);
 
 /// UI state worth keeping across runs.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -228,26 +343,25 @@ impl ChecklistPane {
         let sheet = node.sheet.clone();
         let pane = node.pane.clone();
         match (prefer_sheet, pane, sheet) {
-            (true, _, Some(s)) | (false, None, Some(s)) => cx.request(Request::OpenSheet(s)),
-            (_, Some(p), _) => {
-                if let Some(id) = crate::content::roadmap::PANES.iter().find(|x| **x == p) {
-                    cx.request(Request::Show(id));
-                }
-            }
+            (true, _, Some(s)) | (false, None, Some(s)) => cx.request(Request::Open {
+                pane: super::sheets::ID.into(),
+                at: Some(s),
+            }),
+            (_, Some(p), _) => cx.request(Request::Open { pane: p, at: None }),
             _ => cx.info("this item does not lead to a pane or a sheet"),
         }
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+    fn run(&mut self, cmd: Cmd, cx: &mut Ctx) {
         let page = self.viewport.max(2) as isize - 1;
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.move_by(-1),
-            KeyCode::Down | KeyCode::Char('j') => self.move_by(1),
-            KeyCode::PageUp => self.move_by(-page),
-            KeyCode::PageDown => self.move_by(page),
-            KeyCode::Home | KeyCode::Char('g') => self.move_by(-(1 << 20)),
-            KeyCode::End | KeyCode::Char('G') => self.move_by(1 << 20),
-            KeyCode::Left | KeyCode::Char('h') => {
+        match cmd {
+            Cmd::Up => self.move_by(-1),
+            Cmd::Down => self.move_by(1),
+            Cmd::PageUp => self.move_by(-page),
+            Cmd::PageDown => self.move_by(page),
+            Cmd::Top => self.move_by(-(1 << 20)),
+            Cmd::Bottom => self.move_by(1 << 20),
+            Cmd::Collapse => {
                 let rows = self.rows();
                 if let Some(r) = rows.get(self.selected) {
                     let id = r.node.id.clone();
@@ -265,7 +379,7 @@ impl ChecklistPane {
                     }
                 }
             }
-            KeyCode::Right | KeyCode::Char('l') => {
+            Cmd::Expand => {
                 if let Some(r) = self.rows().get(self.selected)
                     && r.collapsed
                 {
@@ -273,17 +387,21 @@ impl ChecklistPane {
                     self.toggle_collapse(&id);
                 }
             }
-            KeyCode::Char(' ') | KeyCode::Char('x') => self.toggle_selected(cx),
-            KeyCode::Char('+') | KeyCode::Char('=') => self.count_selected(1, cx),
-            KeyCode::Char('-') | KeyCode::Char('_') => self.count_selected(-1, cx),
-            KeyCode::Enter | KeyCode::Char('o') => self.open_target(false, cx),
-            KeyCode::Char('s') => self.open_target(true, cx),
-            KeyCode::Char('f') => {
+            Cmd::Tick => self.toggle_selected(cx),
+            Cmd::CountUp => self.count_selected(1, cx),
+            Cmd::CountDown => self.count_selected(-1, cx),
+            Cmd::Open => self.open_target(false, cx),
+            Cmd::Sheet => self.open_target(true, cx),
+            Cmd::Note => cx.request(Request::Open {
+                pane: super::item::ID.into(),
+                at: Some(super::item::AT_NOTE.into()),
+            }),
+            Cmd::Filter => {
                 self.filter = self.filter.next();
                 self.clamp();
                 cx.info(format!("filter: {}", self.filter.label()));
             }
-            KeyCode::Char('C') => {
+            Cmd::CollapseAll => {
                 for s in &self.roadmap.flatten() {
                     if !s.node.children.is_empty() {
                         self.collapsed.insert(s.node.id.clone());
@@ -292,18 +410,16 @@ impl ChecklistPane {
                 self.selected = 0;
                 self.clamp();
             }
-            KeyCode::Char('E') => {
+            Cmd::ExpandAll => {
                 self.collapsed.clear();
                 self.clamp();
             }
-            _ => return Handled::No,
         }
-        Handled::Yes
     }
 
     /// Mouse in the checklist: click selects (on the box it also toggles),
     /// the wheel scrolls.
-    pub fn handle_mouse(&mut self, ev: MouseEvent, area: Rect, cx: &mut Ctx) -> Handled {
+    fn on_mouse(&mut self, ev: MouseEvent, area: Rect, cx: &mut Ctx) -> Handled {
         let list = Self::list_area(area);
         match ev.kind {
             MouseEventKind::ScrollDown => self.move_by(3),
@@ -345,22 +461,7 @@ impl ChecklistPane {
         list
     }
 
-    pub fn help() -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("↑↓ / j k", "move"),
-            ("PgUp PgDn g G", "page, top, bottom"),
-            ("← → / h l", "collapse / expand (← on a leaf: parent)"),
-            ("C / E", "collapse all / expand all"),
-            ("space / x", "tick / untick (a parent ticks all its items)"),
-            ("+ / -", "count up / down on counted items"),
-            ("enter / o", "open the item's pane (or its sheet)"),
-            ("s", "open the item's cheat sheet"),
-            ("f", "filter: all → open → done"),
-            ("click / wheel", "select (click the box to tick), scroll"),
-        ]
-    }
-
-    pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
+    fn draw_tree(&self, f: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
         let model = self.model();
         let overall = model.overall();
         let title = Line::from(vec![
@@ -475,24 +576,78 @@ impl ChecklistPane {
     }
 }
 
-/// Cut `s` to `max` columns, marking the cut with an ellipsis.
-pub fn truncate(s: &str, max: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
-    if s.width() <= max {
-        return s.to_string();
+impl Sidebar for ChecklistPane {
+    fn id(&self) -> &'static str {
+        ID
     }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw + 1 > max {
-            break;
+
+    fn keys(&self) -> Vec<KeyHelp> {
+        let mut k = KEYS.help();
+        k.push(KeyHelp {
+            keys: &[],
+            shown: "click / wheel",
+            help: "select (click the box to tick), scroll",
+        });
+        k
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        match KEYS.lookup(&key) {
+            Some(cmd) => {
+                self.run(cmd, cx);
+                Handled::Yes
+            }
+            None => Handled::No,
         }
-        out.push(c);
-        w += cw;
     }
-    if max > 0 {
-        out.push('…');
+
+    fn handle_mouse(&mut self, ev: MouseEvent, area: Rect, cx: &mut Ctx) -> Handled {
+        self.on_mouse(ev, area, cx)
     }
-    out
+
+    fn selection(&self) -> Selection<'_> {
+        let id = self
+            .rows()
+            .get(self.selected)
+            .map(|r| r.node.id.as_str())
+            .and_then(|id| self.roadmap.find(id))
+            .map(|n| n.id.as_str());
+        Selection {
+            roadmap: &self.roadmap,
+            progress: &self.progress,
+            id,
+        }
+    }
+
+    fn selected_id(&self) -> Option<String> {
+        ChecklistPane::selected_id(self)
+    }
+
+    fn select_id(&mut self, id: &str) {
+        ChecklistPane::select_id(self, id)
+    }
+
+    fn reload(&mut self, store: &Store) -> Result<(), crate::store::StoreError> {
+        ChecklistPane::reload(self, store)
+    }
+
+    fn set_roadmap(&mut self, roadmap: Roadmap) {
+        ChecklistPane::set_roadmap(self, roadmap)
+    }
+
+    fn done_ratio(&self) -> f64 {
+        self.model().overall().ratio()
+    }
+
+    fn on_resize(&mut self, area: Rect) {
+        self.set_viewport(Self::list_area(area).height as usize);
+    }
+
+    fn save_view(&self, store: &Store) {
+        ChecklistPane::save_view(self, store)
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, focused: bool) {
+        self.draw_tree(f, area, theme, focused)
+    }
 }

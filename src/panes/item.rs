@@ -4,10 +4,11 @@
 
 use crate::checklist::Checklist;
 use crate::content::{Kind, Node, Roadmap};
-use crate::pane::{Ctx, Handled, Pane, Request};
+use crate::pane::{Ctx, Handled, Pane, Request, Selection};
 use crate::store::ItemProgress;
 use crate::theme::Theme;
 use crate::tui::input::{InputEvent, LineInput};
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use crossterm::event::{KeyCode, KeyEvent};
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -17,6 +18,67 @@ use ratatui::widgets::{Paragraph, Wrap};
 use std::collections::HashMap;
 
 pub const ID: &str = "item";
+/// `open_at` target: start editing the selected item's note.
+pub const AT_NOTE: &str = "note";
+const NO_NOTE: &str = "sections have no notes; select an item";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Note,
+    Link,
+    Roadmap,
+}
+
+const KEYS: Keymap<Cmd> = Keymap::new(&[
+    bind(
+        &[Key::ch('n')],
+        "n",
+        "write a note on the item (enter saves, esc cancels)",
+        Cmd::Note,
+    ),
+    bind(
+        &[
+            Key::ch('1'),
+            Key::ch('2'),
+            Key::ch('3'),
+            Key::ch('4'),
+            Key::ch('5'),
+            Key::ch('6'),
+            Key::ch('7'),
+            Key::ch('8'),
+            Key::ch('9'),
+        ],
+        "1-9",
+        "open the item's links in the browser",
+        Cmd::Link,
+    ),
+    bind(
+        &[
+            Key::ch(' '),
+            Key::ch('x'),
+            Key::ch('+'),
+            Key::ch('='),
+            Key::ch('-'),
+            Key::ch('_'),
+            Key::code(KeyCode::Enter),
+            Key::ch('o'),
+            Key::ch('s'),
+            Key::ch('j'),
+            Key::ch('k'),
+            Key::code(KeyCode::Up),
+            Key::code(KeyCode::Down),
+        ],
+        "space + - enter s j k",
+        "as in the checklist: tick, count, open, sheet, move",
+        Cmd::Roadmap,
+    ),
+]);
+
+/// While a note is being written (the line editor's keys besides these).
+const NOTE_KEYS: Keymap<()> = Keymap::new(&[
+    bind(&[Key::code(KeyCode::Enter)], "enter", "save the note", ()),
+    bind(&[Key::code(KeyCode::Esc)], "esc", "leave it unchanged", ()),
+]);
 
 pub struct ItemPane {
     roadmap: Roadmap,
@@ -35,8 +97,8 @@ impl ItemPane {
         }
     }
 
-    /// Fed by the app whenever roadmap, progress or selection change.
-    pub fn sync(
+    /// Follow the roadmap, its progress and the selection.
+    fn sync(
         &mut self,
         roadmap: &Roadmap,
         progress: &HashMap<String, ItemProgress>,
@@ -74,24 +136,6 @@ impl ItemPane {
             .unwrap_or_default();
         self.editing = Some(LineInput::with_text(&text));
         true
-    }
-}
-
-/// Open a URL with the desktop's opener, in the background.
-pub fn open_url(url: &str, cx: &mut Ctx) {
-    let opener = std::env::var("BROWSER")
-        .ok()
-        .filter(|b| !b.is_empty())
-        .unwrap_or_else(|| "xdg-open".into());
-    match std::process::Command::new(&opener)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        Ok(_) => cx.info(format!("opening {url}")),
-        Err(_) => cx.error(format!("no browser ({opener}) to open {url}; set $BROWSER")),
     }
 }
 
@@ -141,34 +185,55 @@ impl Pane for ItemPane {
             }
             return Handled::Yes;
         }
-        match key.code {
-            KeyCode::Char('n') => {
+        let Some(cmd) = KEYS.lookup(&key) else {
+            return Handled::No;
+        };
+        match cmd {
+            Cmd::Note => {
                 if !self.edit_note() {
-                    cx.info("sections have no notes; select an item");
+                    cx.info(NO_NOTE);
                 }
-                Handled::Yes
             }
-            KeyCode::Char(c @ '1'..='9') => {
-                let i = c as usize - '1' as usize;
+            // Keys about the selected item act on the roadmap's selection.
+            Cmd::Roadmap => cx.request(Request::Sidebar(key)),
+            Cmd::Link => {
+                let KeyCode::Char(c) = key.code else {
+                    return Handled::No;
+                };
+                let i = (c as usize).saturating_sub('1' as usize);
                 match self
                     .node()
                     .and_then(|n| n.links.get(i))
                     .map(|l| l.url.clone())
                 {
-                    Some(url) => open_url(&url, cx),
+                    Some(url) => match crate::tui::open::open_url(&url) {
+                        Ok(m) => cx.info(m),
+                        Err(m) => cx.error(m),
+                    },
                     None => cx.info(format!("this item has no link {c}")),
                 }
-                Handled::Yes
             }
-            _ => Handled::No,
+        }
+        Handled::Yes
+    }
+
+    fn keys(&self) -> Vec<KeyHelp> {
+        if self.editing.is_some() {
+            return NOTE_KEYS.help();
+        }
+        KEYS.help()
+    }
+
+    fn open_at(&mut self, target: &str, _cx: &mut Ctx) -> Result<(), String> {
+        match target {
+            AT_NOTE if self.edit_note() => Ok(()),
+            AT_NOTE => Err(NO_NOTE.into()),
+            _ => Err(format!("the item pane cannot open `{target}`")),
         }
     }
 
-    fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("n", "write a note on the item (enter saves, esc cancels)"),
-            ("1-9", "open the item's links in the browser"),
-        ]
+    fn on_select(&mut self, sel: &Selection, _cx: &mut Ctx) {
+        self.sync(sel.roadmap, sel.progress, sel.id.map(str::to_string));
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -261,7 +326,7 @@ impl Pane for ItemPane {
                     Span::styled(
                         format!(
                             "{:<title_w$} ",
-                            crate::panes::checklist::truncate(&c.title, title_w)
+                            crate::tui::text::truncate(&c.title, title_w)
                         ),
                         theme.text,
                     ),

@@ -22,6 +22,7 @@ use crate::store::Store;
 use crate::study::journal::{JournalEntry, SearchHit, search};
 use crate::study::{Clock, StudyStore};
 use crate::theme::Theme;
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use std::sync::Arc;
 
 /// A small multi-line text editor: a cursor over lines of text.
@@ -215,6 +216,57 @@ enum Mode {
     },
 }
 
+pub const ID: &str = "journal";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Down,
+    Up,
+    Write,
+    Search,
+}
+
+const KEYS: Keymap<Cmd> = Keymap::new(&[
+    bind(
+        &[Key::ch('j'), Key::code(KeyCode::Down)],
+        "j / ↓",
+        "next entry",
+        Cmd::Down,
+    ),
+    bind(
+        &[Key::ch('k'), Key::code(KeyCode::Up)],
+        "k / ↑",
+        "previous entry",
+        Cmd::Up,
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter), Key::ch('e')],
+        "enter / e",
+        "write in the selected entry",
+        Cmd::Write,
+    ),
+    bind(
+        &[Key::ch('/')],
+        "/",
+        "search every entry (enter runs, esc leaves)",
+        Cmd::Search,
+    ),
+]);
+
+/// In the editor (the editing keys are the editor's own).
+const EDIT_KEYS: Keymap<()> = Keymap::new(&[bind(
+    &[Key::code(KeyCode::Esc), Key::ctrl('s')],
+    "esc / ctrl-s",
+    "save and close",
+    (),
+)]);
+
+/// While typing a search.
+const SEARCH_KEYS: Keymap<()> = Keymap::new(&[
+    bind(&[Key::code(KeyCode::Enter)], "enter", "search", ()),
+    bind(&[Key::code(KeyCode::Esc)], "esc", "back to the list", ()),
+]);
+
 pub struct JournalPane {
     store: StudyStore,
     clock: Arc<dyn Clock + Send + Sync>,
@@ -304,7 +356,7 @@ impl JournalPane {
 
 impl Pane for JournalPane {
     fn id(&self) -> &'static str {
-        "journal"
+        ID
     }
 
     fn title(&self) -> String {
@@ -341,23 +393,23 @@ impl Pane for JournalPane {
                 Handled::Yes
             }
             Mode::List => {
-                match key.code {
-                    KeyCode::Char('j') | KeyCode::Down => {
+                let Some(cmd) = KEYS.lookup(&key) else {
+                    return Handled::No;
+                };
+                match cmd {
+                    Cmd::Down => {
                         if self.selected + 1 < self.entries.len() {
                             self.selected += 1;
                         }
                     }
-                    KeyCode::Char('k') | KeyCode::Up => {
-                        self.selected = self.selected.saturating_sub(1)
-                    }
-                    KeyCode::Enter | KeyCode::Char('e') => self.open_selected(),
-                    KeyCode::Char('/') => {
+                    Cmd::Up => self.selected = self.selected.saturating_sub(1),
+                    Cmd::Write => self.open_selected(),
+                    Cmd::Search => {
                         self.mode = Mode::Search {
                             query: String::new(),
                             hits: None,
                         }
                     }
-                    _ => return Handled::No,
                 }
                 Handled::Yes
             }
@@ -384,13 +436,12 @@ impl Pane for JournalPane {
         !matches!(self.mode, Mode::List)
     }
 
-    fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("j / k", "select an entry"),
-            ("enter / e", "write in the selected entry"),
-            ("esc / ctrl-s", "in the editor: save and close"),
-            ("/", "search every entry (enter runs, esc leaves)"),
-        ]
+    fn keys(&self) -> Vec<KeyHelp> {
+        match self.mode {
+            Mode::List => KEYS.help(),
+            Mode::Edit { .. } => EDIT_KEYS.help(),
+            Mode::Search { .. } => SEARCH_KEYS.help(),
+        }
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {

@@ -8,9 +8,12 @@
 //! is parsed from the kernel's stage-tagged log lines. QEMU is killed when
 //! the pane restarts it, stops it, or the app exits.
 
+use crate::jobs::Mailbox;
 use crate::pane::{Ctx, Handled, Pane};
 use crate::theme::Theme;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use crate::tui::console::{Console, ConsoleEvent, Tone};
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
 use kernel_runner::builder::{self, BuildEvent, BuildOutput, KernelPaths};
 use kernel_runner::qemu::{KernelExit, QemuConfig, QemuSession, SerialEvent};
 use kernel_runner::suite::{self, BootPath};
@@ -19,7 +22,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 pub const ID: &str = "kernel";
@@ -30,6 +32,36 @@ enum Msg {
     Build(BuildEvent),
     Built(Result<BuildOutput, String>),
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Run,
+    Stop,
+    BootPath,
+    Type,
+}
+
+const KEYS: Keymap<Cmd> = Keymap::new(&[
+    bind(
+        &[Key::ch('r')],
+        "r",
+        "build the kernel and (re)boot it in QEMU (cancels a build running)",
+        Cmd::Run,
+    ),
+    bind(&[Key::ch('s')], "s", "stop QEMU", Cmd::Stop),
+    bind(
+        &[Key::ch('b')],
+        "b",
+        "switch boot path: PVH (-kernel) / BIOS (our bootloader)",
+        Cmd::BootPath,
+    ),
+    bind(
+        &[Key::ch('i')],
+        "i",
+        "type into the kernel's serial console (esc stops)",
+        Cmd::Type,
+    ),
+]);
 
 enum State {
     Idle,
@@ -54,18 +86,16 @@ pub struct KernelPane {
     paths: KernelPaths,
     path: BootPath,
     state: State,
-    lines: VecDeque<String>,
+    /// Cargo's output, then the kernel's serial lines; the input line types
+    /// into the serial port.
+    console: Console,
+    mailbox: Mailbox<Msg>,
     diagnostics: Vec<String>,
     timeline: Timeline,
     /// Host-side time from QEMU start to the [ready] line.
     ready_after: Option<Duration>,
     /// Crates the last successful build compiled, to size the progress bar.
     known_crates: usize,
-    typing: bool,
-    /// What was typed since the last Enter (the kernel echoes only whole lines).
-    partial: String,
-    /// Lines scrolled up from the bottom.
-    scroll: usize,
     started_once: bool,
 }
 
@@ -75,14 +105,17 @@ impl KernelPane {
             paths: KernelPaths::default(),
             path: BootPath::Pvh,
             state: State::Idle,
-            lines: VecDeque::new(),
+            console: {
+                let mut c = Console::new(SCROLLBACK).with_input("kernel> ");
+                c.set_typing(false);
+                c.set_placeholder("(no output yet)");
+                c
+            },
+            mailbox: Mailbox::new(),
             diagnostics: Vec::new(),
             timeline: Timeline::default(),
             ready_after: None,
             known_crates: 3,
-            typing: false,
-            partial: String::new(),
-            scroll: 0,
             started_once: false,
         }
     }
@@ -91,26 +124,28 @@ impl KernelPane {
         if let State::Running { session, .. } = &mut self.state {
             session.stop();
         }
-        self.typing = false;
+        self.console.set_typing(false);
     }
 
     fn build_and_run(&mut self, cx: &mut Ctx) {
         self.stop();
-        self.lines.clear();
+        self.console.clear();
         self.diagnostics.clear();
         self.timeline = Timeline::default();
         self.ready_after = None;
-        self.partial.clear();
-        self.scroll = 0;
         self.state = State::Building {
             crates: 0,
             last: "starting cargo".into(),
         };
-        let tx = cx.tx.clone();
         let paths = self.paths.clone();
-        std::thread::spawn(move || {
-            let r = builder::build(&paths, &mut |ev| tx.to_pane(ID, Msg::Build(ev)));
-            tx.to_pane(ID, Msg::Built(r.map_err(|e| e.to_string())));
+        // A new job cancels the build still running (its cargo is killed)
+        // and drops whatever it still reports.
+        self.mailbox.thread("build", cx.waker(), move |job| {
+            let cancel = job.cancel_flag();
+            let r = builder::build_cancellable(&paths, Some(cancel), &mut |ev| {
+                job.send(Msg::Build(ev));
+            });
+            job.send(Msg::Built(r.map_err(|e| e.to_string())));
         });
     }
 
@@ -153,10 +188,7 @@ impl KernelPane {
         {
             self.ready_after = Some(since.elapsed());
         }
-        self.lines.push_back(line);
-        while self.lines.len() > SCROLLBACK {
-            self.lines.pop_front();
-        }
+        self.console.push(line, Tone::Ansi);
     }
 
     fn drain(&mut self) {
@@ -175,7 +207,7 @@ impl KernelPane {
             }
         }
         if let Some(exit) = exited {
-            self.typing = false;
+            self.console.set_typing(false);
             self.state = State::Exited { exit };
         }
     }
@@ -185,53 +217,44 @@ impl KernelPane {
             && let Err(e) = session.send(bytes)
         {
             cx.error(e.to_string());
-            self.typing = false;
-        }
-    }
-}
-
-impl Default for KernelPane {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Pane for KernelPane {
-    fn id(&self) -> &'static str {
-        ID
-    }
-
-    fn title(&self) -> String {
-        "Kernel".into()
-    }
-
-    fn captures_text(&self) -> bool {
-        self.typing
-    }
-
-    fn on_show(&mut self, cx: &mut Ctx) {
-        if !self.started_once {
-            self.started_once = true;
-            self.build_and_run(cx);
+            self.console.set_typing(false);
         }
     }
 
-    fn tick_every(&self) -> Option<Duration> {
-        match self.state {
-            State::Running { .. } => Some(Duration::from_millis(50)),
-            _ => None,
+    fn run(&mut self, cmd: Cmd, cx: &mut Ctx) {
+        match cmd {
+            Cmd::Run => self.build_and_run(cx),
+            Cmd::Stop => {
+                if matches!(self.state, State::Running { .. }) {
+                    self.stop();
+                    cx.info("stopping QEMU");
+                } else {
+                    cx.info("QEMU is not running");
+                }
+            }
+            Cmd::BootPath => {
+                self.path = match self.path {
+                    BootPath::Pvh => BootPath::Bios,
+                    BootPath::Bios => BootPath::Pvh,
+                };
+                cx.info(format!(
+                    "boot path: {} (r to rebuild and boot)",
+                    self.path.name()
+                ));
+            }
+            Cmd::Type => {
+                if matches!(self.state, State::Running { .. }) {
+                    self.console.set_typing(true);
+                    cx.info("typing into the kernel's serial port; esc to stop");
+                } else {
+                    cx.info("the kernel is not running (r to boot it)");
+                }
+            }
         }
     }
 
-    fn tick(&mut self, _cx: &mut Ctx) {
-        self.drain();
-    }
-
-    fn on_message(&mut self, msg: Box<dyn std::any::Any + Send>, cx: &mut Ctx) {
-        let Ok(msg) = msg.downcast::<Msg>() else {
-            return;
-        };
-        match *msg {
+    fn on_msg(&mut self, msg: Msg, cx: &mut Ctx) {
+        match msg {
             Msg::Build(ev) => match ev {
                 BuildEvent::Started { command } => self.push_line(format!("$ {command}")),
                 BuildEvent::Compiled { crate_name, fresh } => {
@@ -262,113 +285,114 @@ impl Pane for KernelPane {
             }
         }
     }
+}
+
+impl Default for KernelPane {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Pane for KernelPane {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> String {
+        "Kernel".into()
+    }
+
+    fn captures_text(&self) -> bool {
+        self.console.typing()
+    }
+
+    fn on_show(&mut self, cx: &mut Ctx) {
+        if !self.started_once {
+            self.started_once = true;
+            self.build_and_run(cx);
+        }
+    }
+
+    fn tick_every(&self) -> Option<Duration> {
+        match self.state {
+            State::Running { .. } => Some(Duration::from_millis(50)),
+            _ => None,
+        }
+    }
+
+    fn tick(&mut self, _cx: &mut Ctx) {
+        self.drain();
+    }
+
+    fn on_wake(&mut self, cx: &mut Ctx) {
+        for msg in self.mailbox.drain() {
+            self.on_msg(msg, cx);
+        }
+    }
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
-        if self.typing {
-            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-            match key.code {
-                KeyCode::Esc => {
-                    self.typing = false;
-                    cx.info("stopped typing into the kernel");
-                }
-                KeyCode::Enter => {
-                    self.send(b"\r", cx);
-                    self.partial.clear();
-                }
-                KeyCode::Backspace => {
-                    self.send(&[0x7f], cx);
-                    self.partial.pop();
-                }
-                KeyCode::Char(c) if ctrl && c.is_ascii_alphabetic() => {
-                    self.send(&[(c.to_ascii_lowercase() as u8) & 0x1f], cx);
-                }
-                KeyCode::Char(c) => {
-                    let mut buf = [0u8; 4];
-                    self.send(c.encode_utf8(&mut buf).as_bytes(), cx);
-                    self.partial.push(c);
-                }
-                _ => {}
+        if self.console.typing() {
+            // Control keys go to the kernel as control bytes (ctrl-c is the
+            // app's quit key and never reaches here).
+            if key.modifiers.contains(KeyModifiers::CONTROL)
+                && let KeyCode::Char(c) = key.code
+                && c.is_ascii_alphabetic()
+            {
+                self.send(&[(c.to_ascii_lowercase() as u8) & 0x1f], cx);
+                return Handled::Yes;
             }
-            self.scroll = 0;
+            match self.console.handle_key(key) {
+                ConsoleEvent::Submit(line) => {
+                    // The kernel's shell echoes whole lines itself.
+                    let mut bytes = line.into_bytes();
+                    bytes.push(b'\r');
+                    self.send(&bytes, cx);
+                }
+                ConsoleEvent::Left => cx.info("stopped typing into the kernel"),
+                ConsoleEvent::Handled | ConsoleEvent::Unhandled => {}
+            }
             return Handled::Yes;
         }
-        match key.code {
-            KeyCode::Char('r') => self.build_and_run(cx),
-            KeyCode::Char('s') => {
-                if matches!(self.state, State::Running { .. }) {
-                    self.stop();
-                    cx.info("stopping QEMU");
-                } else {
-                    cx.info("QEMU is not running");
-                }
-            }
-            KeyCode::Char('b') => {
-                self.path = match self.path {
-                    BootPath::Pvh => BootPath::Bios,
-                    BootPath::Bios => BootPath::Pvh,
-                };
-                cx.info(format!(
-                    "boot path: {} (r to rebuild and boot)",
-                    self.path.name()
-                ));
-            }
-            KeyCode::Char('i') => {
-                if matches!(self.state, State::Running { .. }) {
-                    self.typing = true;
-                    cx.info("typing into the kernel's serial port; esc to stop");
-                } else {
-                    cx.info("the kernel is not running (r to boot it)");
-                }
-            }
-            KeyCode::PageUp | KeyCode::Char('k') | KeyCode::Up => {
-                let step = if key.code == KeyCode::PageUp { 10 } else { 1 };
-                self.scroll = (self.scroll + step).min(self.lines.len().saturating_sub(1));
-            }
-            KeyCode::PageDown | KeyCode::Char('j') | KeyCode::Down => {
-                let step = if key.code == KeyCode::PageDown { 10 } else { 1 };
-                self.scroll = self.scroll.saturating_sub(step);
-            }
-            KeyCode::End | KeyCode::Char('G') => self.scroll = 0,
-            _ => return Handled::No,
+        if let Some(cmd) = KEYS.lookup(&key) {
+            self.run(cmd, cx);
+            return Handled::Yes;
         }
-        Handled::Yes
+        match self.console.handle_key(key) {
+            ConsoleEvent::Unhandled => Handled::No,
+            _ => Handled::Yes,
+        }
     }
 
     fn handle_mouse(&mut self, ev: MouseEvent, _area: Rect, _cx: &mut Ctx) -> Handled {
-        match ev.kind {
-            MouseEventKind::ScrollUp => {
-                self.scroll = (self.scroll + 3).min(self.lines.len().saturating_sub(1))
-            }
-            MouseEventKind::ScrollDown => self.scroll = self.scroll.saturating_sub(3),
-            _ => return Handled::No,
+        if self.console.handle_mouse(&ev) {
+            Handled::Yes
+        } else {
+            Handled::No
         }
-        Handled::Yes
     }
 
-    fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("r", "build the kernel and (re)boot it in QEMU"),
-            ("s", "stop QEMU"),
-            (
-                "b",
-                "switch boot path: PVH (-kernel) / BIOS (our bootloader)",
-            ),
-            ("i", "type into the kernel's serial console (esc stops)"),
-            ("j k PgUp PgDn G", "scroll the serial output"),
-        ]
+    fn keys(&self) -> Vec<KeyHelp> {
+        if self.console.typing() {
+            return self.console.keys();
+        }
+        let mut k = KEYS.help();
+        k.extend(self.console.keys());
+        k
+    }
+
+    fn on_resize(&mut self, area: Rect, _theme: &Theme) {
+        self.console.on_resize(area);
     }
 
     fn shutdown(&mut self) {
+        // Cancels a build in flight too: its cargo is killed.
+        self.mailbox.cancel_all();
         self.stop();
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let [head, body, foot] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(0),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let [head, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
         let path = self.path.name().to_uppercase();
         let head_line = match &self.state {
             State::Idle => Line::styled(
@@ -386,7 +410,7 @@ impl Pane for KernelPane {
                 if let Some(r) = self.ready_after {
                     s.push_str(&format!(" · [ready] after {} ms", r.as_millis()));
                 }
-                if self.typing {
+                if self.console.typing() {
                     s.push_str(" · TYPING (esc to stop)");
                 }
                 Line::styled(s, theme.ok)
@@ -435,8 +459,8 @@ impl Pane for KernelPane {
                 }
                 if self.diagnostics.is_empty() {
                     lines.extend(
-                        self.lines
-                            .iter()
+                        self.console
+                            .lines()
                             .map(|l| crate::tui::ansi::line(l, theme.text, color)),
                     );
                 }
@@ -445,31 +469,17 @@ impl Pane for KernelPane {
             _ => self.draw_output(f, out_area, theme, color),
         }
         self.draw_timeline(f, side, theme);
-
-        let hint = if self.typing {
-            Line::from(vec![
-                Span::styled("kernel> ", theme.key),
-                Span::styled(self.partial.clone(), theme.text),
-                Span::styled("█", theme.accent),
-            ])
-        } else {
-            Line::styled(
-                "r boot · s stop · b boot path · i type · j/k scroll · ? help",
-                theme.dim,
-            )
-        };
-        f.render_widget(Paragraph::new(hint), foot);
     }
 }
 
 impl KernelPane {
-    fn draw_output(&self, f: &mut Frame, area: Rect, theme: &Theme, color: bool) {
-        let drawn = crate::tui::scrollback::draw_tail(f, area, &self.lines, self.scroll, |l| {
-            crate::tui::ansi::line(l, theme.text, color)
-        });
-        if !drawn {
-            f.render_widget(Paragraph::new("(no output yet)").style(theme.dim), area);
-        }
+    fn draw_output(&self, f: &mut Frame, area: Rect, theme: &Theme, _color: bool) {
+        self.console.draw(
+            f,
+            area,
+            theme,
+            "r boot · s stop · b boot path · i type · j/k scroll · ? help",
+        );
     }
 
     fn draw_timeline(&self, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -520,42 +530,30 @@ fn truncate6(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::action::Sender;
-    use crate::content::Content;
-    use crate::store::Store;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
     #[test]
     fn a_failed_build_shows_the_compiler_errors_readably() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let content = Content::load(None);
-        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        let tx = Sender::new(tx);
-        let mut cx = Ctx {
-            store: &store,
-            content: &content,
-            tx: &tx,
-            requests: Vec::new(),
-        };
+        let h = crate::harness::Harness::new(dir.path()).unwrap();
         let mut pane = KernelPane::new();
         pane.state = State::Building {
             crates: 0,
             last: String::new(),
         };
         let rendered = "\u{1b}[1m\u{1b}[91merror[E0425]\u{1b}[0m\u{1b}[1m: cannot find function `nope`\u{1b}[0m\n  --> src/shell.rs:43:19";
-        pane.on_message(
-            Box::new(Msg::Build(BuildEvent::Diagnostic {
+        let tx = crate::action::Sender::new(tokio::sync::mpsc::unbounded_channel().0);
+        let mut cx = Ctx::new(&h.store, &h.content, &tx, h.runtime(), ID);
+        pane.on_msg(
+            Msg::Build(BuildEvent::Diagnostic {
                 level: "error".into(),
                 rendered: rendered.into(),
-            })),
+            }),
             &mut cx,
         );
-        pane.on_message(
-            Box::new(Msg::Built(Err(
-                "the kernel did not compile (1 error(s))".into()
-            ))),
+        pane.on_msg(
+            Msg::Built(Err("the kernel did not compile (1 error(s))".into())),
             &mut cx,
         );
         let mut t = Terminal::new(TestBackend::new(90, 12)).unwrap();

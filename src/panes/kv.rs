@@ -7,10 +7,15 @@
 //! (so an fsync or a compaction never blocks the UI), sampling the engine's
 //! counters once a second for the rates and sparklines. The benchmark runs
 //! `kv::bench` on its own thread in a scratch folder and reports progress.
+//! Opening, the console worker and the benchmark are jobs of the pane's
+//! mailbox: closing the store cancels an open still in flight, so its late
+//! result cannot reopen what the learner closed.
 
+use crate::jobs::Mailbox;
 use crate::pane::{Ctx, Handled, Pane};
 use crate::theme::Theme;
-use crate::tui::input::{InputEvent, LineInput};
+use crate::tui::console::{Console, ConsoleEvent, Tone};
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 use kv::{Engine, LogEngine, Options, Stats};
 use ratatui::Frame;
@@ -37,6 +42,38 @@ enum Msg {
     BenchDone(Result<kv::bench::BenchReport, String>),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Type,
+    Bench,
+    Compact,
+    Close,
+    Open,
+}
+
+const KEYS: Keymap<Cmd> = Keymap::new(&[
+    bind(
+        &[Key::ch('i'), Key::ch(':'), Key::code(KeyCode::Enter)],
+        "i / : / enter",
+        "type in the console (set, get, del, scan, batch, expire, compact, stats, help)",
+        Cmd::Type,
+    ),
+    bind(
+        &[Key::ch('b')],
+        "b",
+        "benchmark our engine against sled (a few seconds)",
+        Cmd::Bench,
+    ),
+    bind(&[Key::ch('c')], "c", "compact now", Cmd::Compact),
+    bind(
+        &[Key::ch('x')],
+        "x",
+        "close the store (so the CLI can use it)",
+        Cmd::Close,
+    ),
+    bind(&[Key::ch('o')], "o", "open the store again", Cmd::Open),
+]);
+
 pub struct KvPane {
     dir: Option<PathBuf>,
     engine: Option<Arc<LogEngine>>,
@@ -46,10 +83,8 @@ pub struct KvPane {
     /// The worker thread holds an engine handle; joined on close so the
     /// store's lock is released before the CLI may use the folder.
     worker_thread: Option<std::thread::JoinHandle<()>>,
-    input: LineInput,
-    typing: bool,
-    output: VecDeque<(String, bool)>,
-    scroll: usize,
+    console: Console,
+    mailbox: Mailbox<Msg>,
     stats: Option<Stats>,
     last_sample: Option<(Instant, u64, u64)>,
     reads_per_s: VecDeque<u64>,
@@ -66,6 +101,8 @@ enum BenchState {
 
 impl KvPane {
     pub fn new() -> Self {
+        let mut console = Console::new(OUTPUT_LINES).with_input("kv> ");
+        console.set_placeholder("opening the store…");
         KvPane {
             dir: None,
             engine: None,
@@ -73,10 +110,8 @@ impl KvPane {
             open_error: None,
             worker: None,
             worker_thread: None,
-            input: LineInput::new(),
-            typing: true,
-            output: VecDeque::new(),
-            scroll: 0,
+            console,
+            mailbox: Mailbox::new(),
             stats: None,
             last_sample: None,
             reads_per_s: VecDeque::new(),
@@ -93,16 +128,6 @@ impl KvPane {
             .unwrap_or_default()
     }
 
-    fn say(&mut self, line: String, err: bool) {
-        for l in line.lines() {
-            self.output.push_back((l.to_string(), err));
-        }
-        while self.output.len() > OUTPUT_LINES {
-            self.output.pop_front();
-        }
-        self.scroll = 0;
-    }
-
     fn open(&mut self, cx: &mut Ctx) {
         if self.opening || self.engine.is_some() {
             return;
@@ -111,18 +136,23 @@ impl KvPane {
         self.dir = Some(dir.clone());
         self.opening = true;
         self.open_error = None;
-        let tx = cx.tx.clone();
-        // Opening replays hint files or segments: off the UI thread.
-        std::thread::spawn(move || {
+        self.console.set_placeholder("opening the store…");
+        // Opening replays hint files or segments: off the UI thread. A
+        // close (`x`) while it runs cancels it, so the late result is
+        // dropped instead of reopening the store.
+        self.mailbox.thread("open", cx.waker(), move |job| {
             let r = LogEngine::open(&dir, Options::default())
                 .map(Arc::new)
                 .map_err(|e| e.to_string());
-            tx.to_pane(ID, Msg::Opened(r));
+            job.send(Msg::Opened(r));
         });
     }
 
     /// Close the engine so `megarepo kv --dir ...` can use the same folder.
     fn close(&mut self) {
+        self.mailbox.cancel("open");
+        self.mailbox.cancel("console");
+        self.opening = false;
         self.worker = None;
         if let Some(t) = self.worker_thread.take() {
             let _ = t.join();
@@ -134,16 +164,20 @@ impl KvPane {
         }
         self.stats = None;
         self.last_sample = None;
+        self.console
+            .set_placeholder("the store is closed (o opens it)");
     }
 
     fn start_worker(&mut self, engine: Arc<LogEngine>, cx: &mut Ctx) {
         let (tx_line, rx_line) = mpsc::channel::<String>();
-        let tx = cx.tx.clone();
+        let job = self.mailbox.start("console", cx.waker());
         self.worker_thread = Some(std::thread::spawn(move || {
             for line in rx_line {
                 let result =
                     kv::console::execute(engine.as_ref(), &line).map_err(|e| e.to_string());
-                tx.to_pane(ID, Msg::Output { line, result });
+                if !job.send(Msg::Output { line, result }) {
+                    break;
+                }
             }
         }));
         self.worker = Some(tx_line);
@@ -174,20 +208,75 @@ impl KvPane {
             return;
         }
         let root = cx.store.data_dir().join("kv-bench");
-        let tx = cx.tx.clone();
         self.bench = BenchState::Running(kv::bench::Progress {
             step: 0,
             total: 1,
             label: "starting".into(),
         });
-        std::thread::spawn(move || {
+        self.mailbox.thread("bench", cx.waker(), move |job| {
             let cfg = kv::bench::BenchConfig::small();
             let r = kv::bench::run(&cfg, &root, &mut |p| {
-                tx.to_pane(ID, Msg::BenchProgress(p.clone()))
+                job.send(Msg::BenchProgress(p.clone()));
             });
             let _ = std::fs::remove_dir_all(&root);
-            tx.to_pane(ID, Msg::BenchDone(r.map_err(|e| e.to_string())));
+            job.send(Msg::BenchDone(r.map_err(|e| e.to_string())));
         });
+    }
+
+    fn on_msg(&mut self, msg: Msg, cx: &mut Ctx) {
+        match msg {
+            Msg::Opened(Ok(engine)) => {
+                self.opening = false;
+                let dir = self.dir_shown();
+                self.console.say(format!(
+                    "opened {dir} (type `help`; esc leaves the console)"
+                ));
+                self.start_worker(engine.clone(), cx);
+                self.engine = Some(engine);
+                self.sample();
+            }
+            Msg::Opened(Err(e)) => {
+                self.opening = false;
+                self.console.error(format!("cannot open the store: {e}"));
+                self.open_error = Some(e);
+            }
+            Msg::Output { line, result } => {
+                self.console.push(format!("> {line}"), Tone::Echo);
+                match result {
+                    Ok(out) if out.is_empty() => {}
+                    Ok(out) => self.console.say(out),
+                    Err(e) => self.console.error(format!("error: {e}")),
+                }
+                self.sample();
+            }
+            Msg::BenchProgress(p) => self.bench = BenchState::Running(p),
+            Msg::BenchDone(Ok(report)) => {
+                self.console.say(report.table());
+                self.bench = BenchState::Done(report);
+            }
+            Msg::BenchDone(Err(e)) => self.bench = BenchState::Failed(e),
+        }
+    }
+
+    fn run(&mut self, cmd: Cmd, cx: &mut Ctx) {
+        match cmd {
+            Cmd::Type => self.console.set_typing(true),
+            Cmd::Bench => self.run_bench(cx),
+            Cmd::Compact => match &self.worker {
+                Some(w) => {
+                    let _ = w.send("compact".into());
+                }
+                None => cx.info("the store is not open"),
+            },
+            Cmd::Close => {
+                self.close();
+                let dir = self.dir_shown();
+                self.console.say(format!(
+                    "closed; the CLI can now use it: megarepo kv --dir {dir} stats (o reopens)"
+                ));
+            }
+            Cmd::Open => self.open(cx),
+        }
     }
 }
 
@@ -214,7 +303,7 @@ impl Pane for KvPane {
     }
 
     fn captures_text(&self) -> bool {
-        self.typing
+        self.console.typing()
     }
 
     fn on_show(&mut self, cx: &mut Ctx) {
@@ -230,48 +319,14 @@ impl Pane for KvPane {
         self.sample();
     }
 
-    fn on_message(&mut self, msg: Box<dyn std::any::Any + Send>, cx: &mut Ctx) {
-        let Ok(msg) = msg.downcast::<Msg>() else {
-            return;
-        };
-        match *msg {
-            Msg::Opened(Ok(engine)) => {
-                self.opening = false;
-                let dir = self.dir_shown();
-                self.say(
-                    format!("opened {dir} (type `help`; esc leaves the console)"),
-                    false,
-                );
-                self.start_worker(engine.clone(), cx);
-                self.engine = Some(engine);
-                self.sample();
-            }
-            Msg::Opened(Err(e)) => {
-                self.opening = false;
-                self.say(format!("cannot open the store: {e}"), true);
-                self.open_error = Some(e);
-            }
-            Msg::Output { line, result } => {
-                self.say(format!("> {line}"), false);
-                match result {
-                    Ok(out) if out.is_empty() => {}
-                    Ok(out) => self.say(out, false),
-                    Err(e) => self.say(format!("error: {e}"), true),
-                }
-                self.sample();
-            }
-            Msg::BenchProgress(p) => self.bench = BenchState::Running(p),
-            Msg::BenchDone(Ok(report)) => {
-                self.say(report.table(), false);
-                self.bench = BenchState::Done(report);
-            }
-            Msg::BenchDone(Err(e)) => self.bench = BenchState::Failed(e),
+    fn on_wake(&mut self, cx: &mut Ctx) {
+        for msg in self.mailbox.drain() {
+            self.on_msg(msg, cx);
         }
     }
 
     fn handle_paste(&mut self, text: &str, _cx: &mut Ctx) -> Handled {
-        if self.typing {
-            self.input.insert_str(text);
+        if self.console.paste(text) {
             Handled::Yes
         } else {
             Handled::No
@@ -279,62 +334,30 @@ impl Pane for KvPane {
     }
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
-        if self.typing {
-            match self.input.handle_key(key) {
-                InputEvent::Submit(line) => {
-                    if line.trim().is_empty() {
-                        return Handled::Yes;
-                    }
-                    match &self.worker {
-                        Some(w) => {
-                            if w.send(line).is_err() {
-                                self.say(
-                                    "the store's worker stopped; press o to reopen".into(),
-                                    true,
-                                );
-                            }
-                        }
-                        None => self.say("the store is not open (o opens it)".into(), true),
-                    }
-                }
-                InputEvent::Cancel => self.typing = false,
-                InputEvent::Edited => {}
-                InputEvent::Unhandled => return Handled::No,
-            }
+        if !self.console.typing()
+            && let Some(cmd) = KEYS.lookup(&key)
+        {
+            self.run(cmd, cx);
             return Handled::Yes;
         }
-        match key.code {
-            KeyCode::Char('i') | KeyCode::Char(':') | KeyCode::Enter => self.typing = true,
-            KeyCode::Char('b') => self.run_bench(cx),
-            KeyCode::Char('c') => match &self.worker {
-                Some(w) => {
-                    let _ = w.send("compact".into());
+        match self.console.handle_key(key) {
+            ConsoleEvent::Submit(line) => {
+                if line.trim().is_empty() {
+                    return Handled::Yes;
                 }
-                None => cx.info("the store is not open"),
-            },
-            KeyCode::Char('x') => {
-                self.close();
-                let dir = self.dir_shown();
-                self.say(
-                    format!(
-                        "closed; the CLI can now use it: megarepo kv --dir {dir} stats (o reopens)"
-                    ),
-                    false,
-                );
+                let sent = self.worker.as_ref().map(|w| w.send(line).is_ok());
+                match sent {
+                    Some(true) => {}
+                    Some(false) => self
+                        .console
+                        .error("the store's worker stopped; press o to reopen"),
+                    None => self.console.error("the store is not open (o opens it)"),
+                }
+                Handled::Yes
             }
-            KeyCode::Char('o') => self.open(cx),
-            KeyCode::PageUp | KeyCode::Char('k') | KeyCode::Up => {
-                self.scroll = (self.scroll + if key.code == KeyCode::PageUp { 10 } else { 1 })
-                    .min(self.output.len().saturating_sub(1))
-            }
-            KeyCode::PageDown | KeyCode::Char('j') | KeyCode::Down => {
-                self.scroll = self
-                    .scroll
-                    .saturating_sub(if key.code == KeyCode::PageDown { 10 } else { 1 })
-            }
-            _ => return Handled::No,
+            ConsoleEvent::Left | ConsoleEvent::Handled => Handled::Yes,
+            ConsoleEvent::Unhandled => Handled::No,
         }
-        Handled::Yes
     }
 
     fn handle_mouse(&mut self, ev: MouseEvent, area: Rect, cx: &mut Ctx) -> Handled {
@@ -343,65 +366,48 @@ impl Pane for KvPane {
             && ev.column < b.x + b.width
             && ev.row >= b.y
             && ev.row < b.y + b.height;
-        match ev.kind {
-            MouseEventKind::Down(crossterm::event::MouseButton::Left) if on_button => {
-                self.run_bench(cx)
-            }
-            MouseEventKind::ScrollUp => {
-                self.scroll = (self.scroll + 3).min(self.output.len().saturating_sub(1))
-            }
-            MouseEventKind::ScrollDown => self.scroll = self.scroll.saturating_sub(3),
-            _ => return Handled::No,
+        if matches!(
+            ev.kind,
+            MouseEventKind::Down(crossterm::event::MouseButton::Left)
+        ) && on_button
+        {
+            self.run_bench(cx);
+            return Handled::Yes;
         }
-        Handled::Yes
+        if self.console.handle_mouse(&ev) {
+            Handled::Yes
+        } else {
+            Handled::No
+        }
     }
 
-    fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            (
-                "i / : / enter",
-                "type in the console (set, get, del, scan, batch, expire, compact, stats, help)",
-            ),
-            ("esc", "leave the console (then the keys below work)"),
-            ("↑ ↓ (console)", "command history"),
-            ("b", "benchmark our engine against sled (a few seconds)"),
-            ("c", "compact now"),
-            (
-                "x / o",
-                "close the store (so the CLI can use it) / open it again",
-            ),
-            ("j k PgUp PgDn", "scroll the console output"),
-        ]
+    fn keys(&self) -> Vec<KeyHelp> {
+        if self.console.typing() {
+            return self.console.keys();
+        }
+        let mut k = KEYS.help();
+        k.extend(self.console.keys());
+        k
+    }
+
+    fn on_resize(&mut self, area: Rect, _theme: &Theme) {
+        self.console.on_resize(self.areas(area).output);
     }
 
     fn shutdown(&mut self) {
+        self.mailbox.cancel_all();
         self.close();
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let a = self.areas(area);
         // Console.
-        let drawn = crate::tui::scrollback::draw_tail(
+        self.console.draw(
             f,
-            a.output,
-            &self.output,
-            self.scroll,
-            |(l, err)| Line::styled(l.clone(), if *err { theme.error } else { theme.text }),
+            a.console,
+            theme,
+            "i type · b bench · c compact · x close · ? help",
         );
-        if !drawn {
-            let msg = if self.opening {
-                "opening the store…"
-            } else {
-                "the store is closed (o opens it)"
-            };
-            f.render_widget(Paragraph::new(msg).style(theme.dim), a.output);
-        }
-        let input_line = if self.typing {
-            self.input.line("kv> ", a.input.width, theme.text)
-        } else {
-            Line::styled("i type · b bench · c compact · x close · ? help", theme.dim)
-        };
-        f.render_widget(Paragraph::new(input_line), a.input);
 
         // Statistics and benchmark.
         f.render_widget(
@@ -497,8 +503,9 @@ impl Pane for KvPane {
 
 /// Where everything in the pane goes; shared by drawing and mouse handling.
 struct Areas {
+    /// The console: output and its input line.
+    console: Rect,
     output: Rect,
-    input: Rect,
     side: Rect,
     stats: Rect,
     spark_reads: Rect,
@@ -522,7 +529,7 @@ impl KvPane {
             Constraint::Length((top.width * 2 / 5).clamp(22, 30)),
         ])
         .areas(top);
-        let [output, input] =
+        let [output, _input] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(left);
         let inner = Block::default().borders(Borders::LEFT).inner(side);
         let [stats, spark_reads, spark_writes, button, _] = Layout::vertical([
@@ -534,8 +541,8 @@ impl KvPane {
         ])
         .areas(inner);
         Areas {
+            console: left,
             output,
-            input,
             side,
             stats,
             spark_reads,

@@ -1,5 +1,7 @@
-//! The panes. `checklist` is the always-visible tree on the left; the rest
-//! are tabs in the main area, each behind the [`crate::pane::Pane`] trait.
+//! The panes. `checklist` is the always-visible roadmap on the left (the
+//! [`Sidebar`]); the rest are tabs in the main area, each behind the
+//! [`Pane`] trait. [`tabs`] is the one list of tabs: adding a pane is one
+//! file here plus one line there (see ARCHITECTURE.md, "How to add a pane").
 
 pub mod checklist;
 pub mod item;
@@ -9,19 +11,47 @@ pub mod kv;
 pub mod sheets;
 pub mod stats;
 
-use crate::app::App;
+use crate::app::Shell;
+use crate::content::Content;
+use crate::pane::{Pane, Sidebar};
+use crate::store::{Store, StoreError};
+use crate::study::clock::{Clock, SystemClock};
+use std::sync::Arc;
 
-/// Add the tab panes of this build to the app, in tab order.
-pub fn register(app: &mut App) -> Result<(), crate::store::StoreError> {
-    use crate::study::clock::{Clock, SystemClock};
-    use std::sync::Arc;
-    let clock: Arc<dyn Clock + Send + Sync> = Arc::new(SystemClock::new());
-    app.add_tab(Box::new(sheets::SheetsPane::default()));
-    let stats = stats::StatsPane::new(&app.store, app.content.roadmap.clone(), clock.clone())?;
-    app.study_status = Some(stats.status_handle());
-    app.add_tab(Box::new(stats));
-    app.add_tab(Box::new(journal::JournalPane::new(&app.store, clock)));
-    app.add_tab(Box::new(kv::KvPane::new()));
-    app.add_tab(Box::new(kernel::KernelPane::new()));
-    Ok(())
+/// The tab panes of this build, in tab order (F1, F2, ...). None of them
+/// starts work until it is shown.
+pub fn tabs(
+    store: &Store,
+    content: &Content,
+    clock: Arc<dyn Clock + Send + Sync>,
+) -> Result<Vec<Box<dyn Pane>>, StoreError> {
+    Ok(vec![
+        Box::new(item::ItemPane::new(content.roadmap.clone())),
+        Box::new(sheets::SheetsPane::default()),
+        Box::new(stats::StatsPane::new(
+            store,
+            content.roadmap.clone(),
+            clock.clone(),
+        )?),
+        Box::new(journal::JournalPane::new(store, clock)),
+        Box::new(kv::KvPane::new()),
+        Box::new(kernel::KernelPane::new()),
+    ])
 }
+
+/// The roadmap and the tabs, on the system clock.
+pub fn shell(store: &Store, content: &Content) -> Result<Shell, StoreError> {
+    let clock: Arc<dyn Clock + Send + Sync> = Arc::new(SystemClock::new());
+    let sidebar: Box<dyn Sidebar> = Box::new(checklist::ChecklistPane::new(
+        content.roadmap.clone(),
+        store,
+    )?);
+    Ok(Shell {
+        sidebar,
+        tabs: tabs(store, content, clock)?,
+    })
+}
+
+/// Pane names the roadmap may already use for panes this build does not
+/// have yet; opening one says so in the status line.
+pub const PLANNED: &[&str] = &["today", "exercises", "pm", "net", "db"];

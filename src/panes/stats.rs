@@ -5,15 +5,15 @@
 //! The pane owns the [`Timer`] (so a session keeps running whichever tab is
 //! visible) and asks for a tick every second while a session is open. Each
 //! tick moves the checkpoint (written every 30 s by the timer) and refreshes
-//! a [`StatusSnapshot`] shared with the app's status bar through a
-//! [`StudyStatus`] handle. The full [`Stats`] are recomputed from the store
+//! a [`StatusSnapshot`] that the pane's `status` hook draws in the app's
+//! status bar. The full [`Stats`] are recomputed from the store
 //! after every timer command and every 30 ticks, not every frame: drawing
 //! only reads what was computed.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use jiff::SignedDuration;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -22,17 +22,109 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::content::Roadmap;
-use crate::pane::{Ctx, Handled, Pane};
+use crate::pane::{Ctx, Handled, Pane, Selection};
 use crate::store::Store;
-use crate::study::cli::StudyCtx;
 use crate::study::days::{fmt_elapsed, fmt_minutes};
 use crate::study::pomodoro::{Pomodoro, Rhythm, pomodoro};
+use crate::study::service::StudyCtx;
 use crate::study::session::{Mode, Phase};
 use crate::study::stats::Stats;
 use crate::study::streak::DayMark;
 use crate::study::timefmt::parse_date;
 use crate::study::{Clock, StudyStore, Timer};
 use crate::theme::Theme;
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+
+pub const ID: &str = "stats";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Start,
+    StartOnItem,
+    Pause,
+    Mode,
+    Keep,
+    Close,
+    GoalUp,
+    GoalDown,
+    StartDate,
+    Rhythm,
+    Refresh,
+}
+
+const KEYS: Keymap<Cmd> = Keymap::new(&[
+    bind(&[Key::ch('s')], "s", "start / stop the timer", Cmd::Start),
+    bind(
+        &[Key::ch('S')],
+        "S",
+        "start on the selected checklist item",
+        Cmd::StartOnItem,
+    ),
+    bind(
+        &[Key::ch(' '), Key::ch('p')],
+        "space / p",
+        "pause / resume",
+        Cmd::Pause,
+    ),
+    bind(&[Key::ch('m')], "m", "switch reading ⇄ coding", Cmd::Mode),
+    bind(
+        &[Key::ch('+')],
+        "+",
+        "daily goal +15 min (up to 240)",
+        Cmd::GoalUp,
+    ),
+    bind(
+        &[Key::ch('-')],
+        "-",
+        "daily goal -15 min (down to 30)",
+        Cmd::GoalDown,
+    ),
+    bind(
+        &[Key::ch('d')],
+        "d",
+        "edit the roadmap start date",
+        Cmd::StartDate,
+    ),
+    bind(
+        &[Key::ch('P')],
+        "P",
+        "pomodoro rhythm on / off (25/5, long 15)",
+        Cmd::Rhythm,
+    ),
+    bind(
+        &[Key::ch('R')],
+        "R",
+        "recompute the statistics",
+        Cmd::Refresh,
+    ),
+]);
+
+/// Only while a session left running by a crash waits for a decision.
+const ORPHAN_KEYS: Keymap<Cmd> = Keymap::new(&[
+    bind(
+        &[Key::ch('k')],
+        "k",
+        "keep the session left running (it goes on)",
+        Cmd::Keep,
+    ),
+    bind(
+        &[Key::ch('x')],
+        "x",
+        "close the session left running at its last save",
+        Cmd::Close,
+    ),
+]);
+
+/// While the start date is being typed.
+const DATE_KEYS: Keymap<()> = Keymap::new(&[
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        "enter",
+        "set the start date",
+        (),
+    ),
+    bind(&[Key::code(KeyCode::Esc)], "esc", "leave it unchanged", ()),
+]);
 
 /// What the status bar shows about study, refreshed by the pane.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,8 +138,9 @@ pub struct StatusSnapshot {
     pub left_running: bool,
 }
 
-/// A shared handle on the latest [`StatusSnapshot`]; the app keeps a clone
-/// and draws it with [`status_bar_spans`].
+/// The latest [`StatusSnapshot`], drawn in the status bar by
+/// [`status_bar_spans`] (through `Pane::status`). Behind a mutex because
+/// `publish` runs from `&self`.
 #[derive(Debug, Clone, Default)]
 pub struct StudyStatus(Arc<Mutex<StatusSnapshot>>);
 
@@ -138,9 +231,9 @@ impl StatsPane {
         Ok(p)
     }
 
-    /// The handle the app's status bar reads.
-    pub fn status_handle(&self) -> StudyStatus {
-        self.status.clone()
+    /// What the status bar shows now.
+    pub fn status_snapshot(&self) -> StatusSnapshot {
+        self.status.get()
     }
 
     pub fn stats(&self) -> Option<&Stats> {
@@ -198,7 +291,7 @@ impl StatsPane {
     /// apart from the ticking seconds, or every 30 s while a session runs.
     fn write_status_file(&self) {
         let Some(stats) = &self.stats else { return };
-        let line = crate::study::cli::status_text(stats, self.timer.current());
+        let line = crate::study::service::status_text(stats, self.timer.current());
         let mut last = self
             .status_written
             .lock()
@@ -214,7 +307,7 @@ impl StatsPane {
         if !due {
             return;
         }
-        match crate::study::cli::write_status_file(self.store.data_dir(), &line) {
+        match crate::study::service::write_status_file(self.store.data_dir(), &line) {
             Ok(()) => *last = Some((shape, std::time::Instant::now())),
             Err(e) => tracing::warn!("could not write the status file: {e}"),
         }
@@ -623,7 +716,12 @@ fn bar_lines(st: &Stats, theme: &Theme, width: u16) -> Vec<Line<'static>> {
 
 impl Pane for StatsPane {
     fn id(&self) -> &'static str {
-        "stats"
+        ID
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        // The roadmap's timer items lead here.
+        &["timer"]
     }
 
     fn title(&self) -> String {
@@ -643,13 +741,16 @@ impl Pane for StatsPane {
             }
             return Handled::Yes;
         }
-        if key.modifiers.contains(KeyModifiers::CONTROL) {
-            return Handled::No;
-        }
-        match key.code {
-            KeyCode::Char('s') => self.start_or_stop(cx, false),
-            KeyCode::Char('S') => self.start_or_stop(cx, true),
-            KeyCode::Char(' ') | KeyCode::Char('p') => {
+        let orphans = !self.timer.orphans().is_empty();
+        let cmd = match (KEYS.lookup(&key), ORPHAN_KEYS.lookup(&key)) {
+            (Some(cmd), _) => cmd,
+            (None, Some(cmd)) if orphans => cmd,
+            _ => return Handled::No,
+        };
+        match cmd {
+            Cmd::Start => self.start_or_stop(cx, false),
+            Cmd::StartOnItem => self.start_or_stop(cx, true),
+            Cmd::Pause => {
                 let r = self
                     .timer
                     .toggle_pause()
@@ -657,7 +758,7 @@ impl Pane for StatsPane {
                     .map_err(|e| e.to_string());
                 self.command(cx, "timer paused/resumed", r);
             }
-            KeyCode::Char('m') => {
+            Cmd::Mode => {
                 let r = self
                     .timer
                     .toggle_mode()
@@ -668,7 +769,7 @@ impl Pane for StatsPane {
                     Err(e) => self.command(cx, "", Err(e)),
                 }
             }
-            KeyCode::Char('k') => {
+            Cmd::Keep => {
                 let Some(id) = self.timer.orphans().first().map(|s| s.id) else {
                     return Handled::No;
                 };
@@ -679,7 +780,7 @@ impl Pane for StatsPane {
                     .map_err(|e| e.to_string());
                 self.command(cx, "kept the session; it is running", r);
             }
-            KeyCode::Char('x') => {
+            Cmd::Close => {
                 let Some(id) = self.timer.orphans().first().map(|s| s.id) else {
                     return Handled::No;
                 };
@@ -690,9 +791,9 @@ impl Pane for StatsPane {
                     .map_err(|e| e.to_string());
                 self.command(cx, "closed the session at its last save", r);
             }
-            KeyCode::Char('+') => self.adjust_goal(cx, 15),
-            KeyCode::Char('-') => self.adjust_goal(cx, -15),
-            KeyCode::Char('d') => {
+            Cmd::GoalUp => self.adjust_goal(cx, 15),
+            Cmd::GoalDown => self.adjust_goal(cx, -15),
+            Cmd::StartDate => {
                 self.input = Some(DateInput {
                     text: self
                         .stats
@@ -701,15 +802,20 @@ impl Pane for StatsPane {
                         .unwrap_or_default(),
                 })
             }
-            KeyCode::Char('P') => self.toggle_rhythm(cx),
-            KeyCode::Char('R') => self.refresh(),
-            _ => return Handled::No,
+            Cmd::Rhythm => self.toggle_rhythm(cx),
+            Cmd::Refresh => self.refresh(),
         }
         Handled::Yes
     }
 
-    fn on_select(&mut self, item_id: &str, _cx: &mut Ctx) {
-        self.selected_item = Some(item_id.to_string());
+    fn on_select(&mut self, sel: &Selection, _cx: &mut Ctx) {
+        if let Some(id) = sel.id {
+            self.selected_item = Some(id.to_string());
+        }
+    }
+
+    fn status(&self, theme: &Theme) -> Vec<Span<'static>> {
+        status_bar_spans(&self.status.get(), theme)
     }
 
     fn on_show(&mut self, _cx: &mut Ctx) {
@@ -748,18 +854,15 @@ impl Pane for StatsPane {
         self.input.is_some()
     }
 
-    fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("s", "start / stop the timer"),
-            ("S", "start on the selected checklist item"),
-            ("space / p", "pause / resume"),
-            ("m", "switch reading ⇄ coding"),
-            ("k / x", "keep / close a session left running"),
-            ("+ / -", "daily goal ±15 min (30..240)"),
-            ("d", "edit the roadmap start date"),
-            ("P", "pomodoro rhythm on / off (25/5, long 15)"),
-            ("R", "recompute the statistics"),
-        ]
+    fn keys(&self) -> Vec<KeyHelp> {
+        if self.input.is_some() {
+            return DATE_KEYS.help();
+        }
+        let mut k = KEYS.help();
+        if !self.timer.orphans().is_empty() {
+            k.extend(ORPHAN_KEYS.help());
+        }
+        k
     }
 
     fn shutdown(&mut self) {

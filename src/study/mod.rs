@@ -15,6 +15,7 @@ pub mod days;
 pub mod journal;
 pub mod pomodoro;
 pub mod roadmap_link;
+pub mod service;
 pub mod session;
 pub mod stats;
 pub mod stored;

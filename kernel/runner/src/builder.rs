@@ -80,6 +80,8 @@ pub enum BuildError {
     MissingArtifact { path: PathBuf },
     #[error("reading cargo output: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the build was cancelled")]
+    Cancelled,
 }
 
 /// Variables that must not reach the nested cargo (see the module docs).
@@ -111,6 +113,20 @@ pub fn build(
     paths: &KernelPaths,
     on_event: &mut dyn FnMut(BuildEvent),
 ) -> Result<BuildOutput, BuildError> {
+    build_cancellable(paths, None, on_event)
+}
+
+/// [`build`], stopped early when `cancel` turns true: cargo and the
+/// compilers it started (one process group) are killed, and the result is
+/// [`BuildError::Cancelled`]. The app cancels a build when the learner
+/// starts another or quits.
+pub fn build_cancellable(
+    paths: &KernelPaths,
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    on_event: &mut dyn FnMut(BuildEvent),
+) -> Result<BuildOutput, BuildError> {
+    use std::os::unix::process::CommandExt;
+    use std::sync::atomic::{AtomicBool, Ordering};
     let program = cargo_program();
     let manifest = paths.kernel_dir.join("Cargo.toml");
     let mut cmd = Command::new(&program);
@@ -146,10 +162,32 @@ pub fn build(
             manifest.display()
         ),
     });
+    // Its own process group, so cancelling kills rustc too, not only cargo.
+    cmd.process_group(0);
     let mut child = cmd.spawn().map_err(|source| BuildError::CargoNotStarted {
         program: program.clone(),
         source,
     })?;
+    let finished = std::sync::Arc::new(AtomicBool::new(false));
+    let cancelled = std::sync::Arc::new(AtomicBool::new(false));
+    if let Some(cancel) = cancel {
+        let pid = child.id() as libc::pid_t;
+        let (finished, cancelled) = (finished.clone(), cancelled.clone());
+        std::thread::spawn(move || {
+            while !finished.load(Ordering::SeqCst) {
+                if cancel.load(Ordering::SeqCst) {
+                    cancelled.store(true, Ordering::SeqCst);
+                    // SAFETY: kill(2) with a negative pid signals the process
+                    // group we created for this child; it touches no memory.
+                    unsafe {
+                        libc::kill(-pid, libc::SIGKILL);
+                    }
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        });
+    }
     let mut stderr = child
         .stderr
         .take()
@@ -203,7 +241,13 @@ pub fn build(
             _ => {}
         }
     }
-    let status = child.wait()?;
+    let status = child.wait();
+    finished.store(true, Ordering::SeqCst);
+    let status = status?;
+    if cancelled.load(Ordering::SeqCst) {
+        let _ = stderr_thread.join();
+        return Err(BuildError::Cancelled);
+    }
     let stderr_text = stderr_thread.join().unwrap_or_default();
     if target_missing || stderr_text.contains("target may not be installed") {
         return Err(BuildError::TargetMissing);

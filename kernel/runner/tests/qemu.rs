@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Boots the real kernel in QEMU: the in-kernel test suites on both boot
 //! paths, the stack-overflow kernel, boots to `[ready]`, serial input, and
 //! stopping a running VM. A missing QEMU fails with the install command.

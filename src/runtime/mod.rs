@@ -1,0 +1,221 @@
+//! The TUI runtime: terminal, event loop, file watcher, logging. It sits
+//! above the app (it owns the [`App`]); the widget kit is `crate::tui`.
+//!
+//! One tokio task owns the [`App`]. Terminal events, signals, ticks, the
+//! content watcher and panes' background tasks all become [`Action`]s on
+//! one channel; the loop applies each with `App::update` and redraws only
+//! when something changed. Ticks run only while a pane asks for them, so
+//! an idle app sleeps in `select!` and uses no CPU.
+
+pub mod terminal;
+
+use crate::action::{Action, Sender};
+use crate::app::{App, Io};
+use crate::env::Env;
+use crate::store::Store;
+use anyhow::{Context, Result};
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use std::path::Path;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Log to `DATA/logs/megarepo.log`, never to the screen.
+pub fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = data_dir.join("logs");
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "megarepo.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MEGAREPO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// Start the TUI and run until the learner quits.
+/// `started` is when the process began, for the start-up log line.
+pub fn run(env: Env, started: std::time::Instant) -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the app needs a terminal (stdin and stdout are not one); for scripts use a subcommand, e.g. `megarepo checklist list`"
+        );
+    }
+    // Open the store before touching the terminal, so a locked or damaged
+    // store is a plain one-line error on a normal screen.
+    let store = Store::open(&env.data_dir)?;
+    let _log = init_logging(&env.data_dir);
+    tracing::info!(data = %env.data_dir.display(), "starting");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(event_loop(env, store, started))
+}
+
+async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let sender = Sender::new(tx);
+    let mut term = terminal::init().context("setting up the terminal")?;
+    let _guard = terminal::Guard;
+    let size = term.size()?;
+    let theme = App::initial_theme(&store);
+    let shell = crate::panes::shell(&store, &env.content)?;
+    let io = Io {
+        tx: sender.clone(),
+        runtime: tokio::runtime::Handle::current(),
+    };
+    let mut app = App::new(
+        store,
+        env.content,
+        theme,
+        io,
+        (size.width, size.height),
+        shell,
+    )?;
+    // Live reload: the content folder's lessons/ and cheatsheets/, and the
+    // learner's own sheets in the data folder.
+    let personal = crate::content::sheets::personal_dir(app.store.data_dir());
+    let _ = std::fs::create_dir_all(&personal);
+    let mut folders = vec![personal];
+    if let Some(d) = &app.content.dir {
+        folders.push(d.join("lessons"));
+        folders.push(d.join("cheatsheets"));
+    }
+    let _watcher = watch_content(&folders, sender.clone());
+    spawn_signals(sender.clone());
+
+    let mut events = EventStream::new();
+    app.prepare_draw();
+    term.draw(|f| app.draw(f))?;
+    // Lets the end-to-end tests check the panic path on the real binary.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("MEGAREPO_TEST_PANIC").is_some() {
+        panic!("panic requested by MEGAREPO_TEST_PANIC");
+    }
+    tracing::info!(
+        "first frame drawn {:.1} ms after start",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let mut tick: Option<(Duration, tokio::time::Interval)> = None;
+    while !app.quit {
+        // (Re)arm the tick only when the wanted rate changes.
+        match (app.tick_every(), &tick) {
+            (Some(d), Some((cur, _))) if *cur == d => {}
+            (Some(d), _) => {
+                let mut iv = tokio::time::interval(d);
+                iv.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+                tick = Some((d, iv));
+            }
+            (None, _) => tick = None,
+        }
+        let action = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => Action::Key(k),
+                Some(Ok(Event::Mouse(m))) => Action::Mouse(m),
+                Some(Ok(Event::Resize(w, h))) => Action::Resize(w, h),
+                Some(Ok(Event::Paste(s))) => Action::Paste(s),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => {
+                    tracing::error!("terminal input failed: {e}");
+                    Action::Quit
+                }
+                None => Action::Quit,
+            },
+            Some(a) = rx.recv() => a,
+            _ = async {
+                match &mut tick {
+                    Some((_, iv)) => { iv.tick().await; }
+                    None => std::future::pending::<()>().await,
+                }
+            } => Action::Tick,
+        };
+        let mut redraw = app.update(action);
+        // Drain whatever else is already queued before drawing once.
+        while let Ok(a) = rx.try_recv() {
+            redraw |= app.update(a);
+        }
+        if redraw && !app.quit {
+            term.draw(|f| app.draw(f))?;
+        }
+    }
+    app.shutdown();
+    tracing::info!("bye");
+    Ok(())
+}
+
+/// SIGHUP (terminal closed) and SIGTERM end the app cleanly: panes stop
+/// their child processes and the store is flushed.
+fn spawn_signals(tx: Sender) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut hup), Ok(mut term)) = (
+            signal(SignalKind::hangup()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = hup.recv() => {},
+            _ = term.recv() => {},
+        }
+        tx.send(Action::Quit);
+    });
+}
+
+/// Watch the given folders; changes arrive
+/// debounced as one `ContentChanged` action.
+fn watch_content(
+    folders: &[std::path::PathBuf],
+    tx: Sender,
+) -> Option<
+    notify_debouncer_full::Debouncer<
+        notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+> {
+    use notify::RecursiveMode;
+    let mut deb = notify_debouncer_full::new_debouncer(
+        Duration::from_millis(250),
+        None,
+        move |res: notify_debouncer_full::DebounceEventResult| {
+            if let Ok(events) = res {
+                // Reading a file raises access events; only writes matter.
+                let mut paths: Vec<_> = events
+                    .into_iter()
+                    .filter(|e| {
+                        matches!(
+                            e.event.kind,
+                            notify::EventKind::Create(_)
+                                | notify::EventKind::Modify(_)
+                                | notify::EventKind::Remove(_)
+                        )
+                    })
+                    .flat_map(|e| e.event.paths)
+                    .collect();
+                paths.sort();
+                paths.dedup();
+                if !paths.is_empty() {
+                    tx.send(Action::ContentChanged(paths));
+                }
+            }
+        },
+    )
+    .map_err(|e| tracing::warn!("no live reload: {e}"))
+    .ok()?;
+    for p in folders {
+        if p.is_dir()
+            && let Err(e) = deb.watch(p, RecursiveMode::Recursive)
+        {
+            tracing::warn!("cannot watch {}: {e}", p.display());
+        }
+    }
+    Some(deb)
+}

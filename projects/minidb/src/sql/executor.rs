@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use super::expr::{AggState, BExpr};
 use super::plan::{Access, Lookup, Plan};
+use crate::btree::Cursor;
 use crate::btree::tree::prefix_end;
-use crate::btree::{BTree, Cursor};
 use crate::catalog::{Index, Table};
 use crate::codec::{decode_row, decode_rowid, encode_key, encode_row, rowid_key};
 use crate::error::{Error, Result};
@@ -678,8 +678,4 @@ pub fn build_index(pager: &Pager, table: &Table, index: &Index) -> Result<()> {
             .insert(pager, &index_key(index, &row, rowid), &[])?;
     }
     Ok(())
-}
-
-pub fn new_tree(pager: &Pager) -> Result<BTree> {
-    BTree::create(pager)
 }

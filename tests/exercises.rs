@@ -193,7 +193,12 @@ fn every_solution_passes_and_every_starter_fails() {
     std::fs::copy(repo().join("Cargo.lock"), pkg.join("Cargo.lock")).unwrap();
     let cargo = |args: &[&str]| {
         let mut cmd = check::cargo(&pkg);
-        cmd.args(args).arg("--target-dir").arg(&target_dir);
+        // The target folder right after the subcommand: anything after
+        // `--` is clippy's.
+        cmd.arg(args[0])
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .args(&args[1..]);
         cargo_json(cmd)
     };
 

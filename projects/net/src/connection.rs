@@ -21,12 +21,12 @@ use std::sync::atomic::Ordering;
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{OwnedSemaphorePermit, mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, watch};
 use tokio::time::Instant;
 use tracing::debug;
 
 use crate::cmd::{self, Ctx, Session, Transport};
-use crate::pubsub::Push;
+use crate::pubsub::{Inbox, Push};
 use crate::reply;
 use crate::request::{Parsed, RequestParser};
 use crate::server::Shared;
@@ -141,9 +141,9 @@ impl Connection {
                     encode_push(&mut self.out, push);
                     // Take whatever else is queued, for one write.
                     while self.out.len() < FLUSH_AT {
-                        match session.push_rx.as_mut().map(mpsc::Receiver::try_recv) {
-                            Some(Ok(push)) => encode_push(&mut self.out, push),
-                            _ => break,
+                        match session.push_rx.as_mut().and_then(Inbox::try_recv) {
+                            Some(push) => encode_push(&mut self.out, push),
+                            None => break,
                         }
                     }
                 }
@@ -201,7 +201,19 @@ impl Connection {
                     self.buf.advance(used);
                     self.parser.reset();
                 }
-                Ok(None) => break,
+                Ok(None) => {
+                    // Each argument is within the limits, but a command of a
+                    // million 16 MiB arguments would still be too much.
+                    let max = shared.config.max_request_bytes;
+                    if self.buf.len() > max {
+                        reply::error(
+                            &mut self.out,
+                            &format!("ERR Protocol error: request larger than {max} bytes"),
+                        );
+                        open = false;
+                    }
+                    break;
+                }
                 Err(e) => {
                     reply::error(&mut self.out, &format!("ERR Protocol error: {e}"));
                     open = false;
@@ -270,7 +282,7 @@ impl Connection {
     }
 }
 
-async fn next_push(rx: &mut Option<mpsc::Receiver<Push>>) -> Option<Push> {
+async fn next_push(rx: &mut Option<Inbox>) -> Option<Push> {
     match rx {
         Some(rx) => rx.recv().await,
         None => std::future::pending().await,

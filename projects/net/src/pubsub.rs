@@ -1,16 +1,18 @@
 //! Publish/subscribe: which connection listens to which channel or pattern.
 //!
-//! Each subscribed connection owns a bounded queue ([`PUSH_QUEUE`] messages)
-//! and registers its sending end here under its client id. PUBLISH looks the
-//! channel up and `try_send`s to every queue: it never waits for a slow
+//! Each subscribed connection owns a bounded queue (at most [`PUSH_QUEUE`]
+//! messages and [`PUSH_BYTES`] bytes waiting) and registers its sending end,
+//! a [`Mailbox`], here under its client id. PUBLISH looks the channel up and
+//! offers the message to every mailbox: it never waits for a slow
 //! subscriber. When a subscriber's queue is full the message is dropped for
 //! that subscriber alone and counted (INFO `pubsub_dropped_messages`),
-//! which keeps memory bounded however slowly a subscriber reads; Redis
-//! instead disconnects such a client past its output-buffer limit.
+//! which keeps memory bounded however slowly a subscriber reads and however
+//! large the messages are; Redis instead disconnects such a client past its
+//! output-buffer limit.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use tokio::sync::mpsc;
@@ -19,6 +21,9 @@ use crate::glob;
 
 /// Messages a subscriber may have waiting before new ones are dropped.
 pub const PUSH_QUEUE: usize = 1024;
+/// Bytes of messages a subscriber may have waiting (Redis's default hard
+/// limit for pub/sub clients is 32 MB too).
+pub const PUSH_BYTES: usize = 32 * 1024 * 1024;
 
 /// A message on its way to one subscriber.
 #[derive(Debug, Clone)]
@@ -33,7 +38,78 @@ pub enum Push {
     },
 }
 
-type Subscribers = HashMap<Vec<u8>, HashMap<u64, mpsc::Sender<Push>>>;
+impl Push {
+    fn size(&self) -> usize {
+        match self {
+            Push::Message { channel, payload } => channel.len() + payload.len(),
+            Push::PMessage {
+                pattern,
+                channel,
+                payload,
+            } => pattern.len() + channel.len() + payload.len(),
+        }
+    }
+}
+
+/// The sending end of a subscriber's queue, kept in the registry.
+#[derive(Clone)]
+pub struct Mailbox {
+    tx: mpsc::Sender<Push>,
+    queued: Arc<AtomicUsize>,
+}
+
+/// The receiving end, kept by the subscriber's connection.
+pub struct Inbox {
+    rx: mpsc::Receiver<Push>,
+    queued: Arc<AtomicUsize>,
+}
+
+/// A new queue for one subscriber.
+pub fn mailbox() -> (Mailbox, Inbox) {
+    let (tx, rx) = mpsc::channel(PUSH_QUEUE);
+    let queued = Arc::new(AtomicUsize::new(0));
+    (
+        Mailbox {
+            tx,
+            queued: queued.clone(),
+        },
+        Inbox { rx, queued },
+    )
+}
+
+impl Mailbox {
+    /// Queue a message unless the queue is full by count or by bytes.
+    fn offer(&self, push: Push) -> Result<(), bool> {
+        let size = push.size();
+        if self.queued.load(Ordering::Relaxed) + size > PUSH_BYTES {
+            return Err(true);
+        }
+        self.queued.fetch_add(size, Ordering::Relaxed);
+        match self.tx.try_send(push) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.queued.fetch_sub(size, Ordering::Relaxed);
+                Err(matches!(e, mpsc::error::TrySendError::Full(_)))
+            }
+        }
+    }
+}
+
+impl Inbox {
+    pub async fn recv(&mut self) -> Option<Push> {
+        let push = self.rx.recv().await?;
+        self.queued.fetch_sub(push.size(), Ordering::Relaxed);
+        Some(push)
+    }
+
+    pub fn try_recv(&mut self) -> Option<Push> {
+        let push = self.rx.try_recv().ok()?;
+        self.queued.fetch_sub(push.size(), Ordering::Relaxed);
+        Some(push)
+    }
+}
+
+type Subscribers = HashMap<Vec<u8>, HashMap<u64, Mailbox>>;
 
 #[derive(Default)]
 struct Registry {
@@ -56,7 +132,7 @@ fn lock(m: &Mutex<Registry>) -> std::sync::MutexGuard<'_, Registry> {
 
 impl PubSub {
     /// Register `tx` (client `id`) on a channel, or on a pattern.
-    pub fn subscribe(&self, id: u64, name: &[u8], pattern: bool, tx: &mpsc::Sender<Push>) {
+    pub fn subscribe(&self, id: u64, name: &[u8], pattern: bool, tx: &Mailbox) {
         let mut r = lock(&self.registry);
         let map = if pattern {
             &mut r.patterns
@@ -87,13 +163,13 @@ impl PubSub {
         let channel_bytes = Bytes::copy_from_slice(channel);
         let payload = Bytes::copy_from_slice(payload);
         let mut delivered = 0;
-        let mut deliver = |tx: &mpsc::Sender<Push>, push: Push| match tx.try_send(push) {
+        let mut deliver = |tx: &Mailbox, push: Push| match tx.offer(push) {
             Ok(()) => delivered += 1,
-            Err(mpsc::error::TrySendError::Full(_)) => {
+            Err(true) => {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
             }
             // The connection is closing and will unsubscribe itself.
-            Err(mpsc::error::TrySendError::Closed(_)) => {}
+            Err(false) => {}
         };
         if let Some(subs) = r.channels.get(channel) {
             for tx in subs.values() {
@@ -139,16 +215,33 @@ mod tests {
     #[test]
     fn a_full_queue_drops_for_that_subscriber_only() {
         let ps = PubSub::default();
-        let (slow_tx, _slow_rx) = mpsc::channel(1);
-        let (fast_tx, mut fast_rx) = mpsc::channel(10);
-        ps.subscribe(1, b"news", false, &slow_tx);
-        ps.subscribe(2, b"n*", true, &fast_tx);
-        assert_eq!(ps.publish(b"news", b"a"), 2);
+        let (slow, _slow_inbox) = mailbox();
+        let (fast, mut fast_inbox) = mailbox();
+        ps.subscribe(1, b"news", false, &slow);
+        ps.subscribe(2, b"n*", true, &fast);
+        for _ in 0..PUSH_QUEUE {
+            assert_eq!(ps.publish(b"news", b"a"), 2);
+            assert!(fast_inbox.try_recv().is_some());
+        }
+        // The slow subscriber's queue is full by count now.
         assert_eq!(ps.publish(b"news", b"b"), 1);
         assert_eq!(ps.dropped(), 1);
-        assert!(matches!(fast_rx.try_recv(), Ok(Push::PMessage { .. })));
+        assert!(matches!(fast_inbox.try_recv(), Some(Push::PMessage { .. })));
         ps.unsubscribe(1, b"news", false);
         assert_eq!(ps.counts(), (0, 1));
         assert_eq!(ps.publish(b"other", b"c"), 0);
+    }
+
+    #[test]
+    fn queued_bytes_are_bounded_too() {
+        let ps = PubSub::default();
+        let (tx, mut inbox) = mailbox();
+        ps.subscribe(1, b"big", false, &tx);
+        let payload = vec![0u8; 4 * 1024 * 1024];
+        let delivered: usize = (0..10).map(|_| ps.publish(b"big", &payload)).sum();
+        assert_eq!(delivered, 7); // 7 x (4 MiB + 3) fit in 32 MiB, the 8th does not
+        assert_eq!(ps.dropped(), 3);
+        assert!(inbox.try_recv().is_some()); // reading makes room again
+        assert_eq!(ps.publish(b"big", &payload), 1);
     }
 }

@@ -54,6 +54,9 @@ pub struct Config {
     /// Close a connection silent for this long (subscribers excepted).
     pub idle_timeout: Option<Duration>,
     pub limits: Limits,
+    /// Largest single command, all arguments together (Redis's
+    /// `client-query-buffer-limit`); a longer one is a protocol error.
+    pub max_request_bytes: usize,
     /// Answer single-datagram requests on the same port.
     pub udp: bool,
     /// Largest UDP reply; a longer one is replaced by an error (see
@@ -74,6 +77,7 @@ impl Default for Config {
             max_clients: 10_000,
             idle_timeout: Some(Duration::from_secs(300)),
             limits: Limits::default(),
+            max_request_bytes: 64 * 1024 * 1024,
             udp: true,
             udp_max_reply: udp::DEFAULT_MAX_REPLY,
             command_log: 256,
@@ -163,7 +167,7 @@ impl Shared {
                 (path.display().to_string(), "yes", durability.to_string())
             }
         };
-        let pairs: [(&str, String); 13] = [
+        let pairs: [(&str, String); 14] = [
             ("bind", self.addr.ip().to_string()),
             ("port", self.addr.port().to_string()),
             ("maxclients", c.max_clients.to_string()),
@@ -183,6 +187,7 @@ impl Shared {
                 "proto-max-multibulk-len",
                 c.limits.max_array_len.to_string(),
             ),
+            ("client-query-buffer-limit", c.max_request_bytes.to_string()),
             ("hz", "10".into()),
         ];
         pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()

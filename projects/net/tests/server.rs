@@ -192,6 +192,29 @@ async fn malformed_frames_get_a_protocol_error_and_a_close() {
 }
 
 #[tokio::test]
+async fn a_request_over_the_size_limit_is_refused() {
+    let server = start(Config {
+        max_request_bytes: 10_000,
+        ..config()
+    })
+    .await;
+    let mut s = TcpStream::connect(server.addr()).await.unwrap();
+    // Each argument is legal; together they are too much.
+    let mut request = b"*100\r\n$3\r\nSET\r\n".to_vec();
+    for _ in 0..20 {
+        request.extend_from_slice(format!("$1000\r\n{}\r\n", "x".repeat(1000)).as_bytes());
+    }
+    s.write_all(&request).await.unwrap();
+    s.shutdown().await.unwrap();
+    let got = read_to_close(&mut s).await;
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        "-ERR Protocol error: request larger than 10000 bytes\r\n"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn auth_gates_every_other_command() {
     let server = start(Config {
         requirepass: Some("s3cret".into()),

@@ -20,11 +20,10 @@ mod strings;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::keyspace::{IncrError, StorageError};
-use crate::pubsub::Push;
+use crate::pubsub::{Inbox, Mailbox};
 use crate::reply;
 use crate::server::Shared;
 use crate::stats::ClientEntry;
@@ -47,8 +46,8 @@ pub(crate) struct Session {
     pub channels: BTreeSet<Vec<u8>>,
     pub patterns: BTreeSet<Vec<u8>>,
     /// Created on the first SUBSCRIBE: the queue PUBLISH fills.
-    pub push_tx: Option<mpsc::Sender<Push>>,
-    pub push_rx: Option<mpsc::Receiver<Push>>,
+    pub push_tx: Option<Mailbox>,
+    pub push_rx: Option<Inbox>,
 }
 
 impl Session {

@@ -3,10 +3,8 @@
 //! [`crate::pubsub`]); these commands only change the registrations and
 //! confirm each one with a `[kind, name, count]` array.
 
-use tokio::sync::mpsc;
-
 use super::{CmdError, Ctx};
-use crate::pubsub::PUSH_QUEUE;
+use crate::pubsub::mailbox;
 use crate::reply;
 
 pub(super) fn publish(ctx: &mut Ctx, args: &[&[u8]]) -> Result<(), CmdError> {
@@ -31,7 +29,7 @@ fn join(ctx: &mut Ctx, names: &[&[u8]], pattern: bool) {
         .session
         .push_tx
         .get_or_insert_with(|| {
-            let (tx, rx) = mpsc::channel(PUSH_QUEUE);
+            let (tx, rx) = mailbox();
             ctx.session.push_rx = Some(rx);
             tx
         })

@@ -144,12 +144,14 @@ fn run_interactive(cfg: &QemuConfig, timeout: Option<Duration>) -> anyhow::Resul
         eprintln!("(raw terminal: the kernel echoes what you type; Ctrl-C stops QEMU)");
     }
     let interrupted = Arc::new(AtomicBool::new(false));
+    let echo = Arc::new(std::sync::Mutex::new(crate::terminal::LocalEcho::default()));
     if let Some(mut input) = session.take_input() {
         // Forward our terminal to COM1. The thread ends at EOF, at Ctrl-C
         // (raw mode delivers it as a byte) or when QEMU closes its end; it is
         // not joined because a read on a terminal can block forever.
         let raw_active = raw.is_active();
         let interrupted = interrupted.clone();
+        let echo = echo.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 256];
             let mut stdin = std::io::stdin();
@@ -160,6 +162,12 @@ fn run_interactive(cfg: &QemuConfig, timeout: Option<Duration>) -> anyhow::Resul
                 {
                     bytes = &bytes[..i];
                     interrupted.store(true, Ordering::SeqCst);
+                }
+                if raw_active && let Ok(mut e) = echo.lock() {
+                    let shown: String = bytes.iter().map(|&b| e.key(b)).collect();
+                    let mut o = std::io::stdout().lock();
+                    let _ = o.write_all(shown.as_bytes());
+                    let _ = o.flush();
                 }
                 let sent = input.write_all(bytes).and_then(|_| input.flush());
                 if n == 0 || sent.is_err() || interrupted.load(Ordering::SeqCst) {
@@ -185,8 +193,12 @@ fn run_interactive(cfg: &QemuConfig, timeout: Option<Duration>) -> anyhow::Resul
         // Short waits, so Ctrl-C and the deadline are noticed promptly.
         match session.next_event(Duration::from_millis(100)) {
             Some(SerialEvent::Line(l)) => {
+                let shown = match echo.lock() {
+                    Ok(e) if raw.is_active() => e.line(&l),
+                    _ => format!("{l}\n"),
+                };
                 let mut o = stdout.lock();
-                let _ = writeln!(o, "{l}");
+                let _ = o.write_all(shown.as_bytes());
                 let _ = o.flush();
             }
             Some(SerialEvent::QemuMessage(m)) => eprintln!("qemu: {m}"),

@@ -123,3 +123,77 @@ mod tests {
         }
     }
 }
+
+/// Local echo for raw mode, so typing shows at once.
+///
+/// The kernel echoes every key, but its output reaches us line by line
+/// (QEMU's serial output is read as lines), so in raw mode a command would
+/// only appear when Enter completes the kernel's line. `LocalEcho` shows the
+/// keys immediately and keeps the typed-but-unsent text; when a line from
+/// the kernel arrives it is printed over the local echo (`\r`, clear to end
+/// of line) and the pending text is drawn again below it, so every command
+/// appears once, in the kernel's own echo.
+#[derive(Debug, Default)]
+pub struct LocalEcho {
+    pending: String,
+}
+
+/// Clears the current terminal row.
+const CLEAR_ROW: &str = "\r\x1b[K";
+
+impl LocalEcho {
+    /// What to print for a typed byte.
+    pub fn key(&mut self, b: u8) -> String {
+        match b {
+            // Enter: the kernel's echo line will replace the local text.
+            b'\r' | b'\n' => {
+                self.pending.clear();
+                String::new()
+            }
+            0x08 | 0x7f => {
+                if self.pending.pop().is_some() {
+                    "\x08 \x08".into()
+                } else {
+                    String::new()
+                }
+            }
+            0x20..=0x7e => {
+                self.pending.push(b as char);
+                (b as char).to_string()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// What to print for a line from the kernel (ends with a newline and,
+    /// if the user is in the middle of typing, their pending text).
+    pub fn line(&self, line: &str) -> String {
+        format!("{CLEAR_ROW}{line}\n{}", self.pending)
+    }
+}
+
+#[cfg(test)]
+mod echo_tests {
+    use super::*;
+
+    #[test]
+    fn keys_echo_at_once_and_the_kernel_line_replaces_them() {
+        let mut e = LocalEcho::default();
+        let typed: String = b"psx".iter().map(|&b| e.key(b)).collect();
+        assert_eq!(typed, "psx");
+        assert_eq!(e.key(0x7f), "\x08 \x08");
+        assert_eq!(e.key(b'\r'), "");
+        // The kernel echoes the finished line: printed over the local echo.
+        assert_eq!(e.line("ps"), "\r\x1b[Kps\n");
+        assert_eq!(e.key(0x7f), "", "nothing left to erase");
+    }
+
+    #[test]
+    fn output_while_typing_keeps_the_pending_text() {
+        let mut e = LocalEcho::default();
+        e.key(b'k');
+        e.key(b'i');
+        assert_eq!(e.line("hog[2]: spinning"), "\r\x1b[Khog[2]: spinning\nki");
+        assert_eq!(e.key(0x1b), "", "escape bytes are not echoed");
+    }
+}

@@ -540,33 +540,38 @@ fn trace_thread(tid: Tid, kind: Kind, nice: i8, name: &str) {
 /// running thread when its slice is used up and someone else is ready.
 /// Called after the EOI, with interrupts off.
 pub fn on_tick(tick: u64) {
-    let preempt = {
+    let (preempt, idle_running) = {
         let mut guard = SCHED.lock();
         let Some(s) = guard.as_mut() else {
             return;
         };
-        let due: Vec<Tid> = s
+        // Wake sleepers whose tick has come (no allocation here: this
+        // runs in the interrupt handler).
+        while let Some(tid) = s
             .threads
             .iter()
-            .filter(|t| matches!(t.state, State::Sleeping { until } if until <= tick))
+            .find(|t| matches!(t.state, State::Sleeping { until } if until <= tick))
             .map(|t| t.tid)
-            .collect();
-        for tid in due {
+        {
             s.wake(tid);
         }
         let cur = s.current;
         let idle = s.idle;
         let ready = s.policy.has_ready();
-        match s.get(cur) {
+        let preempt = match s.get(cur) {
             _ if cur == idle => ready,
             Some(t) => {
                 t.slice_left = t.slice_left.saturating_sub(1);
                 t.slice_left == 0 && ready
             }
             None => ready,
-        }
+        };
+        (preempt, cur == idle)
     };
-    if preempt {
+    if preempt && idle_running {
+        // Idle steps aside for a woken thread: not a preemption.
+        switch_away(Reason::Yield, |_| {});
+    } else if preempt {
         switch_away(Reason::Preempt, |t| t.preemptions += 1);
     }
 }

@@ -2,6 +2,21 @@
 //! folder holding `exercise.yaml`, `README.md`, `starter.rs` and
 //! `solution.rs`.
 //!
+//! The format, which the authors of the bank rely on:
+//!
+//! - the folder is `NNN-slug`: three digits (the order) and lowercase
+//!   words joined by dashes; the name every command takes;
+//! - `exercise.yaml` has exactly `title`, `topic` (one of [`Topic`]'s
+//!   names: basics, ownership, structs-enums, traits, generics, lifetimes,
+//!   errors, collections-iterators, closures, smart-pointers, threads,
+//!   atomics, async, unsafe, systems), `sheet` (a cheat sheet's file stem),
+//!   `hints` (three, vaguest first) and `check` (`test`, or `clippy` to
+//!   also require `cargo clippy -- -D warnings` to be clean);
+//! - `README.md` gives the instructions and names its sheet;
+//! - `starter.rs` is what the learner gets, `solution.rs` the reference;
+//!   each is one test target (edition 2024, std and tokio), and from the
+//!   line `#[cfg(test)]` to the end of file the two are byte-identical.
+//!
 //! [`Bank::load`] reads every folder in name order, validates it and keeps
 //! the good ones; each bad folder becomes one [`BankError`] that names the
 //! file and line to fix, and is left out, so one typo never hides the rest.
@@ -74,6 +89,32 @@ impl Topic {
             Topic::Unsafe => "unsafe",
             Topic::Systems => "systems",
         }
+    }
+}
+
+impl Topic {
+    /// The topic a cheat sheet teaches, so a roadmap item's `sheet` can
+    /// choose the daily challenge's topic.
+    pub fn for_sheet(sheet: &str) -> Option<Topic> {
+        Some(match sheet {
+            "ownership" => Topic::Ownership,
+            "traits" => Topic::Traits,
+            "generics" => Topic::Generics,
+            "lifetimes" => Topic::Lifetimes,
+            "error-handling" => Topic::Errors,
+            "collections" | "iterators-closures" => Topic::CollectionsIterators,
+            "smart-pointers" => Topic::SmartPointers,
+            "concurrency" => Topic::Threads,
+            "atomics" => Topic::Atomics,
+            "async-tokio" => Topic::Async,
+            "unsafe-ffi" => Topic::Unsafe,
+            "files-and-clis"
+            | "storage-engines"
+            | "database-internals"
+            | "sockets-and-protocols"
+            | "x86_64-kernel" => Topic::Systems,
+            _ => return None,
+        })
     }
 }
 
@@ -532,5 +573,8 @@ mod tests {
             assert_eq!(t.as_str().parse::<Topic>().unwrap(), t);
         }
         assert!("cooking".parse::<Topic>().is_err());
+        assert_eq!(Topic::for_sheet("error-handling"), Some(Topic::Errors));
+        assert_eq!(Topic::for_sheet("concurrency"), Some(Topic::Threads));
+        assert_eq!(Topic::for_sheet("cargo-tooling"), None);
     }
 }

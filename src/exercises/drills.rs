@@ -67,8 +67,33 @@ pub fn from_sheet(sheet: &str, markdown: &str) -> Vec<Drill> {
     out
 }
 
+/// Whether the block uses a crate besides std: an `extern crate`, a `use`
+/// whose path starts elsewhere, or a well-known crate's name in a path.
 fn needs_a_crate(code: &str) -> bool {
-    code.contains("tokio") || code.contains("extern crate")
+    const STD: [&str; 6] = ["std", "core", "alloc", "crate", "self", "super"];
+    const KNOWN: [&str; 8] = [
+        "tokio::",
+        "anyhow::",
+        "thiserror::",
+        "serde::",
+        "crossbeam",
+        "rayon::",
+        "futures::",
+        "bytes::",
+    ];
+    code.contains("extern crate")
+        || KNOWN.iter().any(|k| code.contains(k))
+        || code.lines().any(|l| {
+            let Some(path) = l.trim_start().strip_prefix("use ") else {
+                return false;
+            };
+            let first = path
+                .trim_start_matches("::")
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
+            !first.is_empty() && !STD.contains(&first)
+        })
 }
 
 /// The drill file: a header, then the code as rustdoc would compile it.
@@ -122,6 +147,11 @@ mod tests {
     fn compile_fail_blocks_with_codes_become_named_drills() {
         let md = "# S\n\n```rust,compile_fail,E0382\nlet s = String::new();\nlet t = s;\nprintln!(\"{s}\");\n```\n\n```rust,compile_fail\nlet x: u8 = 300;\n```\n\n```rust,compile_fail,E0382\n# fn f() {}\nfn main() { let v = vec![1]; let w = v; v.len(); }\n```\n\n```rust,compile_fail,E0728\n#[tokio::main] async fn main() {}\n```\n\n```rust\nlet fine = 1;\n```\n";
         let d = from_sheet("ownership", md);
+        assert!(needs_a_crate("use anyhow::Result;\nfn main() {}"));
+        assert!(needs_a_crate("#[derive(thiserror::Error)]\nstruct E;"));
+        assert!(!needs_a_crate(
+            "use std::rc::Rc;\nuse self::a::b;\nfn main() {}"
+        ));
         let names: Vec<&str> = d.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["ownership-e0382", "ownership-e0382-2"]);
         assert_eq!(d[0].line, 3);

@@ -16,6 +16,7 @@ use serde_json::json;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -73,6 +74,17 @@ pub enum Command {
     /// The Phase 5 kernel: build it, boot it in QEMU, run its tests.
     #[command(subcommand)]
     Kernel(kernel_runner::KernelCommand),
+    /// Phase 1: tasks and projects with `pm` (default workspace: DATA/pm,
+    /// the board the PM tab shows; --workspace or PM_WORKSPACE for another).
+    Pm(pm::cli::Cli),
+    /// Phase 3: the Redis-protocol server on our engine, its client, a load
+    /// generator (`serve` keeps data in DATA/net unless --dir or --memory).
+    Net(net::cli::NetArgs),
+    /// Phase 4: minidb, a SQL database in one file: query it or open a console.
+    Db(minidb::cli::Args),
+    /// Daily coding exercises: init, list, next, check, watch, hint, reset.
+    #[command(subcommand)]
+    Exercise(crate::exercises::cli::ExerciseCmd),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -157,11 +169,52 @@ impl Env {
     }
 }
 
-/// Run a headless command. The TUI (no command) is started by `main`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+/// Run a headless command and return its exit status (the project tools
+/// have their own: pm distinguishes bad usage, not found and I/O). The TUI
+/// (no command) is started by `main`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     let env = Env::new(&cli);
     match cli.command {
+        Some(Command::Pm(mut pm_cli)) => {
+            if pm_cli.workspace.is_none() {
+                pm_cli.workspace = Some(env.data_dir.join("pm"));
+            }
+            Ok(match pm::cli::run(pm_cli, out) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    pm::cli::exit_code(&e)
+                }
+            })
+        }
+        Some(Command::Net(mut args)) => {
+            if let net::cli::NetCommand::Serve(serve) = &mut args.command
+                && serve.dir.is_none()
+                && !serve.memory
+            {
+                serve.dir = Some(env.data_dir.join("net"));
+            }
+            net::cli::run(args)
+        }
+        Some(Command::Db(args)) => minidb::cli::run(args),
+        Some(Command::Exercise(cmd)) => {
+            crate::exercises::cli::run(cmd, &env.data_dir, env.content.dir.as_deref(), out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        command => {
+            run_app_command(env, command, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The app's own commands (checklist, sheets, study, kv, kernel).
+fn run_app_command(env: Env, command: Option<Command>, out: &mut dyn Write) -> Result<()> {
+    match command {
         None => bail!("no subcommand: `megarepo` alone starts the app (see `megarepo --help`)"),
+        Some(Command::Pm(_) | Command::Net(_) | Command::Db(_) | Command::Exercise(_)) => {
+            unreachable_project_command()
+        }
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "megarepo", out);
             Ok(())
@@ -540,4 +593,9 @@ fn set_done(
         writeln!(out, "{id}: {word} ({} items)", leaves.len())?;
     }
     Ok(())
+}
+
+/// `run` answers the project tools before `run_app_command` is called.
+fn unreachable_project_command() -> Result<()> {
+    bail!("internal: a project command reached the app's dispatcher")
 }

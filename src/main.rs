@@ -12,14 +12,14 @@ fn main() -> ExitCode {
     let result = if cli.command.is_none() {
         let env = Env::new(&cli);
         env.warn_content();
-        megarepo::runtime::run(env, started)
+        megarepo::runtime::run(env, started).map(|()| ExitCode::SUCCESS)
     } else {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         megarepo::cli::run(cli, &mut out)
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         // `megarepo checklist list | head` closes the pipe early: not an error.
         Err(e)
             if e.downcast_ref::<std::io::Error>()

@@ -133,7 +133,7 @@ impl Core {
                 let Some(seg) = by_id.get(&loc.seg) else {
                     continue;
                 };
-                let value = match self.read_record(seg, &key, loc, None) {
+                let value = match self.read_record(seg, &key, loc, None, false) {
                     Ok(v) => v,
                     Err(KvError::Corrupt {
                         path,
@@ -253,6 +253,9 @@ impl Core {
             }
         }
         sync_dir(&self.dir).map_err(io_err("fsync", &self.dir))?;
+        for id in &victim_ids {
+            self.cache.forget(*id);
+        }
         self.record_manifest(&[])?;
         lock(&self.pending_hints).retain(|id| !victim_ids.contains(id));
 

@@ -5,6 +5,7 @@
 //! `verify` and `repair` tools, `store` the engine itself (index, write path, group
 //! commit, background thread) and `compaction` the merge of old segments.
 
+mod cache;
 mod check;
 mod compaction;
 pub mod format;

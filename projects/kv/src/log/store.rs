@@ -40,6 +40,7 @@ use crate::engine::{
 };
 use crate::error::{KvError, OpenError, show_key};
 
+use super::cache::BlockCache;
 use super::format::{
     FILE_HEADER_LEN, FLAG_BATCH, FLAG_BATCH_END, FLAG_TOMBSTONE, MAX_KEY_LEN, MAX_VALUE_LEN,
     Manifest, RECORD_HEADER_LEN, SealedSegment, SegmentKind, decode_record, encode_record,
@@ -62,6 +63,8 @@ pub struct Options {
     pub segment_size: u64,
     /// Bytes buffered in memory before they are written to the file.
     pub write_buffer: usize,
+    /// Bytes of segment blocks kept in memory for reads (0: none).
+    pub read_cache: usize,
     /// Compact in the background when the thresholds below are passed.
     pub auto_compact: bool,
     /// Fraction of dead bytes (of all data bytes) that triggers compaction.
@@ -76,6 +79,7 @@ impl Default for Options {
             durability: Durability::Always,
             segment_size: 64 * 1024 * 1024,
             write_buffer: 64 * 1024,
+            read_cache: 32 * 1024 * 1024,
             auto_compact: true,
             compact_dead_ratio: 0.5,
             compact_min_dead_bytes: 8 * 1024 * 1024,
@@ -291,6 +295,8 @@ pub(super) struct Core {
     pub opts: Options,
     pub index: Index,
     pub segments: ArcSwap<SegmentTable>,
+    /// Recently read segment blocks.
+    pub cache: BlockCache,
     pub writer: Mutex<Writer>,
     sync: Mutex<SyncState>,
     synced_cv: Condvar,
@@ -448,7 +454,7 @@ impl Engine for LogEngine {
         let table = core.segments.load();
         for (key, loc) in core.index.range(range, limit, |l| !l.expired(now)) {
             let value = match table.get(&loc.seg) {
-                Some(seg) => Some(core.read_record(seg, &key, loc, None)?),
+                Some(seg) => Some(core.read_record(seg, &key, loc, None, true)?),
                 // Merged away since the index was read: look again.
                 None => core.lookup(&key, now)?,
             };
@@ -498,7 +504,7 @@ impl Engine for LogEngine {
                 reason: format!("index points at missing segment {}", loc.seg),
             });
         };
-        let value = core.read_record(seg, key, loc, Some(&w))?;
+        let value = core.read_record(seg, key, loc, Some(&w), false)?;
         let op = Op {
             key,
             value: &value,
@@ -648,6 +654,7 @@ impl Core {
             dir: dir.to_path_buf(),
             index,
             segments: ArcSwap::from_pointee(table),
+            cache: BlockCache::new(opts.read_cache),
             writer: Mutex::new(Writer {
                 active: Arc::clone(&active),
                 buf: Vec::with_capacity(opts.write_buffer),
@@ -970,7 +977,7 @@ impl Core {
             }
             let table = self.segments.load();
             if let Some(seg) = table.get(&loc.seg) {
-                return self.read_record(seg, key, loc, None).map(Some);
+                return self.read_record(seg, key, loc, None, true).map(Some);
             }
             // The segment was merged away between the two loads: the index
             // already holds the new location.
@@ -978,18 +985,25 @@ impl Core {
     }
 
     /// Read and verify the record at `loc` and return its value. `held` is
-    /// the writer guard when the caller already holds it.
+    /// the writer guard when the caller already holds it; `cached` reads
+    /// through the block cache (reads and scans do; compaction, which reads
+    /// everything once, does not, so it does not push hot blocks out).
     pub(super) fn read_record(
         &self,
         seg: &Segment,
         key: &[u8],
         loc: Loc,
         held: Option<&Writer>,
+        cached: bool,
     ) -> Result<Vec<u8>, KvError> {
         let len = record_len(key.len(), loc.val_len as usize) as usize;
         let mut buf = vec![0u8; len];
         if loc.offset + len as u64 <= seg.readable() {
-            seg.read_exact_at(&mut buf, loc.offset)?;
+            if cached {
+                self.cache.read(seg, &mut buf, loc.offset)?;
+            } else {
+                seg.read_exact_at(&mut buf, loc.offset)?;
+            }
         } else {
             // Still in the writer's buffer (or just flushed out of it).
             let guard;
@@ -1127,9 +1141,18 @@ impl Core {
                 len,
             });
         }
+        // Segments retired earlier stay named until their files are gone,
+        // so an interrupted deletion is finished at the next open instead
+        // of the merged segments coming back as unlisted ones.
+        let mut retired = retired.to_vec();
+        for id in &m.retired {
+            if !retired.contains(id) && super::segment::segment_path(&self.dir, *id).exists() {
+                retired.push(*id);
+            }
+        }
         let new = Manifest {
             sealed,
-            retired: retired.to_vec(),
+            retired,
             next_id,
             active,
         };

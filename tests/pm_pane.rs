@@ -457,3 +457,38 @@ fn board_snapshot_100x30() {
     insta::assert_snapshot!(shot);
     pane.shutdown();
 }
+
+#[test]
+fn a_slow_save_does_not_pull_the_cursor_away_from_where_the_learner_went() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::init(&dir.path().join("pm")).unwrap();
+    ws.update(|b| {
+        b.add_task(NewTask {
+            title: "first".into(),
+            priority: Priority::High,
+            ..NewTask::default()
+        })?;
+        b.add_task(NewTask {
+            title: "second".into(),
+            ..NewTask::default()
+        })
+    })
+    .unwrap();
+    let mut h = Harness::new(dir.path()).unwrap();
+    let mut pane = PmPane::new();
+    show(&mut h, &mut pane);
+    wait_for(&mut h, &mut pane, "TODO (2)");
+    h.key(&mut pane, KeyCode::Char('a'));
+    typed(&h, &mut pane, "third");
+    h.key(&mut pane, KeyCode::Enter);
+    // Before the save reports, the learner goes down to "second"...
+    h.key(&mut pane, KeyCode::Char('j'));
+    wait_for(&mut h, &mut pane, "TODO (3)");
+    // ...and d acts on it, not on the task just added.
+    h.key(&mut pane, KeyCode::Char('d'));
+    wait_for_file(&mut h, &mut pane, &ws, |b| {
+        b.task(2).unwrap().status == Status::Done
+    });
+    assert_eq!(ws.load().unwrap().task(3).unwrap().status, Status::Todo);
+    pane.shutdown();
+}

@@ -55,8 +55,12 @@ type Watcher = notify_debouncer_full::Debouncer<
 enum Msg {
     /// A read of the board; `Ok(None)`: there is no workspace yet.
     Loaded(Result<Option<Board>, String>),
-    /// A write finished.
-    Wrote(Result<Written, String>),
+    /// A write finished; `moves` is the cursor's move count when it was
+    /// asked for.
+    Wrote {
+        moves: u64,
+        result: Result<Written, String>,
+    },
     /// `board.yaml` changed on disk (the CLI, an editor, or our own save).
     Changed,
 }
@@ -286,8 +290,13 @@ pub struct PmPane {
     col: usize,
     rows: [usize; 3],
     mode: Mode,
-    /// Writes waiting for the one in flight.
-    queue: VecDeque<Op>,
+    /// Writes waiting for the one in flight, each with the cursor's move
+    /// count when it was asked for.
+    queue: VecDeque<(Op, u64)>,
+    /// Counts the learner's cursor moves: a write's "select the task I
+    /// added" is applied only if the cursor has not moved since (a slow
+    /// save must not pull the cursor away from where the learner went).
+    moves: u64,
     writing: bool,
     /// True from the moment a write job is started until its write is
     /// done: `shutdown` waits for it before running what is still queued,
@@ -319,6 +328,7 @@ impl PmPane {
             rows: [0; 3],
             mode: Mode::Board,
             queue: VecDeque::new(),
+            moves: 0,
             writing: false,
             in_flight: Arc::new(AtomicBool::new(false)),
             watcher: None,
@@ -399,7 +409,7 @@ impl PmPane {
 
     /// Queue a write; it runs when the one before it has finished.
     fn write(&mut self, op: Op, cx: &mut Ctx) {
-        self.queue.push_back(op);
+        self.queue.push_back((op, self.moves));
         self.next_write(cx);
     }
 
@@ -407,7 +417,7 @@ impl PmPane {
         if self.writing {
             return;
         }
-        let Some(op) = self.queue.pop_front() else {
+        let Some((op, moves)) = self.queue.pop_front() else {
             return;
         };
         self.writing = true;
@@ -417,7 +427,7 @@ impl PmPane {
         self.mailbox.thread("write", cx.waker(), move |job| {
             let r = run_op(&root, &op);
             in_flight.store(false, Ordering::SeqCst);
-            job.send(Msg::Wrote(r));
+            job.send(Msg::Wrote { moves, result: r });
         });
     }
 
@@ -441,13 +451,14 @@ impl PmPane {
                 // The watcher still runs, so fixing the file by hand is seen.
                 self.watch(cx);
             }
-            Msg::Wrote(result) => {
+            Msg::Wrote { moves, result } => {
                 self.writing = false;
                 match result {
                     Ok(w) => {
                         self.problem = None;
                         cx.info(w.message);
-                        self.set_board(w.board, w.select.or(self.selected_id()));
+                        let follow = w.select.filter(|_| moves == self.moves);
+                        self.set_board(w.board, follow.or(self.selected_id()));
                         self.watch(cx);
                     }
                     Err(e) => cx.error(format!("pm: {e}")),
@@ -497,6 +508,12 @@ impl PmPane {
         if let Some((c, r)) = found {
             self.col = c;
             self.rows[c] = r;
+        } else if lens[self.col] == 0
+            && let Some(c) = lens.iter().position(|&n| n > 0)
+        {
+            // The task left the view (a filter, another writer): stay on
+            // a column that has something to act on.
+            self.col = c;
         }
         for (row, len) in self.rows.iter_mut().zip(lens) {
             *row = (*row).min(len.saturating_sub(1));
@@ -529,6 +546,12 @@ impl PmPane {
     }
 
     fn run(&mut self, cmd: Cmd, cx: &mut Ctx) {
+        if matches!(
+            cmd,
+            Cmd::Up | Cmd::Down | Cmd::Left | Cmd::Right | Cmd::Top | Cmd::Bottom | Cmd::Project
+        ) {
+            self.moves += 1;
+        }
         match cmd {
             Cmd::Up => self.rows[self.col] = self.rows[self.col].saturating_sub(1),
             Cmd::Down => {
@@ -672,7 +695,7 @@ impl PmPane {
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        for op in self.queue.drain(..) {
+        for (op, _) in self.queue.drain(..) {
             if let Err(e) = run_op(&root, &op) {
                 tracing::warn!("pm: {e}");
             }
@@ -1237,21 +1260,22 @@ impl PmPane {
         }
     }
 
-    /// The second line of a card: project (when all are shown), due, tags.
+    /// The second line of a card: due date, project (when all are shown),
+    /// tags; cut to the column's width.
     fn card_meta(&self, t: &Task) -> String {
         let mut parts: Vec<String> = Vec::new();
-        if self.filter.is_none()
-            && let Some(p) = &t.project
-        {
-            parts.push(format!("+{p}"));
-        }
         if let Some(d) = t.due {
             let overdue = if t.is_overdue(self.today) {
                 " overdue"
             } else {
                 ""
             };
-            parts.push(format!("due {}{overdue}", d.strftime("%m-%d %a")));
+            parts.push(format!("due {}{overdue}", d.strftime("%a %m-%d")));
+        }
+        if self.filter.is_none()
+            && let Some(p) = &t.project
+        {
+            parts.push(format!("+{p}"));
         }
         parts.extend(t.tags.iter().map(|tag| format!("#{tag}")));
         parts.join(" ")
@@ -1393,7 +1417,12 @@ impl PmPane {
             ),
             Mode::Board => Line::styled(
                 truncate(
-                    "a add · e edit · c change · n notes · > < move · d done · x remove · p project · ? help",
+                    match self.loaded {
+                        Loaded::Board(_) => {
+                            "a add · e edit · c change · n notes · > < move · d done · x remove · p project · ? help"
+                        }
+                        _ => "i create the board · r read it again · ? help",
+                    },
                     area.width as usize,
                 ),
                 theme.dim,

@@ -768,3 +768,51 @@ fn the_cli_inits_lists_hints_resets_and_checks_a_drill() {
         .is_err()
     );
 }
+
+/// The real thing, end to end, on the shipped bank: init a workspace, check
+/// the first exercise (it fails), put the solution in, check again (it
+/// passes and counts). Slow the first time (it builds the workspace's
+/// dependencies), so it runs only when asked:
+/// `cargo test --test exercises -- --ignored`.
+#[test]
+#[ignore = "builds the real workspace's dependencies; run with --ignored"]
+fn end_to_end_on_the_shipped_bank() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    cli(ExerciseCmd::Init, data).unwrap();
+    let course = Course::open(data, Some(&repo())).unwrap();
+    let first = &course.bank.exercises[0];
+    let err = cli(
+        ExerciseCmd::Check {
+            name: first.name.clone(),
+            json: false,
+        },
+        data,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("does not pass yet"), "{err}");
+    std::fs::write(
+        data.join(format!("exercises/exercises/{}.rs", first.name)),
+        &first.solution,
+    )
+    .unwrap();
+    let out = cli(
+        ExerciseCmd::Check {
+            name: first.name.clone(),
+            json: false,
+        },
+        data,
+    )
+    .unwrap();
+    assert!(out.contains("passed") && out.contains("solved"), "{out}");
+    let solution = cli(
+        ExerciseCmd::Solution {
+            name: first.name.clone(),
+        },
+        data,
+    )
+    .unwrap();
+    assert_eq!(solution, first.solution);
+    let next = cli(ExerciseCmd::Next, data).unwrap();
+    assert!(next.starts_with(&course.bank.exercises[1].name), "{next}");
+}

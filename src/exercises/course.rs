@@ -2,6 +2,40 @@
 //! joined by name. This is the face the pane, the Today view and the CLI
 //! use; each call reads or writes the workspace state at once, so two
 //! faces never disagree for long.
+//!
+//! How a pane drives it (checks and watch events arrive on other threads;
+//! send them to the UI as actions and drop reports whose job id is stale):
+//!
+//! ```no_run
+//! use megarepo::exercises::{Checker, Course, Topic, Watch, WatchEvent};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let (data_dir, today) = (std::path::Path::new("/tmp/d"), jiff::civil::date(2026, 12, 1));
+//! let mut course = Course::open(data_dir, None)?;
+//! let report = course.init()?; // report.offered: newer versions kept aside
+//! let daily = course.daily(today, Topic::for_sheet("traits")).map(|e| e.name.clone());
+//! let checker = Checker::new();
+//! if let Some(name) = &daily {
+//!     let spec = course.spec(name)?;
+//!     checker.start(spec, |report| {
+//!         // on the check's thread: send `report` to the UI
+//!         let _ = report.outcome.map(|r| r.passed);
+//!     });
+//! }
+//! // Watch mode: a save re-checks that file, cancelling the running check.
+//! let looker = course.clone();
+//! let _watch = Watch::start(
+//!     &course.workspace.root,
+//!     move |name| looker.spec(name).map_err(|e| e.to_string()),
+//!     |event: WatchEvent| { /* send to the UI */ },
+//! )?;
+//! // When a result arrives on the UI side:
+//! # let result = megarepo::exercises::check::check(&course.spec("001-x")?, &Default::default())?;
+//! if course.record(&result, today)? {
+//!     // newly solved: mark the day for the streak and the daily-challenge item
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use std::path::{Path, PathBuf};
 

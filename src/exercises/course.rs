@@ -95,7 +95,15 @@ impl Course {
     /// app resolves it) and open the workspace in `data_dir/exercises`.
     pub fn open(data_dir: &Path, content_dir: Option<&Path>) -> Result<Course, CourseError> {
         let bank = Bank::load_resolved(content_dir)?;
-        let drills = drills::drills(Some(&bank.root));
+        Course::with_bank(bank, data_dir)
+    }
+
+    /// The same with a bank loaded elsewhere (say, one embedded in the
+    /// binary with [`Bank::from_files`]; its drills then come from the
+    /// embedded sheets).
+    pub fn with_bank(bank: Bank, data_dir: &Path) -> Result<Course, CourseError> {
+        let content = (!bank.root.as_os_str().is_empty()).then_some(bank.root.as_path());
+        let drills = drills::drills(content);
         let workspace = Workspace::open(&Workspace::dir(data_dir))?;
         Ok(Course {
             bank,

@@ -1248,7 +1248,9 @@ fn build_index_with(parts: Vec<Vec<Loaded>>, threads: usize) -> (Index, u64) {
     /// One shard's sorted entries and their live bytes.
     type BuiltShard = (Vec<(Box<[u8]>, Loc)>, u64);
     fn build_shard(mut part: Vec<Loaded>) -> BuiltShard {
-        part.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.loc.seq.cmp(&b.loc.seq)));
+        // A stable sort, because it finds and merges runs that are already
+        // sorted: each hint file's entries are (see `write_hint`).
+        part.sort_by(|a, b| a.key.cmp(&b.key).then(a.loc.seq.cmp(&b.loc.seq)));
         let mut live = 0u64;
         let mut current = Vec::with_capacity(part.len());
         let mut iter = part.into_iter().peekable();

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::btree::BTree;
 use crate::catalog::{Catalog, Index, table_from_def};
 use crate::error::{Error, OpenError, Result};
-use crate::sql::ast::{CreateIndex, Statement};
+use crate::sql::ast::{CreateIndex, Expr, Statement};
 use crate::sql::executor::{
     self, build_index, check_unique, conform, delete_row, insert_row, next_rowid,
 };
@@ -90,6 +90,19 @@ impl Default for Options {
             pool_pages: DEFAULT_POOL_PAGES,
             checkpoint_frames: CHECKPOINT_FRAMES,
         }
+    }
+}
+
+/// A parsed statement with `?` placeholders; see [`Database::prepare`].
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    parsed: Parsed,
+}
+
+impl Prepared {
+    /// How many values [`Database::execute_prepared`] needs.
+    pub fn parameter_count(&self) -> usize {
+        self.parsed.params
     }
 }
 
@@ -231,6 +244,62 @@ impl Database {
     /// Runs every statement and returns each one's result.
     pub fn execute_batch(&mut self, sql: &str) -> Result<Vec<QueryResult>> {
         parse(sql)?.iter().map(|p| self.run(p)).collect()
+    }
+
+    /// Parses one statement once, to run many times with different values
+    /// for its `?` placeholders (numbered in the order written).
+    ///
+    /// ```
+    /// # let mut db = minidb::Database::open_in_memory()?;
+    /// db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")?;
+    /// let insert = db.prepare("INSERT INTO t (name) VALUES (?)")?;
+    /// for name in ["ada", "grace"] {
+    ///     db.execute_prepared(&insert, &[minidb::Value::Text(name.into())])?;
+    /// }
+    /// let find = db.prepare("SELECT id FROM t WHERE name = ?")?;
+    /// let r = db.execute_prepared(&find, &[minidb::Value::Text("grace".into())])?;
+    /// assert_eq!(r.rows, [[minidb::Value::Integer(2)]]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn prepare(&self, sql: &str) -> Result<Prepared> {
+        let mut all = parse(sql)?;
+        if all.len() != 1 {
+            return Err(Error::Plan(format!(
+                "prepare takes exactly one statement, not {}",
+                all.len()
+            )));
+        }
+        let parsed = all.remove(0);
+        if parsed.params > 0 && matches!(parsed.statement, Statement::CreateTable(_)) {
+            return Err(Error::Plan(
+                "? parameters are not allowed in CREATE TABLE".into(),
+            ));
+        }
+        Ok(Prepared { parsed })
+    }
+
+    /// Runs a prepared statement with one value per `?`.
+    pub fn execute_prepared(
+        &mut self,
+        prepared: &Prepared,
+        params: &[Value],
+    ) -> Result<QueryResult> {
+        let want = prepared.parsed.params;
+        if params.len() != want {
+            return Err(Error::Plan(format!(
+                "the statement has {want} parameter{}, {} value{} given",
+                if want == 1 { "" } else { "s" },
+                params.len(),
+                if params.len() == 1 { " was" } else { "s were" }
+            )));
+        }
+        let mut parsed = prepared.parsed.clone();
+        parsed.statement.walk_exprs_mut(&mut |e| {
+            if let Expr::Param(i) = e {
+                *e = Expr::Literal(params[*i].clone());
+            }
+        });
+        self.run(&parsed)
     }
 
     /// The plan a statement would run with, without running it.

@@ -143,7 +143,7 @@ fn collect_aggregates(e: &Expr, out: &mut Vec<Expr>) -> Result<()> {
 
 fn children(e: &Expr) -> Vec<&Expr> {
     match e {
-        Expr::Literal(_) | Expr::Column { .. } => vec![],
+        Expr::Literal(_) | Expr::Column { .. } | Expr::Param(_) => vec![],
         Expr::Unary(_, x) => vec![x],
         Expr::Binary(_, a, b) => vec![a, b],
         Expr::IsNull { expr, .. } => vec![expr],
@@ -190,6 +190,11 @@ impl<'a> Binder<'a> {
         let b = |x: &Expr| self.bind(x).map(Box::new);
         Ok(match e {
             Expr::Literal(v) => BExpr::Lit(v.clone()),
+            Expr::Param(_) => {
+                return Err(Error::Plan(
+                    "a ? parameter has no value (run the statement with Database::prepare and execute_prepared)".into(),
+                ));
+            }
             Expr::Column { table, name } => BExpr::Col(self.scope.resolve(table.as_deref(), name)?),
             Expr::Unary(op, x) => BExpr::Unary(*op, b(x)?),
             Expr::Binary(op, l, r) => BExpr::Binary(*op, b(l)?, b(r)?),

@@ -210,7 +210,9 @@ impl BTree {
             mut children,
         } = node
         else {
-            unreachable!()
+            return Err(Error::Corrupt(
+                "internal: a node changed kind while being rebuilt".into(),
+            ));
         };
         let sizes: Vec<usize> = keys
             .iter()
@@ -257,7 +259,9 @@ impl BTree {
             return Ok(Split::None);
         }
         let Node::Leaf { mut entries, next } = node else {
-            unreachable!()
+            return Err(Error::Corrupt(
+                "internal: a node changed kind while being rebuilt".into(),
+            ));
         };
         let sizes: Vec<usize> = entries
             .iter()
@@ -385,7 +389,9 @@ impl BTree {
                     next,
                 } = merged
                 else {
-                    unreachable!()
+                    return Err(Error::Corrupt(
+                        "internal: a node changed kind while being rebuilt".into(),
+                    ));
                 };
                 let sizes: Vec<usize> = all
                     .iter()
@@ -434,7 +440,9 @@ impl BTree {
                     children: mut kids,
                 } = merged
                 else {
-                    unreachable!()
+                    return Err(Error::Corrupt(
+                        "internal: a node changed kind while being rebuilt".into(),
+                    ));
                 };
                 let sizes: Vec<usize> = all
                     .iter()

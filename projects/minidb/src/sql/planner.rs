@@ -626,7 +626,7 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
         plan = filter_ready(plan, &mut remaining, t.columns.len() + 1);
     }
     for (j, join) in s.joins.iter().enumerate() {
-        let (table, alias) = tables[j + 1];
+        let (table, _) = tables[j + 1];
         let base = bases[j + 1];
         let width = table.columns.len() + 1;
         let prefix = Scope {
@@ -691,7 +691,6 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
                 }
             }
         }
-        let _ = alias;
         plan = match chosen {
             Some((lookup, key, text, _)) => Plan::IndexJoin {
                 left: Box::new(plan),
@@ -873,7 +872,6 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
                 {
                     return Err(Error::Plan(format!("no such table: {w}")));
                 }
-                let mut k = 0;
                 for (ti, (tbl, _)) in tables.iter().enumerate() {
                     let base = bases[ti];
                     for (ci, col) in tbl.columns.iter().enumerate() {
@@ -885,11 +883,9 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
                             names.push(col.name.clone());
                             aliases.push(None);
                             texts.push(col.name.clone());
-                            k += 1;
                         }
                     }
                 }
-                let _ = k;
             }
             SelectItem::Expr { expr, alias, text } => {
                 exprs.push(out_binder.bind(expr)?);

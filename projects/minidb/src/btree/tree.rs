@@ -124,6 +124,26 @@ impl BTree {
         Ok(None)
     }
 
+    /// Calls `f` with the value of `key`, borrowed from the leaf page when
+    /// it is inline (no copy on the hot path of an index lookup).
+    pub fn get_with<T>(
+        &self,
+        pager: &Pager,
+        key: &[u8],
+        f: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let (id, page) = self.find_leaf(pager, Some(key))?;
+        let view = View::new(&page, id)?;
+        let i = view.lower_bound(key, false)?;
+        if i >= view.count() || view.key(i)? != key {
+            return Ok(None);
+        }
+        match view.inline_value(i)? {
+            Some(v) => f(v).map(Some),
+            None => f(&resolve(pager, view.leaf_value(i)?)?).map(Some),
+        }
+    }
+
     /// Inserts or replaces.
     pub fn insert(&self, pager: &Pager, key: &[u8], value: &[u8]) -> Result<()> {
         if key.len() > MAX_KEY {

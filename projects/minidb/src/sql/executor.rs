@@ -210,10 +210,9 @@ struct IndexScan<'p> {
 }
 
 fn fetch(table: &Table, pager: &Pager, rowid: i64) -> Result<Option<Row>> {
-    match table.tree().get(pager, &rowid_key(rowid))? {
-        Some(bytes) => Ok(Some(table_row(table, rowid, &bytes)?)),
-        None => Ok(None),
-    }
+    table.tree().get_with(pager, &rowid_key(rowid), |bytes| {
+        table_row(table, rowid, bytes)
+    })
 }
 
 impl Operator for IndexScan<'_> {

@@ -64,24 +64,36 @@ fn main() {
     db.execute(schema).unwrap();
     conn.execute_batch(schema).unwrap();
 
-    // 1. Bulk insert in one transaction.
-    let started = Instant::now();
-    db.execute("BEGIN").unwrap();
-    let ins = db
-        .prepare("INSERT INTO t (k, v, n) VALUES (?, ?, ?)")
-        .unwrap();
-    for i in 0..n {
-        let row = [
-            Value::Integer(key(i, n) as i64),
-            Value::Text(format!("value {i}")),
-            Value::Real((i % 1000) as f64 + 0.5),
-        ];
-        db.execute_prepared(&ins, &row).unwrap();
+    // 1. Bulk insert in one transaction, timed three times into a table
+    // that is emptied (dropped and created again) before each run.
+    let recreate = "DROP TABLE t; CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL, v TEXT, n REAL); CREATE INDEX t_k ON t (k)";
+    let mut m = Duration::MAX;
+    for rep in 0..3 {
+        if rep > 0 {
+            db.execute(recreate).unwrap();
+        }
+        let started = Instant::now();
+        db.execute("BEGIN").unwrap();
+        let ins = db
+            .prepare("INSERT INTO t (k, v, n) VALUES (?, ?, ?)")
+            .unwrap();
+        for i in 0..n {
+            let row = [
+                Value::Integer(key(i, n) as i64),
+                Value::Text(format!("value {i}")),
+                Value::Real((i % 1000) as f64 + 0.5),
+            ];
+            db.execute_prepared(&ins, &row).unwrap();
+        }
+        db.execute("COMMIT").unwrap();
+        m = m.min(started.elapsed());
     }
-    db.execute("COMMIT").unwrap();
-    let m = started.elapsed();
-    let started = Instant::now();
-    {
+    let mut s = Duration::MAX;
+    for rep in 0..3 {
+        if rep > 0 {
+            conn.execute_batch(recreate).unwrap();
+        }
+        let started = Instant::now();
         let tx = conn.unchecked_transaction().unwrap();
         let mut ins = tx
             .prepare("INSERT INTO t (k, v, n) VALUES (?1, ?2, ?3)")
@@ -96,11 +108,12 @@ fn main() {
         }
         drop(ins);
         tx.commit().unwrap();
+        s = s.min(started.elapsed());
     }
     rows.push(Row {
         name: "bulk insert (one transaction)",
         minidb: m,
-        sqlite: started.elapsed(),
+        sqlite: s,
     });
 
     // Join partner: n/10 rows pointing at random keys of t.
@@ -130,7 +143,8 @@ fn main() {
     conn.execute("COMMIT", []).unwrap();
 
     // The read workloads run REPS times on each engine and keep the best
-    // time: the machine is shared, and the minimum is the least disturbed.
+    // time: the machine is shared, and the minimum is the least disturbed
+    // (the bulk insert above keeps the best of three for the same reason).
     // 2. Indexed point lookups.
     let lookup = db.prepare("SELECT v FROM t WHERE k = ?").unwrap();
     let m = best(|| {

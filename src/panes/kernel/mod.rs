@@ -128,6 +128,9 @@ pub struct KernelPane {
     clock: KernelClock,
     /// Whether the kernel is printing its trace (by what it printed).
     tracing: bool,
+    /// The kernel's time at the first line of the trace the lanes show:
+    /// the window never reaches back before it (nothing is known there).
+    trace_since: u64,
     /// Whether the learner wants the trace: boots with it, `t` flips it.
     trace_wanted: bool,
     window: usize,
@@ -161,6 +164,7 @@ impl KernelPane {
             echoes: Echoes::default(),
             clock: KernelClock::default(),
             tracing: false,
+            trace_since: 0,
             trace_wanted: true,
             window: DEFAULT_WINDOW,
             area: Rect::default(),
@@ -241,6 +245,7 @@ impl KernelPane {
         self.echoes.clear();
         self.clock = KernelClock::default();
         self.tracing = false;
+        self.trace_since = 0;
         self.ready_after = None;
     }
 
@@ -278,8 +283,10 @@ impl KernelPane {
             // the old lanes showed stopped being true when it went off.
             self.sched = Sched::default();
             self.tracing = true;
+            self.trace_since = u64::MAX;
         }
         if let Some(ev) = self.sched.push_line(line) {
+            self.trace_since = self.trace_since.min(ev.micros());
             self.clock.saw(ev.micros(), at);
         }
     }
@@ -532,6 +539,7 @@ impl Pane for KernelPane {
             &self.sched,
             now,
             WINDOWS_US[self.window],
+            self.trace_since,
             self.trace_state(),
         );
     }
@@ -927,9 +935,18 @@ mod tests {
         );
         assert!(pane.tracing);
         assert_eq!(pane.sched.switches(), 1);
-        let all = screen(&mut pane, 100, 30).join("\n");
+        let rows = screen(&mut pane, 100, 30);
+        let all = rows.join("\n");
         assert!(!all.contains("  3 hog"), "{all}");
         assert!(all.contains("trace on (t stops it)"), "{all}");
+        // 0.1 s of trace in a 2 s window: the lanes cover what is known,
+        // not the time before the trace began, so the shares add up
+        let total: f64 = rows
+            .iter()
+            .filter(|r| r.trim_end().ends_with('%'))
+            .map(|r| share(r))
+            .sum();
+        assert!((98.0..=102.0).contains(&total), "{total}\n{all}");
     }
 
     #[test]

@@ -95,16 +95,19 @@ impl View {
 
     /// Prepares the view for `area` (the pane's whole area): the boot chart
     /// for the side column's width, the lanes of the last `window_us` up to
-    /// `now` (the kernel's clock) for the band's width.
+    /// `now` (the kernel's clock), but not before `since` (when the trace
+    /// began), for the band's width.
     pub fn build(
         area: Rect,
         boot: &BootLog,
         sched: &Sched,
         now: u64,
         window_us: u64,
+        since: u64,
         trace: TraceState,
     ) -> View {
-        let window = sched.last(window_us, Some(now));
+        let mut window = sched.last(window_us, Some(now));
+        window.start = window.start.max(since.min(window.end));
         // Threads that ended and left no trace in the window are gone.
         let shown = |r: &LaneRow| !r.exited || r.share > 0.0;
         let name_width = sched

@@ -638,7 +638,7 @@ impl KernelPane {
             f,
             area,
             theme,
-            "r boot · s stop · b boot path · i type · t trace · w window · ? help",
+            "r boot · s stop · i type · t trace · ? keys",
         );
     }
 }

@@ -72,27 +72,7 @@ impl Harness {
             if done(&s) {
                 return s;
             }
-            assert!(
-                Instant::now() < deadline,
-                "never saw {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Like `pump_until`, until `done` holds for the screen.
-    fn pump_until_with(&mut self, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            self.io.pump_app(&mut self.app);
-            if self.app.tick_every().is_some() {
-                self.app.update(Action::Tick);
-            }
-            let s = self.screen();
-            if done(&s) {
-                return s;
-            }
-            assert!(Instant::now() < deadline, "timed out; screen:\n{s}");
+            assert!(Instant::now() < deadline, "never saw {what}; screen:\n{s}");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -121,12 +101,16 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     h.key(KeyCode::Enter);
     // The answer is the line after the echo of `get` (the echo of `set`
     // also shows the value, so finding the value alone proves nothing).
-    h.pump_until_screen("the value under `> get lang`", Duration::from_secs(10), |s| {
-        let lines: Vec<&str> = s.lines().collect();
-        lines.windows(2).any(|w| {
-            w[0].contains("> get lang") && w[1].contains("\"rust 2024\"") && !w[1].contains('>')
-        })
-    });
+    h.pump_until_screen(
+        "the value under `> get lang`",
+        Duration::from_secs(10),
+        |s| {
+            let lines: Vec<&str> = s.lines().collect();
+            lines.windows(2).any(|w| {
+                w[0].contains("> get lang") && w[1].contains("\"rust 2024\"") && !w[1].contains('>')
+            })
+        },
+    );
     // a wrong command is a one-line error, and the pane goes on
     h.text("frobnicate x");
     h.key(KeyCode::Enter);
@@ -222,7 +206,7 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
     assert!(s.contains("boot chart"), "{s}");
     assert!(s.contains("heap"), "{s}");
     // the pane boots with the trace on: the timeline has the boot threads
-    let s = h.pump_until_with(Duration::from_secs(20), |s| {
+    let s = h.pump_until_screen("the boot threads' lanes", Duration::from_secs(20), |s| {
         lanes(s).iter().any(|(name, _, _)| name == "main")
     });
     // (a console row never starts with a trace line)
@@ -250,13 +234,13 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
         .unwrap();
     h.text("run hog");
     h.key(KeyCode::Enter);
-    h.pump_until_with(Duration::from_secs(20), |s| {
+    h.pump_until_screen("two `started hog` lines", Duration::from_secs(20), |s| {
         s.matches("started hog as pid").count() == 2
     });
     h.text("ps");
     h.key(KeyCode::Enter);
     h.pump_until("SWITCHES", Duration::from_secs(20));
-    let s = h.pump_until_with(Duration::from_secs(60), |s| {
+    let s = h.pump_until_screen("two hog lanes with cells", Duration::from_secs(60), |s| {
         let hogs: Vec<_> = lanes(s).into_iter().filter(|l| l.0 == "hog").collect();
         hogs.len() == 2
             && hogs
@@ -267,7 +251,7 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
     assert!((90.0..=110.0).contains(&shares), "{shares}\n{s}");
     // the lanes move with the kernel's clock
     let before = hog_bars(&s);
-    h.pump_until_with(Duration::from_secs(20), |s| {
+    h.pump_until_screen("the hog lanes moving", Duration::from_secs(20), |s| {
         let now = hog_bars(s);
         now.len() == 2 && now != before
     });
@@ -275,7 +259,7 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
     h.text(&format!("kill {pid}"));
     h.key(KeyCode::Enter);
     h.pump_until(&format!("pid {pid}: killed"), Duration::from_secs(20));
-    let s = h.pump_until_with(Duration::from_secs(30), |s| {
+    let s = h.pump_until_screen("one hog lane left", Duration::from_secs(30), |s| {
         let hogs: Vec<_> = lanes(s).into_iter().filter(|l| l.0 == "hog").collect();
         hogs.len() == 1 && hogs[0].2 >= 80.0
     });

@@ -265,6 +265,16 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
     });
     assert!(!s.contains("┃%sched"), "{s}");
     h.key(KeyCode::Esc);
+    // t turns the trace off (the kernel says so) and on again: the lanes
+    // start afresh from the kernel's list of threads
+    assert!(s.contains("trace on (t stops it)"), "{s}");
+    h.key(KeyCode::Char('t'));
+    h.pump_until("trace off (t starts it)", Duration::from_secs(20));
+    h.key(KeyCode::Char('t'));
+    let s = h.pump_until_screen("the trace back on", Duration::from_secs(20), |s| {
+        s.contains("trace on (t stops it)") && hog_bars(s).len() == 1
+    });
+    assert!(!s.contains("┃%sched"), "{s}");
     // s stops QEMU; the pane shows how it ended
     h.key(KeyCode::Char('s'));
     h.pump_until("stopped by signal", Duration::from_secs(20));

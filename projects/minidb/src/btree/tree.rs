@@ -124,6 +124,26 @@ impl BTree {
         Ok(None)
     }
 
+    /// Calls `f` with the value of `key`, borrowed from the leaf page when
+    /// it is inline (no copy on the hot path of an index lookup).
+    pub fn get_with<T>(
+        &self,
+        pager: &Pager,
+        key: &[u8],
+        f: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let (id, page) = self.find_leaf(pager, Some(key))?;
+        let view = View::new(&page, id)?;
+        let i = view.lower_bound(key, false)?;
+        if i >= view.count() || view.key(i)? != key {
+            return Ok(None);
+        }
+        match view.inline_value(i)? {
+            Some(v) => f(v).map(Some),
+            None => f(&resolve(pager, view.leaf_value(i)?)?).map(Some),
+        }
+    }
+
     /// Inserts or replaces.
     pub fn insert(&self, pager: &Pager, key: &[u8], value: &[u8]) -> Result<()> {
         if key.len() > MAX_KEY {
@@ -210,7 +230,9 @@ impl BTree {
             mut children,
         } = node
         else {
-            unreachable!()
+            return Err(Error::Corrupt(
+                "internal: a node changed kind while being rebuilt".into(),
+            ));
         };
         let sizes: Vec<usize> = keys
             .iter()
@@ -257,7 +279,9 @@ impl BTree {
             return Ok(Split::None);
         }
         let Node::Leaf { mut entries, next } = node else {
-            unreachable!()
+            return Err(Error::Corrupt(
+                "internal: a node changed kind while being rebuilt".into(),
+            ));
         };
         let sizes: Vec<usize> = entries
             .iter()
@@ -385,7 +409,9 @@ impl BTree {
                     next,
                 } = merged
                 else {
-                    unreachable!()
+                    return Err(Error::Corrupt(
+                        "internal: a node changed kind while being rebuilt".into(),
+                    ));
                 };
                 let sizes: Vec<usize> = all
                     .iter()
@@ -434,7 +460,9 @@ impl BTree {
                     children: mut kids,
                 } = merged
                 else {
-                    unreachable!()
+                    return Err(Error::Corrupt(
+                        "internal: a node changed kind while being rebuilt".into(),
+                    ));
                 };
                 let sizes: Vec<usize> = all
                     .iter()

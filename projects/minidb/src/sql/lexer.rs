@@ -51,9 +51,9 @@ pub struct ParseError {
     pub message: String,
 }
 
-const SYMBOLS: [&str; 19] = [
+const SYMBOLS: [&str; 20] = [
     "==", "!=", "<>", "<=", ">=", "||", "(", ")", ",", ";", ".", "*", "+", "-", "/", "%", "=", "<",
-    ">",
+    ">", "?",
 ];
 
 pub fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {

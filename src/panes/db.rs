@@ -965,7 +965,12 @@ impl Pane for DbPane {
                 .into_iter()
                 .map(|l| Line::styled(l, theme.text))
                 .collect();
-            f.render_widget(Paragraph::new(lines).block(block), r);
+            f.render_widget(
+                Paragraph::new(lines)
+                    .block(block)
+                    .wrap(ratatui::widgets::Wrap { trim: false }),
+                r,
+            );
         }
         let log_block = Block::default()
             .borders(Borders::TOP)
@@ -1010,10 +1015,18 @@ impl DbPane {
             Constraint::Length((area.width / 4).clamp(24, 30)),
         ])
         .areas(area);
+        // The tree's lines wrap: count the rows they take at this width.
+        let w = usize::from(main.width.max(1));
         let plan_h = self
             .plan_shown()
-            .map_or(0, |(_, t)| t.lines().len() as u16 + 1)
-            .min(main.height / 3);
+            .map_or(0, |(_, t)| {
+                1 + t
+                    .lines()
+                    .iter()
+                    .map(|l| width(l).div_ceil(w).max(1))
+                    .sum::<usize>()
+            })
+            .min(usize::from(main.height / 3)) as u16;
         let [table, plan, console] = Layout::vertical([
             Constraint::Min(4),
             Constraint::Length(plan_h),

@@ -753,6 +753,47 @@ fn the_cli_inits_lists_hints_resets_and_checks_a_drill() {
     let course = Course::open(data, Some(&repo())).unwrap();
     assert!(course.workspace.is_solved(&drill.name));
 
+    // Watch mode: a save prints the check's result. `run` never returns
+    // here, so it runs on a thread left behind when the test ends.
+    let printed = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let (watch_data, sink) = (data.to_path_buf(), Shared(printed.clone()));
+    std::thread::spawn(move || {
+        let mut sink = sink;
+        let _ = run(ExerciseCmd::Watch, &watch_data, Some(&repo()), &mut sink);
+    });
+    let text = || String::from_utf8_lossy(&printed.lock().unwrap()).into_owned();
+    let waited = Instant::now();
+    while !text().contains("watching") {
+        assert!(waited.elapsed() < Duration::from_secs(60), "{}", text());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let other = course
+        .drills
+        .iter()
+        .find(|d| d.codes == ["E0502"])
+        .expect("an E0502 drill");
+    let other_path = data.join(format!("exercises/drills/{}.rs", other.name));
+    std::fs::write(&other_path, &other.source).unwrap();
+    while !text().contains(&format!("{}: does not compile", other.name)) {
+        assert!(waited.elapsed() < Duration::from_secs(120), "{}", text());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        text().contains(&format!("checking {} ...", other.name)),
+        "{}",
+        text()
+    );
+
     // Daily: stable for a date.
     let d = |s: &str| ExerciseCmd::Daily {
         topic: Some(Topic::Traits),

@@ -33,6 +33,7 @@ use crate::study::streak::DayMark;
 use crate::study::timefmt::parse_date;
 use crate::study::{Clock, StudyStore, Timer};
 use crate::theme::Theme;
+use crate::tui::input::{InputEvent, LineInput};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 
 pub const ID: &str = "stats";
@@ -50,6 +51,8 @@ enum Cmd {
     StartDate,
     Rhythm,
     Refresh,
+    Down,
+    Up,
 }
 
 const KEYS: Keymap<Cmd> = Keymap::new(&[
@@ -97,6 +100,13 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
         "recompute the statistics",
         Cmd::Refresh,
     ),
+    bind(
+        &[Key::code(KeyCode::Down)],
+        "down",
+        "scroll down",
+        Cmd::Down,
+    ),
+    bind(&[Key::code(KeyCode::Up)], "up", "scroll up", Cmd::Up),
 ]);
 
 /// Only while a session left running by a crash waits for a decision.
@@ -184,12 +194,6 @@ pub fn status_bar_spans(s: &StatusSnapshot, theme: &Theme) -> Vec<Span<'static>>
     out
 }
 
-/// An inline text field for the start date.
-#[derive(Debug, Clone, Default)]
-struct DateInput {
-    text: String,
-}
-
 pub struct StatsPane {
     timer: Timer<Arc<dyn Clock + Send + Sync>>,
     store: Store,
@@ -199,10 +203,10 @@ pub struct StatsPane {
     status: StudyStatus,
     selected_item: Option<String>,
     ticks: u32,
-    input: Option<DateInput>,
-    /// The last status line written to `DATA/status.txt` (without digits)
-    /// and when; `publish` takes `&self`, hence the mutex.
-    status_written: Mutex<Option<(String, std::time::Instant)>>,
+    /// The start date being typed (the same line editor as everywhere).
+    input: Option<LineInput>,
+    /// First line shown (the pane is taller than small terminals).
+    scroll: u16,
 }
 
 impl StatsPane {
@@ -225,7 +229,7 @@ impl StatsPane {
             selected_item: None,
             ticks: 0,
             input: None,
-            status_written: Mutex::new(None),
+            scroll: 0,
         };
         p.refresh();
         Ok(p)
@@ -286,33 +290,6 @@ impl StatsPane {
         }
     }
 
-    /// Keep `DATA/status.txt` current for `megarepo status`, which cannot
-    /// open the store while the app holds it. Written when the line changes
-    /// apart from the ticking seconds, or every 30 s while a session runs.
-    fn write_status_file(&self) {
-        let Some(stats) = &self.stats else { return };
-        let line = crate::study::service::status_text(stats, self.timer.current());
-        let mut last = self
-            .status_written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        // The line without its digits: changes of mode, pause, item, streak.
-        let shape: String = line.chars().filter(|c| !c.is_ascii_digit()).collect();
-        let due = match &*last {
-            Some((old_shape, at)) => {
-                *old_shape != shape || at.elapsed() >= std::time::Duration::from_secs(30)
-            }
-            None => true,
-        };
-        if !due {
-            return;
-        }
-        match crate::study::service::write_status_file(self.store.data_dir(), &line) {
-            Ok(()) => *last = Some((shape, std::time::Instant::now())),
-            Err(e) => tracing::warn!("could not write the status file: {e}"),
-        }
-    }
-
     fn publish(&self) {
         let running = self.timer.current().map(|s| {
             let paused = s
@@ -339,7 +316,6 @@ impl StatsPane {
             streak,
             left_running: !self.timer.orphans().is_empty(),
         });
-        self.write_status_file();
     }
 
     fn command(&mut self, cx: &mut Ctx, what: &str, r: Result<(), String>) {
@@ -420,7 +396,7 @@ impl StatsPane {
             return;
         };
         let today = self.timer.clock().today();
-        let r = parse_date(&input.text).and_then(|d| {
+        let r = parse_date(input.text().trim()).and_then(|d| {
             if d > today {
                 return Err(format!("start date {d} is in the future"));
             }
@@ -616,15 +592,20 @@ impl StatsPane {
                 ),
             ]));
         }
-        if let Some(input) = &self.input {
-            lines.push(Line::raw(""));
-            lines.push(Line::from(vec![
-                Span::styled("Start date (YYYY-MM-DD): ", theme.key),
-                Span::styled(format!("{}▏", input.text), theme.text),
-                Span::styled("  enter save · esc cancel", theme.dim),
-            ]));
-        }
         lines
+    }
+
+    /// The start-date field, drawn at the top of the pane while it is
+    /// edited, so it is seen at any height.
+    fn input_lines(&self, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+        let Some(input) = &self.input else {
+            return Vec::new();
+        };
+        vec![
+            input.line("Start date (YYYY-MM-DD): ", width, theme.key),
+            Line::styled("enter save · esc cancel · ctrl-u clear", theme.dim),
+            Line::raw(""),
+        ]
     }
 }
 
@@ -730,14 +711,14 @@ impl Pane for StatsPane {
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
         if let Some(input) = &mut self.input {
-            match key.code {
-                KeyCode::Enter => self.finish_input(cx),
-                KeyCode::Esc => self.input = None,
-                KeyCode::Backspace => {
-                    input.text.pop();
+            match input.handle_key(key) {
+                InputEvent::Submit(text) => {
+                    // Submit clears the editor; keep the text for finish_input.
+                    input.set_text(&text);
+                    self.finish_input(cx);
                 }
-                KeyCode::Char(c) if input.text.len() < 10 => input.text.push(c),
-                _ => {}
+                InputEvent::Cancel => self.input = None,
+                InputEvent::Edited | InputEvent::Unhandled => {}
             }
             return Handled::Yes;
         }
@@ -794,16 +775,18 @@ impl Pane for StatsPane {
             Cmd::GoalUp => self.adjust_goal(cx, 15),
             Cmd::GoalDown => self.adjust_goal(cx, -15),
             Cmd::StartDate => {
-                self.input = Some(DateInput {
-                    text: self
+                self.input = Some(LineInput::with_text(
+                    &self
                         .stats
                         .as_ref()
                         .map(|s| s.start_date.to_string())
                         .unwrap_or_default(),
-                })
+                ))
             }
             Cmd::Rhythm => self.toggle_rhythm(cx),
             Cmd::Refresh => self.refresh(),
+            Cmd::Down => self.scroll = self.scroll.saturating_add(1),
+            Cmd::Up => self.scroll = self.scroll.saturating_sub(1),
         }
         Handled::Yes
     }
@@ -815,7 +798,81 @@ impl Pane for StatsPane {
     }
 
     fn status(&self, theme: &Theme) -> Vec<Span<'static>> {
-        status_bar_spans(&self.status.get(), theme)
+        // The elapsed time is read from the clock now, never from the last
+        // tick's snapshot, so the status bar cannot show a stale time.
+        let mut snap = self.status.get();
+        if let Some((_, _, elapsed)) = &mut snap.running {
+            *elapsed = self.timer.elapsed();
+        }
+        status_bar_spans(&snap, theme)
+    }
+
+    fn remote(
+        &mut self,
+        cmd: Box<crate::cli::Command>,
+        out: &mut dyn std::io::Write,
+        _cx: &mut Ctx,
+    ) -> Result<anyhow::Result<()>, Box<crate::cli::Command>> {
+        use crate::cli::Command;
+        use crate::study::cli::{self as study_cli, Host};
+        let clock = self.timer.clock().clone();
+        let ctx = StudyCtx {
+            store: &self.store,
+            clock: &*clock,
+            roadmap: &self.roadmap,
+        };
+        // The live session is written first, so what the store says (today's
+        // minutes, the stats) is true to the second.
+        let r = match *cmd {
+            Command::Timer(c) => study_cli::timer_on(&ctx, &mut self.timer, Host::App, c, out),
+            Command::Status => self
+                .timer
+                .flush()
+                .map_err(anyhow::Error::from)
+                .and_then(|()| study_cli::status(&ctx, self.timer.current(), out)),
+            Command::Stats { json } => self
+                .timer
+                .flush()
+                .map_err(anyhow::Error::from)
+                .and_then(|()| study_cli::stats(&ctx, json, out)),
+            other => return Err(Box::new(other)),
+        };
+        self.refresh();
+        Ok(r)
+    }
+
+    fn on_data_changed(&mut self, _cx: &mut Ctx) {
+        self.refresh();
+    }
+
+    fn quit_question(&self) -> Option<crate::pane::QuitQuestion> {
+        let s = self.timer.current()?;
+        Some(crate::pane::QuitQuestion {
+            text: format!(
+                "A study session is running ({} {}). Stop it before quitting?",
+                s.current_mode().unwrap_or(Mode::Reading),
+                fmt_elapsed(self.timer.elapsed())
+            ),
+            choices: vec![
+                ('s', "stop it now and quit".into()),
+                (
+                    'k',
+                    "keep it running and quit (it goes on counting; `megarepo timer stop` or the next start of the app ends it)".into(),
+                ),
+            ],
+        })
+    }
+
+    fn quit_answer(&mut self, choice: char, cx: &mut Ctx) {
+        let r = match choice {
+            's' => self.timer.stop().map(|_| ()).map_err(|e| e.to_string()),
+            'k' => self.timer.detach_current().map_err(|e| e.to_string()),
+            _ => Ok(()),
+        };
+        if let Err(e) = r {
+            cx.error(format!("the session could not be saved: {e}"));
+        }
+        self.refresh();
     }
 
     fn on_show(&mut self, _cx: &mut Ctx) {
@@ -872,7 +929,21 @@ impl Pane for StatsPane {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let lines = self.lines(theme, area.width);
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        let mut lines = self.input_lines(theme, area.width);
+        let fixed = lines.len() as u16;
+        lines.extend(self.lines(theme, area.width));
+        // Never scroll past the last screenful (lines may wrap: a bound).
+        let max = (lines.len() as u16).saturating_sub(area.height.saturating_sub(fixed).max(1));
+        let scroll = if self.input.is_some() {
+            0
+        } else {
+            self.scroll.min(max)
+        };
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            area,
+        );
     }
 }

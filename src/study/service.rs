@@ -4,7 +4,6 @@
 //! study pane both call in here; neither calls the other.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use anyhow::Result;
 use jiff::civil::Date;
@@ -94,25 +93,11 @@ pub(crate) fn session_line(s: &Session) -> String {
 }
 
 /// The one-line status (`megarepo status`): the open session, if any, then
-/// today, the split and the streak. The TUI writes the same line to
-/// `DATA/status.txt` for shell prompts while it holds the store.
+/// today, the split and the streak. While the app runs, `megarepo status`
+/// asks it for this line over its socket.
 pub fn status_text(stats: &Stats, open: Option<&Session>) -> String {
     let running = open
         .map(|s| format!("{} · ", session_line(s)))
         .unwrap_or_default();
     format!("{running}{}", stats.status_line())
-}
-
-/// Where the running app leaves its status line.
-pub fn status_file(data_dir: &std::path::Path) -> PathBuf {
-    data_dir.join("status.txt")
-}
-
-/// Write the status line atomically (temporary file, then rename), so a
-/// prompt reading it never sees half a line.
-pub fn write_status_file(data_dir: &std::path::Path, line: &str) -> std::io::Result<()> {
-    let path = status_file(data_dir);
-    let tmp = data_dir.join(".status.txt.tmp");
-    std::fs::write(&tmp, format!("{line}\n"))?;
-    std::fs::rename(&tmp, &path)
 }

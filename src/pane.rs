@@ -117,6 +117,12 @@ pub enum Handled {
     No,
 }
 
+impl From<bool> for Handled {
+    fn from(used: bool) -> Handled {
+        if used { Handled::Yes } else { Handled::No }
+    }
+}
+
 /// What the panes know of the roadmap selection.
 pub struct Selection<'a> {
     pub roadmap: &'a Roadmap,

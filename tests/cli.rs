@@ -282,8 +282,9 @@ fn sheets_list_show_search_and_new() {
     assert!(!d.path().join("escape.md").exists());
 }
 
+/// Display columns, as the terminal counts them (wide characters are two).
 fn unicode_width(s: &str) -> usize {
-    s.chars().count()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 #[test]

@@ -68,6 +68,68 @@ fn externs() -> Vec<String> {
     args
 }
 
+/// Compile each block with rustc (metadata only) and return one line per
+/// block that compiles although marked `compile_fail`, or fails without
+/// every code it names.
+fn check(cases: &[(Example, Vec<String>)], externs: &[String], tmp: &Path) -> Vec<String> {
+    // Two at a time: this machine has two cores.
+    let problems = std::sync::Mutex::new(Vec::new());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some((ex, codes)) = cases.get(i) else {
+                        break;
+                    };
+                    let src = tmp.join(format!("case{i}.rs"));
+                    std::fs::write(&src, doctest_source(&ex.code)).unwrap();
+                    let out =
+                        Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+                            .args([
+                                "--edition",
+                                "2024",
+                                "--crate-type",
+                                "bin",
+                                "--emit=metadata",
+                                "--error-format=json",
+                            ])
+                            .arg("--crate-name")
+                            .arg(format!("case{i}"))
+                            .args(externs)
+                            .arg("-o")
+                            .arg(tmp.join(format!("case{i}.rmeta")))
+                            .arg(&src)
+                            .output()
+                            .unwrap();
+                    let stderr = String::from_utf8_lossy(&out.stderr);
+                    let found: Vec<String> = stderr
+                        .lines()
+                        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                        .filter(|v| v["level"] == "error")
+                        .filter_map(|v| v["code"]["code"].as_str().map(String::from))
+                        .collect();
+                    let missing: Vec<&String> =
+                        codes.iter().filter(|c| !found.contains(c)).collect();
+                    if out.status.success() {
+                        problems.lock().unwrap().push(format!(
+                            "{}:{}: compiles, but is marked compile_fail",
+                            ex.file, ex.line
+                        ));
+                    } else if !missing.is_empty() {
+                        problems.lock().unwrap().push(format!(
+                            "{}:{}: expected {:?}, rustc reported {:?}",
+                            ex.file, ex.line, missing, found
+                        ));
+                    }
+                }
+            });
+        }
+    });
+    problems.into_inner().unwrap()
+}
+
 fn examples() -> Vec<Example> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
@@ -108,62 +170,7 @@ fn compile_fail_blocks_fail_with_the_codes_they_name() {
         cases.len()
     );
 
-    // Two at a time: this machine has two cores.
-    let problems = std::sync::Mutex::new(Vec::new());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    let Some((ex, codes)) = cases.get(i) else {
-                        break;
-                    };
-                    let src = tmp.path().join(format!("case{i}.rs"));
-                    std::fs::write(&src, doctest_source(&ex.code)).unwrap();
-                    let out =
-                        Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
-                            .args([
-                                "--edition",
-                                "2024",
-                                "--crate-type",
-                                "bin",
-                                "--emit=metadata",
-                                "--error-format=json",
-                            ])
-                            .arg("--crate-name")
-                            .arg(format!("case{i}"))
-                            .args(&externs)
-                            .arg("-o")
-                            .arg(tmp.path().join(format!("case{i}.rmeta")))
-                            .arg(&src)
-                            .output()
-                            .unwrap();
-                    let stderr = String::from_utf8_lossy(&out.stderr);
-                    let found: Vec<String> = stderr
-                        .lines()
-                        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-                        .filter(|v| v["level"] == "error")
-                        .filter_map(|v| v["code"]["code"].as_str().map(String::from))
-                        .collect();
-                    let missing: Vec<&String> =
-                        codes.iter().filter(|c| !found.contains(c)).collect();
-                    if out.status.success() {
-                        problems.lock().unwrap().push(format!(
-                            "{}:{}: compiles, but is marked compile_fail",
-                            ex.file, ex.line
-                        ));
-                    } else if !missing.is_empty() {
-                        problems.lock().unwrap().push(format!(
-                            "{}:{}: expected {:?}, rustc reported {:?}",
-                            ex.file, ex.line, missing, found
-                        ));
-                    }
-                }
-            });
-        }
-    });
-    let problems = problems.into_inner().unwrap();
+    let problems = check(&cases, &externs, tmp.path());
     assert!(
         problems.is_empty(),
         "{} block(s) wrong:\n{}",
@@ -173,25 +180,29 @@ fn compile_fail_blocks_fail_with_the_codes_they_name() {
 }
 
 #[test]
-fn a_wrong_code_is_caught() {
-    // The check itself: a borrow error labelled with the wrong code.
-    let src = doctest_source("let v = vec![1];\nlet w = v;\nprintln!(\"{v:?}\");");
+fn the_check_catches_a_wrong_code_and_a_block_that_compiles() {
+    // The checker itself, on a sheet written for the purpose: a use after
+    // move labelled E0499 (it is E0382), the same block labelled right, and
+    // a block that compiles although marked compile_fail.
+    let sheet = "# Probe\n\n```rust,compile_fail,E0499\nlet v = vec![1];\nlet w = v;\nprintln!(\"{v:?}\");\n```\n\n```rust,compile_fail,E0382\nlet v = vec![1];\nlet w = v;\nprintln!(\"{v:?}\");\n```\n\n```rust,compile_fail,E0308\nlet x: i32 = 1;\n```\n";
+    let cases: Vec<(Example, Vec<String>)> = extract("probe.md", sheet)
+        .into_iter()
+        .map(|e| {
+            let codes = CodeInfo::parse(&e.info).error_codes;
+            (e, codes)
+        })
+        .collect();
+    assert_eq!(cases.len(), 3);
     let tmp = tempfile::tempdir().unwrap();
-    let f = tmp.path().join("x.rs");
-    std::fs::write(&f, src).unwrap();
-    let out = Command::new("rustc")
-        .args([
-            "--edition",
-            "2024",
-            "--emit=metadata",
-            "--error-format=json",
-            "-o",
-        ])
-        .arg(tmp.path().join("x.rmeta"))
-        .arg(&f)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("\"code\":\"E0382\""), "{stderr}");
-    assert!(!stderr.contains("\"code\":\"E0499\""));
+    let problems = check(&cases, &externs(), tmp.path());
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("probe.md:3: expected [\"E0499\"]")
+            || problems[1].starts_with("probe.md:3: expected [\"E0499\"]"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("probe.md:15: compiles")),
+        "{problems:#?}"
+    );
 }

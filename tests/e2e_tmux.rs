@@ -7,6 +7,16 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The tests' own tmux server (`tmux -L`), so sessions never land on a
+/// developer's server or inherit its environment.
+const SERVER: &str = "megarepo-tests";
+
+fn tmux() -> Command {
+    let mut c = Command::new("tmux");
+    c.args(["-L", SERVER]);
+    c
+}
+
 struct Session(String);
 
 impl Session {
@@ -19,8 +29,10 @@ impl Session {
             "these tests drive the app in tmux: install it (apt-get install -y tmux)"
         );
         let name = format!("megarepo-test-{name}-{}", std::process::id());
-        let ok = Command::new("tmux")
+        let ok = tmux()
             .args([
+                "-f",
+                "/dev/null",
                 "new-session",
                 "-d",
                 "-s",
@@ -39,7 +51,7 @@ impl Session {
     }
 
     fn screen(&self) -> String {
-        let o = Command::new("tmux")
+        let o = tmux()
             .args(["capture-pane", "-p", "-t", &self.0])
             .output()
             .unwrap();
@@ -48,7 +60,7 @@ impl Session {
 
     fn keys(&self, keys: &[&str]) {
         for k in keys {
-            Command::new("tmux")
+            tmux()
                 .args(["send-keys", "-t", &self.0, k])
                 .status()
                 .unwrap();
@@ -57,22 +69,40 @@ impl Session {
     }
 
     fn wait_for(&self, what: &str) -> String {
+        self.wait_until(&format!("{what:?} on screen"), |s| s.contains(what))
+    }
+
+    /// Poll the screen until `done` holds, failing after 20 s with the
+    /// screen: every screen check waits for its condition, none sleeps a
+    /// fixed time and hopes (tmux reads the terminal asynchronously).
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let s = self.screen();
-            if s.contains(what) {
+            if done(&s) {
                 return s;
             }
             assert!(
                 Instant::now() < deadline,
-                "never saw {what:?}; screen:\n{s}"
+                "never saw {what}; screen:\n{s}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
+    /// Back at a fresh shell prompt with the app's screen gone: the last
+    /// line with text is the prompt itself (not the one the command was
+    /// typed after).
+    fn wait_for_fresh_prompt(&self) -> String {
+        self.wait_until("a fresh READY$ prompt without the app", |s| {
+            let last = s.lines().rev().find(|l| !l.trim().is_empty());
+            last.is_some_and(|l| l.trim_end() == "READY$")
+                && !s.contains("Rust Language Fundamentals")
+        })
+    }
+
     fn alive(&self) -> bool {
-        Command::new("tmux")
+        tmux()
             .args(["has-session", "-t", &self.0])
             .status()
             .is_ok_and(|s| s.success())
@@ -81,7 +111,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
+        let _ = tmux()
             .args(["kill-session", "-t", &self.0])
             .status();
     }
@@ -190,11 +220,8 @@ fn terminal_is_restored_after_quit() {
     s.wait_for("Rust Language Fundamentals");
     s.keys(&["q"]);
     assert_cooked(&wait_for_file(&s, &stty));
-    // back on the main screen: the shell prompt is visible, the app's screen is gone
-    std::thread::sleep(Duration::from_millis(200));
-    let screen = s.screen();
-    assert!(screen.contains("READY$"), "{screen}");
-    assert!(!screen.contains("Rust Language Fundamentals"), "{screen}");
+    // back on the main screen: a new shell prompt, the app's screen gone
+    s.wait_for_fresh_prompt();
 }
 
 #[test]
@@ -226,6 +253,9 @@ fn a_saved_sheet_reloads_live_in_the_reader() {
     s.keys(&["q"]);
 }
 
+// The panic hook is reachable only in debug builds (MEGAREPO_TEST_PANIC is
+// compiled out of release binaries), so is this test.
+#[cfg(debug_assertions)]
 #[test]
 fn a_panic_restores_the_terminal_then_reports() {
     let d = tempfile::tempdir().unwrap();
@@ -247,8 +277,7 @@ fn a_panic_restores_the_terminal_then_reports() {
         report.contains("panic requested by MEGAREPO_TEST_PANIC"),
         "{report}"
     );
-    let screen = s.screen();
-    assert!(!screen.contains("Rust Language Fundamentals"), "{screen}");
+    s.wait_for_fresh_prompt();
     let log = std::fs::read_to_string(d.path().join("logs/megarepo.log")).unwrap();
     assert!(log.contains("panic"), "{log}");
 }

@@ -117,3 +117,18 @@ fn good_examples_pass_and_an_unreadable_sheet_fails_by_name() {
         "{output}"
     );
 }
+
+#[test]
+fn the_personal_sheet_template_compiles_and_runs() {
+    // `megarepo sheet new NAME` starts a learner's sheet from this template;
+    // its example must be one the check passes, so a new sheet starts green.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = megarepo::content::sheets::template("smart-pointers");
+    assert!(text.contains("```rust"), "the template has no example:\n{text}");
+    let (ok, output) = check_sheets(dir.path(), &[("my-sheet.md", text.as_bytes())]);
+    assert!(ok, "the template's example fails the check:\n{output}");
+    assert!(
+        output.contains("cheatsheets_my_sheet_md::line_"),
+        "the template's example did not run:\n{output}"
+    );
+}

@@ -323,8 +323,8 @@ mod tests {
     }
 
     #[test]
-    fn the_template_compiles_as_an_example() {
-        // The template's rust block is a real assertion; keep it true.
+    fn the_template_is_titled_from_the_name() {
+        // (tests/examples.rs compiles and runs the template's example.)
         assert!(template("smart-pointers").starts_with("# Smart Pointers\n"));
     }
 }

@@ -21,7 +21,7 @@
 //! the good ones; each bad folder becomes one [`BankError`] that names the
 //! file and line to fix, and is left out, so one typo never hides the rest.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -225,25 +225,49 @@ impl Bank {
             root: root.to_path_buf(),
             ..Bank::default()
         };
-        let mut numbers: HashMap<u16, String> = HashMap::new();
         for folder in folders {
-            match load_one(&folder, sheets) {
-                Ok(ex) => {
-                    if let Some(other) = numbers.get(&ex.number) {
-                        bank.problems.push(BankError::new(
-                            &folder,
-                            0,
-                            format!("number {:03} is also used by {other}", ex.number),
-                        ));
-                        continue;
-                    }
-                    numbers.insert(ex.number, ex.name.clone());
-                    bank.exercises.push(ex);
-                }
-                Err(e) => bank.problems.push(e),
-            }
+            bank.add(load_one(&folder, sheets, read));
         }
         Ok(bank)
+    }
+
+    /// A bank from files held in memory: `(folder name, file name, text)`,
+    /// such as a copy embedded in the binary by a build script. Messages
+    /// name the files as if they were under `lessons/exercises/`.
+    pub fn from_files(files: &[(&str, &str, &str)], sheets: &BTreeSet<String>) -> Bank {
+        let mut folders: Vec<&str> = files.iter().map(|(folder, _, _)| *folder).collect();
+        folders.sort_unstable();
+        folders.dedup();
+        let mut bank = Bank::default();
+        for folder in folders {
+            let dir = Path::new(BANK_DIR).join(folder);
+            let text = |path: &Path| {
+                let file = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
+                files
+                    .iter()
+                    .find(|(d, f, _)| *d == folder && *f == file)
+                    .map(|(_, _, t)| t.to_string())
+                    .ok_or_else(|| BankError::new(path, 0, "missing"))
+            };
+            bank.add(load_one(&dir, sheets, text));
+        }
+        bank
+    }
+
+    /// Keep a loaded exercise, or its problem; a number used twice is a
+    /// problem of the later folder.
+    fn add(&mut self, loaded: Result<Exercise, BankError>) {
+        match loaded {
+            Ok(ex) => {
+                if let Some(other) = self.exercises.iter().find(|e| e.number == ex.number) {
+                    let message = format!("number {:03} is also used by {}", ex.number, other.name);
+                    self.problems.push(BankError::new(&ex.dir, 0, message));
+                } else {
+                    self.exercises.push(ex);
+                }
+            }
+            Err(e) => self.problems.push(e),
+        }
     }
 
     /// The bank of the content folder `content_dir` resolves to (as the
@@ -370,7 +394,11 @@ pub fn parse_meta(text: &str, path: &Path) -> Result<Meta, BankError> {
     Ok(meta)
 }
 
-fn load_one(folder: &Path, sheets: &BTreeSet<String>) -> Result<Exercise, BankError> {
+fn load_one(
+    folder: &Path,
+    sheets: &BTreeSet<String>,
+    read: impl Fn(&Path) -> Result<String, BankError>,
+) -> Result<Exercise, BankError> {
     let name = folder
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -555,6 +583,30 @@ mod tests {
             bank.find("001-goood")
                 .unwrap_err()
                 .contains("did you mean 001-good")
+        );
+    }
+
+    #[test]
+    fn a_bank_in_memory_loads_like_one_on_disk() {
+        let starter = format!("fn f() -> u32 {{ todo!() }}\n\n{TESTS}");
+        let solution = format!("fn f() -> u32 {{ 1 }}\n\n{TESTS}");
+        let readme = "See the `ownership` sheet.";
+        let files = [
+            ("002-b", "exercise.yaml", YAML),
+            ("002-b", "README.md", readme),
+            ("002-b", "starter.rs", starter.as_str()),
+            ("002-b", "solution.rs", solution.as_str()),
+            ("001-a", "exercise.yaml", YAML),
+            ("001-a", "README.md", readme),
+            ("001-a", "starter.rs", starter.as_str()),
+        ];
+        let bank = Bank::from_files(&files, &BTreeSet::new());
+        let names: Vec<&str> = bank.exercises.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["002-b"]);
+        assert_eq!(bank.problems.len(), 1);
+        assert_eq!(
+            bank.problems[0].to_string(),
+            "lessons/exercises/001-a/solution.rs:0: missing"
         );
     }
 

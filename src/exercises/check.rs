@@ -493,7 +493,11 @@ fn check_cargo(spec: &CheckSpec, clippy: bool, cancel: &Cancel) -> Result<CheckR
         warnings = found;
     }
     let mut tests = Command::new(&exe);
-    tests.current_dir(&spec.root).args(["--color", "never"]);
+    // No backtraces: the panic message and its place are what a learner reads.
+    tests
+        .current_dir(&spec.root)
+        .env("RUST_BACKTRACE", "0")
+        .args(["--color", "never"]);
     let ran = run(tests, cancel, TEST_TIMEOUT)?;
     let mut r = failed(spec, Stage::Tests);
     r.diagnostics = warnings;

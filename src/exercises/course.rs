@@ -2,6 +2,40 @@
 //! joined by name. This is the face the pane, the Today view and the CLI
 //! use; each call reads or writes the workspace state at once, so two
 //! faces never disagree for long.
+//!
+//! How a pane drives it (checks and watch events arrive on other threads;
+//! send them to the UI as actions and drop reports whose job id is stale):
+//!
+//! ```no_run
+//! use megarepo::exercises::{Checker, Course, Topic, Watch, WatchEvent};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let (data_dir, today) = (std::path::Path::new("/tmp/d"), jiff::civil::date(2026, 12, 1));
+//! let mut course = Course::open(data_dir, None)?;
+//! let report = course.init()?; // report.offered: newer versions kept aside
+//! let daily = course.daily(today, Topic::for_sheet("traits")).map(|e| e.name.clone());
+//! let checker = Checker::new();
+//! if let Some(name) = &daily {
+//!     let spec = course.spec(name)?;
+//!     checker.start(spec, |report| {
+//!         // on the check's thread: send `report` to the UI
+//!         let _ = report.outcome.map(|r| r.passed);
+//!     });
+//! }
+//! // Watch mode: a save re-checks that file, cancelling the running check.
+//! let looker = course.clone();
+//! let _watch = Watch::start(
+//!     &course.workspace.root,
+//!     move |name| looker.spec(name).map_err(|e| e.to_string()),
+//!     |event: WatchEvent| { /* send to the UI */ },
+//! )?;
+//! // When a result arrives on the UI side:
+//! # let result = megarepo::exercises::check::check(&course.spec("001-x")?, &Default::default())?;
+//! if course.record(&result, today)? {
+//!     // newly solved: mark the day for the streak and the daily-challenge item
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use std::path::{Path, PathBuf};
 
@@ -61,7 +95,15 @@ impl Course {
     /// app resolves it) and open the workspace in `data_dir/exercises`.
     pub fn open(data_dir: &Path, content_dir: Option<&Path>) -> Result<Course, CourseError> {
         let bank = Bank::load_resolved(content_dir)?;
-        let drills = drills::drills(Some(&bank.root));
+        Course::with_bank(bank, data_dir)
+    }
+
+    /// The same with a bank loaded elsewhere (say, one embedded in the
+    /// binary with [`Bank::from_files`]; its drills then come from the
+    /// embedded sheets).
+    pub fn with_bank(bank: Bank, data_dir: &Path) -> Result<Course, CourseError> {
+        let content = (!bank.root.as_os_str().is_empty()).then_some(bank.root.as_path());
+        let drills = drills::drills(content);
         let workspace = Workspace::open(&Workspace::dir(data_dir))?;
         Ok(Course {
             bank,

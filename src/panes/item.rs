@@ -8,7 +8,7 @@ use crate::pane::{Ctx, Handled, Pane, Request, Selection};
 use crate::store::ItemProgress;
 use crate::theme::Theme;
 use crate::tui::input::{InputEvent, LineInput};
-use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crate::tui::keymap::{DIGITS, Key, KeyHelp, Keymap, bind};
 use crossterm::event::{KeyCode, KeyEvent};
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -37,17 +37,7 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
         Cmd::Note,
     ),
     bind(
-        &[
-            Key::ch('1'),
-            Key::ch('2'),
-            Key::ch('3'),
-            Key::ch('4'),
-            Key::ch('5'),
-            Key::ch('6'),
-            Key::ch('7'),
-            Key::ch('8'),
-            Key::ch('9'),
-        ],
+        DIGITS,
         "1-9",
         "open the item's links in the browser",
         Cmd::Link,

@@ -365,20 +365,11 @@ impl Pane for KernelPane {
     }
 
     fn handle_mouse(&mut self, ev: MouseEvent, _area: Rect, _cx: &mut Ctx) -> Handled {
-        if self.console.handle_mouse(&ev) {
-            Handled::Yes
-        } else {
-            Handled::No
-        }
+        Handled::from(self.console.handle_mouse(&ev))
     }
 
     fn keys(&self) -> Vec<KeyHelp> {
-        if self.console.typing() {
-            return self.console.keys();
-        }
-        let mut k = KEYS.help();
-        k.extend(self.console.keys());
-        k
+        self.console.keys_with(KEYS.help())
     }
 
     fn on_resize(&mut self, area: Rect, _theme: &Theme) {

@@ -374,20 +374,11 @@ impl Pane for KvPane {
             self.run_bench(cx);
             return Handled::Yes;
         }
-        if self.console.handle_mouse(&ev) {
-            Handled::Yes
-        } else {
-            Handled::No
-        }
+        Handled::from(self.console.handle_mouse(&ev))
     }
 
     fn keys(&self) -> Vec<KeyHelp> {
-        if self.console.typing() {
-            return self.console.keys();
-        }
-        let mut k = KEYS.help();
-        k.extend(self.console.keys());
-        k
+        self.console.keys_with(KEYS.help())
     }
 
     fn on_resize(&mut self, area: Rect, _theme: &Theme) {

@@ -8,6 +8,7 @@ pub mod item;
 pub mod journal;
 pub mod kernel;
 pub mod kv;
+pub mod pm;
 pub mod sheets;
 pub mod stats;
 
@@ -34,6 +35,7 @@ pub fn tabs(
             clock.clone(),
         )?),
         Box::new(journal::JournalPane::new(store, clock)),
+        Box::new(pm::PmPane::new()),
         Box::new(kv::KvPane::new()),
         Box::new(kernel::KernelPane::new()),
     ])
@@ -54,4 +56,4 @@ pub fn shell(store: &Store, content: &Content) -> Result<Shell, StoreError> {
 
 /// Pane names the roadmap may already use for panes this build does not
 /// have yet; opening one says so in the status line.
-pub const PLANNED: &[&str] = &["today", "exercises", "pm", "net", "db"];
+pub const PLANNED: &[&str] = &["today", "exercises", "net", "db"];

@@ -302,6 +302,17 @@ impl Console {
         }
     }
 
+    /// The help of a pane built around this console: while typing only the
+    /// input line's keys work; otherwise the pane's own, then scrolling.
+    pub fn keys_with(&self, pane: Vec<KeyHelp>) -> Vec<KeyHelp> {
+        if self.typing() {
+            return self.keys();
+        }
+        let mut k = pane;
+        k.extend(self.keys());
+        k
+    }
+
     /// The area is known before drawing (for page-sized scrolling).
     pub fn on_resize(&mut self, area: Rect) {
         self.page = (area.height as usize).saturating_sub(2).max(1);

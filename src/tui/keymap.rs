@@ -65,6 +65,19 @@ impl Key {
     }
 }
 
+/// The digit keys 1 to 9 (open link n, and the like), for one table row.
+pub const DIGITS: &[Key] = &[
+    Key::ch('1'),
+    Key::ch('2'),
+    Key::ch('3'),
+    Key::ch('4'),
+    Key::ch('5'),
+    Key::ch('6'),
+    Key::ch('7'),
+    Key::ch('8'),
+    Key::ch('9'),
+];
+
 /// A row of the table: the keys, how the help shows them, what they do.
 pub struct Binding<C: 'static> {
     pub keys: &'static [Key],

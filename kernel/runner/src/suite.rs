@@ -105,7 +105,7 @@ pub fn default_cases() -> Vec<Case> {
         .map(|t| format!("INFO ok {t}"))
         .collect();
     all_ok.push(format!("result: {} passed, 0 failed", KERNEL_TESTS.len()));
-    let boot_lines = ["] ", "INFO map 0x", "INFO heap: ", "[ready] "];
+    let boot_lines = ["INFO map 0x", "INFO heap: ", "[ready] "];
     let mut v = vec![
         Case {
             expect_lines: all_ok.clone(),
@@ -213,8 +213,11 @@ pub fn default_cases() -> Vec<Case> {
             KernelExit::Failure,
             &[
                 "booted via pvh, cmdline \"\"",
-                "frames: ",
-                "heap: blocks strategy",
+                // Only the shell's `mem` prints these (the boot log's
+                // frames and heap lines do not say "used" or "live bytes").
+                " used",
+                "live bytes,",
+                "stacks: ",
                 "[panic] ",
                 "panic requested from the shell",
             ],
@@ -245,6 +248,23 @@ pub fn default_cases() -> Vec<Case> {
                 "kill: pid 1 is the calling thread",
                 "nice: nice 9 is outside -5..=5",
                 "policy rr, ",
+                "exit requested",
+            ],
+        )
+    });
+    // The bench command measures both switch kinds (numbers are not
+    // checked: a benchmark is not a test) and the kernel goes on.
+    v.push(Case {
+        input: Some(("[shell]".into(), "bench\nps\nexit\n".into())),
+        ..case(
+            "pvh shell: bench measures thread and process switches",
+            BootPath::Pvh,
+            "",
+            KernelExit::Success,
+            &[
+                "thread to thread: best ",
+                "process to process: best ",
+                "cycles per switch",
                 "exit requested",
             ],
         )

@@ -194,6 +194,7 @@ fn paging() -> TestResult {
         mapper.translate(virt + 0x123)
     );
     // The same memory seen through the new page and through the identity map.
+    // SAFETY: the scratch page was just mapped to a frame this test owns.
     let write = unsafe { probe_write(virt + 8, 0xC0FFEE) };
     ensure!(
         write.is_ok(),
@@ -273,6 +274,8 @@ fn paging() -> TestResult {
 /// The operations the heap exercise needs from either strategy.
 trait TestHeap {
     fn alloc(&mut self, l: Layout) -> *mut u8;
+    /// # Safety
+    /// `p` must come from `alloc` on this heap with layout `l`, not freed yet.
     unsafe fn dealloc(&mut self, p: *mut u8, l: Layout);
     fn free_bytes(&self) -> usize;
     fn contains(&self, p: *const u8) -> bool;

@@ -153,9 +153,11 @@ static CURRENT: AtomicU64 = AtomicU64::new(0);
 /// thread, and starts scheduling with `policy`. Called once, before
 /// interrupts are enabled.
 pub fn init(policy: Box<dyn Policy>) -> Result<(), SpawnError> {
-    let idle_stack = stacks::allocate("idle", 2).map_err(SpawnError::Stack)?;
-    // SAFETY: a fresh, mapped, unused stack.
-    let idle_rsp = unsafe { initial_stack(idle_stack.top, idle_loop as *const () as u64, 0) };
+    let idle_stack = stacks::allocate("idle", 4).map_err(SpawnError::Stack)?;
+    // SAFETY: a fresh, mapped, unused stack; `idle_loop` has the
+    // `fn(usize) -> i64` type that `thread_start` calls entries with.
+    let entry: fn(usize) -> i64 = idle_loop;
+    let idle_rsp = unsafe { initial_stack(idle_stack.top, entry as *const () as u64, 0) };
     let now = cpu::rdtsc();
     let main = Thread {
         tid: 1,
@@ -211,8 +213,8 @@ pub fn init(policy: Box<dyn Policy>) -> Result<(), SpawnError> {
 }
 
 /// The idle thread: halts until an interrupt, and gives the CPU away as
-/// soon as anything is ready.
-extern "C" fn idle_loop() -> ! {
+/// soon as anything is ready. Never returns.
+fn idle_loop(_: usize) -> i64 {
     loop {
         cpu::disable_interrupts();
         let ready = SCHED.lock().as_ref().is_some_and(|s| s.policy.has_ready());

@@ -87,9 +87,11 @@ pub enum KvCommand {
         #[arg(long)]
         ttl: Option<u64>,
     },
-    /// Print a value's bytes exactly as stored, then a newline (exit
-    /// status 1 if the key is missing). With --json the value is text when
-    /// it is UTF-8 and base64 otherwise, as its "encoding" field says.
+    /// Print a value (exit status 1 if the key is missing).
+    ///
+    /// The value's bytes are written exactly as stored, then a newline.
+    /// With --json the value is text when it is UTF-8 and base64 otherwise,
+    /// as its "encoding" field says.
     Get { key: String },
     /// Remove a key.
     Rm { key: String },
@@ -103,11 +105,15 @@ pub enum KvCommand {
     Compact,
     /// Show counters and sizes.
     Stats,
-    /// Check every record, hint file and the manifest without changing
-    /// anything; exit status 1 if anything is damaged.
+    /// Check every record, hint and the manifest (exit 1 on damage).
+    ///
+    /// Nothing is changed. A torn tail in the segment being written is a
+    /// notice, not damage: the next open cuts it and keeps the bytes in
+    /// lost+found/.
     Verify,
-    /// Copy every readable record into a new store, leaving this one as it
-    /// is (default target: DIR.repaired).
+    /// Copy every readable record into a new store (DIR.repaired).
+    ///
+    /// The damaged store is left exactly as it is.
     Repair {
         /// Folder for the repaired store (must not exist).
         #[arg(long)]

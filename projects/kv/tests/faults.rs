@@ -676,3 +676,44 @@ fn fault_round(trials: usize, durability: Durability) {
         "served {served}, refused {refused}"
     );
 }
+
+#[test]
+fn a_stale_hint_is_caught_by_verify_and_not_used_at_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fill(dir.path(), 200);
+    let hint = files(dir.path(), "hint")[0].clone();
+    // A well-formed hint that describes only the first record of its
+    // segment: what a hint written before more records were appended
+    // looks like.
+    let seg = hint.with_extension("seg");
+    let data = fs::read(&seg).expect("read segment");
+    let id: u32 = seg
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.parse().ok())
+        .expect("segment id");
+    let first = kv::log::format::decode_record(&data[16..]).expect("first record");
+    let stale = vec![kv::log::format::HintEntry {
+        key: data[16 + 29..16 + 29 + first.key_len as usize].into(),
+        seq: first.seq,
+        expires: first.expires,
+        flags: 0,
+        val_len: first.val_len,
+        offset: 16,
+    }];
+    fs::write(&hint, kv::log::format::encode_hint_file(id, &stale)).expect("write hint");
+    let report = kv::log::verify(dir.path()).expect("verify runs");
+    assert!(report.damaged(), "{report}");
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.path == hint.display().to_string()),
+        "{report}"
+    );
+    let e = LogEngine::open(dir.path(), opts()).expect("open");
+    assert_eq!(e.recovery_report().hints_rejected.len(), 1);
+    for i in 0..200 {
+        assert_eq!(e.get(&key(i)).expect("get"), Some(value(i)), "key {i}");
+    }
+}

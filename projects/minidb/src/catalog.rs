@@ -225,6 +225,25 @@ impl Catalog {
                 other => return Err(Error::Corrupt(format!("unknown schema entry kind {other}"))),
             }
         }
+        // An index must point at an existing table and at columns it has; a
+        // damaged schema could say otherwise, and rows are indexed by these.
+        for ix in cat.indexes.values() {
+            let table = cat
+                .tables
+                .get(&ix.table.to_ascii_lowercase())
+                .ok_or_else(|| {
+                    Error::Corrupt(format!(
+                        "index {} belongs to a missing table {}",
+                        ix.name, ix.table
+                    ))
+                })?;
+            if ix.columns.is_empty() || ix.columns.iter().any(|&c| c >= table.columns.len()) {
+                return Err(Error::Corrupt(format!(
+                    "index {} names columns {} does not have",
+                    ix.name, ix.table
+                )));
+            }
+        }
         Ok(cat)
     }
 

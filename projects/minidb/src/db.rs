@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::btree::BTree;
 use crate::catalog::{Catalog, Index, table_from_def};
 use crate::error::{Error, OpenError, Result};
-use crate::sql::ast::{CreateIndex, Statement};
+use crate::sql::ast::{CreateIndex, Expr, Statement};
 use crate::sql::executor::{
     self, build_index, check_unique, conform, delete_row, insert_row, next_rowid,
 };
@@ -39,6 +39,8 @@ pub struct QueryResult {
     pub explain: Option<PlanTree>,
     /// What kind of statement ran: "SELECT", "INSERT", "BEGIN", ...
     pub tag: &'static str,
+    /// True when [`Database::execute_with_limit`] stopped before the end.
+    pub truncated: bool,
 }
 
 /// Live figures for a console or a pane.
@@ -93,10 +95,25 @@ impl Default for Options {
     }
 }
 
+/// A parsed statement with `?` placeholders; see [`Database::prepare`].
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    parsed: Parsed,
+}
+
+impl Prepared {
+    /// How many values [`Database::execute_prepared`] needs.
+    pub fn parameter_count(&self) -> usize {
+        self.parsed.params
+    }
+}
+
 pub struct Database {
     pager: Pager,
     catalog: Catalog,
     path: Option<PathBuf>,
+    /// Set for the duration of `execute_with_limit`.
+    row_limit: Option<usize>,
 }
 
 fn wal_path(path: &Path) -> PathBuf {
@@ -207,6 +224,7 @@ impl Database {
             pager,
             catalog,
             path,
+            row_limit: None,
         })
     }
 
@@ -228,9 +246,76 @@ impl Database {
         Ok(last)
     }
 
+    /// Like [`Database::execute`], but a SELECT stops pulling rows after
+    /// `max_rows` and sets [`QueryResult::truncated`]: a console or a pane
+    /// can show the first screenful of a huge table without reading it all
+    /// (the executor streams, so the rest is never read).
+    pub fn execute_with_limit(&mut self, sql: &str, max_rows: usize) -> Result<QueryResult> {
+        self.row_limit = Some(max_rows);
+        let result = self.execute(sql);
+        self.row_limit = None;
+        result
+    }
+
     /// Runs every statement and returns each one's result.
     pub fn execute_batch(&mut self, sql: &str) -> Result<Vec<QueryResult>> {
         parse(sql)?.iter().map(|p| self.run(p)).collect()
+    }
+
+    /// Parses one statement once, to run many times with different values
+    /// for its `?` placeholders (numbered in the order written).
+    ///
+    /// ```
+    /// # let mut db = minidb::Database::open_in_memory()?;
+    /// db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")?;
+    /// let insert = db.prepare("INSERT INTO t (name) VALUES (?)")?;
+    /// for name in ["ada", "grace"] {
+    ///     db.execute_prepared(&insert, &[minidb::Value::Text(name.into())])?;
+    /// }
+    /// let find = db.prepare("SELECT id FROM t WHERE name = ?")?;
+    /// let r = db.execute_prepared(&find, &[minidb::Value::Text("grace".into())])?;
+    /// assert_eq!(r.rows, [[minidb::Value::Integer(2)]]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn prepare(&self, sql: &str) -> Result<Prepared> {
+        let mut all = parse(sql)?;
+        if all.len() != 1 {
+            return Err(Error::Plan(format!(
+                "prepare takes exactly one statement, not {}",
+                all.len()
+            )));
+        }
+        let parsed = all.remove(0);
+        if parsed.params > 0 && matches!(parsed.statement, Statement::CreateTable(_)) {
+            return Err(Error::Plan(
+                "? parameters are not allowed in CREATE TABLE".into(),
+            ));
+        }
+        Ok(Prepared { parsed })
+    }
+
+    /// Runs a prepared statement with one value per `?`.
+    pub fn execute_prepared(
+        &mut self,
+        prepared: &Prepared,
+        params: &[Value],
+    ) -> Result<QueryResult> {
+        let want = prepared.parsed.params;
+        if params.len() != want {
+            return Err(Error::Plan(format!(
+                "the statement has {want} parameter{}, {} value{} given",
+                if want == 1 { "" } else { "s" },
+                params.len(),
+                if params.len() == 1 { " was" } else { "s were" }
+            )));
+        }
+        let mut parsed = prepared.parsed.clone();
+        parsed.statement.walk_exprs_mut(&mut |e| {
+            if let Expr::Param(i) = e {
+                *e = Expr::Literal(params[*i].clone());
+            }
+        });
+        self.run(&parsed)
     }
 
     /// The plan a statement would run with, without running it.
@@ -352,11 +437,15 @@ impl Database {
             }
             Statement::Select(s) => {
                 let planned = plan_select(&self.catalog, s)?;
-                let rows = executor::collect(&planned.plan, &self.pager)?;
+                let (rows, truncated) = match self.row_limit {
+                    None => (executor::collect(&planned.plan, &self.pager)?, false),
+                    Some(limit) => executor::collect_at_most(&planned.plan, &self.pager, limit)?,
+                };
                 Ok(QueryResult {
                     columns: planned.columns,
                     rows,
                     tag: "SELECT",
+                    truncated,
                     ..QueryResult::default()
                 })
             }

@@ -33,7 +33,7 @@ pub mod sql;
 pub mod storage;
 pub mod value;
 
-pub use db::{Database, Options, QueryResult, Stats};
+pub use db::{Database, Options, Prepared, QueryResult, Stats};
 pub use error::{Error, OpenError};
 pub use sql::lexer::ParseError;
 pub use sql::plan::PlanTree;

@@ -166,3 +166,127 @@ fn a_second_opener_and_a_foreign_file_are_refused() {
     );
     assert!(!dir.path().join("notes.txt-wal").exists());
 }
+
+#[test]
+fn damaged_or_truncated_files_are_reported_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    {
+        let mut db = Database::open(&path).unwrap();
+        db.execute("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1), (2)")
+            .unwrap();
+    }
+    let wal = dir.path().join("x.db-wal");
+    let good = std::fs::read(&path).unwrap();
+
+    // A log that is not minidb's.
+    std::fs::write(&wal, vec![0xAB; 5000]).unwrap();
+    let e = Database::open(&path).err().unwrap().to_string();
+    assert!(
+        e.contains("damaged") && e.contains("write-ahead log"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(&wal).unwrap(), vec![0xAB; 5000]);
+    assert_eq!(std::fs::read(&path).unwrap(), good);
+    std::fs::remove_file(&wal).unwrap();
+
+    // A database file cut in the middle of a page.
+    std::fs::write(&path, &good[..4096 + 1000]).unwrap();
+    let e = Database::open(&path).err().unwrap().to_string();
+    assert!(e.contains("damaged") && e.contains("page 1"), "{e}");
+    assert_eq!(std::fs::read(&path).unwrap().len(), 4096 + 1000);
+
+    // A header with a flipped bit.
+    let mut bad = good.clone();
+    bad[20] ^= 1;
+    std::fs::write(&path, &bad).unwrap();
+    let e = Database::open(&path).err().unwrap().to_string();
+    assert!(e.contains("header checksum"), "{e}");
+    assert_eq!(std::fs::read(&path).unwrap(), bad);
+
+    // The good bytes still open.
+    std::fs::write(&path, &good).unwrap();
+    let mut db = Database::open(&path).unwrap();
+    assert_eq!(texts(&mut db, "SELECT sum(a) FROM t"), ["3"]);
+}
+
+#[test]
+fn prepared_statements_bind_values_by_position() {
+    let mut db = Database::open_in_memory().unwrap();
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL); CREATE INDEX t_name ON t (name)").unwrap();
+    let insert = db
+        .prepare("INSERT INTO t (name, score) VALUES (?, ? * 2)")
+        .unwrap();
+    assert_eq!(insert.parameter_count(), 2);
+    for (name, score) in [("it's", 1.5), ("bob", 2.0), ("eve", -1.0)] {
+        db.execute_prepared(&insert, &[Value::Text(name.into()), Value::Real(score)])
+            .unwrap();
+    }
+    let e = db
+        .execute_prepared(&insert, &[Value::Integer(1)])
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, "the statement has 2 parameters, 1 value was given");
+    let find = db
+        .prepare("SELECT id, score FROM t WHERE name = ? OR score < ? ORDER BY id LIMIT ?")
+        .unwrap();
+    let r = db
+        .execute_prepared(
+            &find,
+            &[
+                Value::Text("it's".into()),
+                Value::Integer(0),
+                Value::Integer(5),
+            ],
+        )
+        .unwrap();
+    assert_eq!(
+        r.rows,
+        [
+            [Value::Integer(1), Value::Real(3.0)],
+            [Value::Integer(3), Value::Real(-2.0)]
+        ]
+    );
+    // A NULL parameter compares as NULL: no rows.
+    let by_name = db.prepare("SELECT id FROM t WHERE name = ?").unwrap();
+    assert!(
+        db.execute_prepared(&by_name, &[Value::Null])
+            .unwrap()
+            .rows
+            .is_empty()
+    );
+    // Plain execute refuses placeholders with a hint.
+    let e = db.execute("SELECT ?").unwrap_err().to_string();
+    assert!(e.contains("has no value"), "{e}");
+    assert!(db.prepare("SELECT 1; SELECT 2").is_err());
+    assert!(db.prepare("CREATE TABLE u (a INTEGER DEFAULT ?)").is_err());
+}
+
+#[test]
+fn a_row_limit_stops_the_scan_early() {
+    let mut db = Database::open_in_memory().unwrap();
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
+        .unwrap();
+    let ins = db.prepare("INSERT INTO t (body) VALUES (?)").unwrap();
+    db.execute("BEGIN").unwrap();
+    for i in 0..5000 {
+        db.execute_prepared(&ins, &[Value::Text(format!("row {i} {}", "x".repeat(100)))])
+            .unwrap();
+    }
+    db.execute("COMMIT").unwrap();
+    db.clear_cache();
+    let before = db.stats();
+    let r = db.execute_with_limit("SELECT id, body FROM t", 10).unwrap();
+    assert_eq!(r.rows.len(), 10);
+    assert!(r.truncated);
+    let read = db.stats().pool_misses - before.pool_misses;
+    assert!(
+        read < 10,
+        "a 10-row answer read {read} pages of a {}-page table",
+        db.stats().pages
+    );
+    let all = db.execute_with_limit("SELECT count(*) FROM t", 10).unwrap();
+    assert!(!all.truncated);
+    assert_eq!(all.rows, [[Value::Integer(5000)]]);
+    assert!(!db.execute("SELECT id FROM t").unwrap().truncated);
+}

@@ -102,3 +102,28 @@ fn piped_scripts_handle_multi_line_statements_and_dot_commands() {
     assert!(out.contains("count(*)\n--------\n       2"), "{out}");
     assert_eq!(err, "error: no such column: nope\n");
 }
+
+/// How megarepo embeds the command: `megarepo db ...` is `minidb::cli::Args`
+/// as a subcommand's arguments.
+#[test]
+fn args_embed_as_a_subcommand() {
+    use clap::Parser;
+    #[derive(clap::Parser)]
+    struct App {
+        #[command(subcommand)]
+        command: Command,
+    }
+    #[derive(clap::Subcommand)]
+    enum Command {
+        Db(minidb::cli::Args),
+    }
+    let app = App::try_parse_from([
+        "megarepo", "db", "shop.db", "-e", "SELECT 1", "-e", "SELECT 2", "--json",
+    ])
+    .unwrap();
+    let Command::Db(args) = app.command;
+    assert_eq!(args.file.as_deref(), Some(std::path::Path::new("shop.db")));
+    assert_eq!(args.execute, ["SELECT 1", "SELECT 2"]);
+    assert!(args.json);
+    assert!(App::try_parse_from(["megarepo", "db", "--bogus"]).is_err());
+}

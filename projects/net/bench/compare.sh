@@ -15,13 +15,19 @@ if [[ -z "${NET_BIN:-}" ]]; then
 fi
 net=$NET_BIN
 ours=7101 theirs=7102
-"$net" serve --memory --addr 127.0.0.1:$ours ${NET_ARGS:-} 2>/dev/null & net_pid=$!
+log=$(mktemp)
+"$net" serve --memory --addr 127.0.0.1:$ours ${NET_ARGS:-} 2>"$log" & net_pid=$!
 redis-server --port $theirs --save '' --appendonly no --daemonize no >/dev/null & redis_pid=$!
-trap 'kill $net_pid $redis_pid 2>/dev/null' EXIT
+trap 'kill $net_pid $redis_pid 2>/dev/null; rm -f "$log"' EXIT
 sleep 1
 redis-cli -p $ours ping >/dev/null && redis-cli -p $theirs ping >/dev/null
 
 rps() { # port pipeline test -> requests per second
+    if ! kill -0 $net_pid 2>/dev/null; then
+        echo "net serve is gone; its log:" >&2
+        cat "$log" >&2
+        exit 1
+    fi
     redis-benchmark -p "$1" -t "$3" -n 200000 -c 50 -P "$2" -q 2>&1 | tr '\r' '\n' |
         awk -v t="${3^^}:" '$1 == t { print $2 }' | tail -1
 }

@@ -17,6 +17,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -107,6 +108,10 @@ impl Connection {
     ) -> std::io::Result<()> {
         let idle_timeout = shared.config.idle_timeout;
         let mut stopping = *stop.borrow();
+        let mut last_read = Instant::now();
+        // Far in the future when there is no timeout; the branch is off then.
+        let first = last_read + idle_timeout.unwrap_or(Duration::from_secs(86_400));
+        let mut idle = std::pin::pin!(tokio::time::sleep_until(first));
         loop {
             let open = self.run_commands(shared, session).await?;
             self.flush().await?;
@@ -122,11 +127,10 @@ impl Connection {
             if self.buf.capacity() - self.buf.len() < READ_CHUNK / 2 {
                 self.buf.reserve(READ_CHUNK.max(self.parser.progress()));
             }
-            let deadline = idle_timeout.map(|d| Instant::now() + d);
             let wake = tokio::select! {
                 read = self.socket.read_buf(&mut self.buf) => Wake::Read(read?),
                 Some(push) = next_push(&mut session.push_rx) => Wake::Push(push),
-                _ = sleep_until(deadline), if !session.subscribed() => Wake::Idle,
+                _ = &mut idle, if idle_timeout.is_some() && !session.subscribed() => Wake::Idle,
                 _ = stop.wait_for(|&s| s), if !stopping => Wake::Stop,
             };
             match wake {
@@ -136,7 +140,7 @@ impl Connection {
                     }
                     return Ok(());
                 }
-                Wake::Read(_) => {}
+                Wake::Read(_) => last_read = Instant::now(),
                 Wake::Push(push) => {
                     encode_push(&mut self.out, push);
                     // Take whatever else is queued, for one write.
@@ -148,6 +152,13 @@ impl Connection {
                     }
                 }
                 Wake::Idle => {
+                    // The timer is armed once per timeout period, not per
+                    // request: when it fires, see whether a read came since.
+                    let due = last_read + idle_timeout.unwrap_or_default();
+                    if due > Instant::now() {
+                        idle.as_mut().reset(due);
+                        continue;
+                    }
                     debug!(peer = %self.peer, "idle timeout");
                     return Ok(());
                 }
@@ -285,13 +296,6 @@ impl Connection {
 async fn next_push(rx: &mut Option<Inbox>) -> Option<Push> {
     match rx {
         Some(rx) => rx.recv().await,
-        None => std::future::pending().await,
-    }
-}
-
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
     }
 }

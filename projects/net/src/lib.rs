@@ -49,7 +49,7 @@ pub use frame::{Frame, FrameError, Limits};
 pub use glob::matches as glob_matches;
 pub use request::{Parsed, RequestError, RequestParser};
 pub use server::{Config, Server, ServerError, ServerHandle, Storage};
-pub use stats::{ClientInfo, LoggedCommand, ServerStats};
+pub use stats::{ClientInfo, LoggedCommand, ServerEvent, ServerStats};
 
 /// Names of every command the server knows (for completion and help).
 pub fn command_names() -> impl Iterator<Item = &'static str> {

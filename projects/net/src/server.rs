@@ -24,7 +24,7 @@ use tracing::{info, warn};
 use crate::frame::Limits;
 use crate::keyspace::Keyspace;
 use crate::pubsub::PubSub;
-use crate::stats::{self, LoggedCommand, Metrics, ServerStats};
+use crate::stats::{self, LoggedCommand, Metrics, ServerEvent, ServerStats};
 use crate::{connection, udp};
 
 /// Where the data lives.
@@ -328,6 +328,7 @@ impl Server {
             }
         }
         info!(addr = %shared.addr, "server stopped");
+        let _ = shared.metrics.events.send(ServerEvent::Stopped);
         let _ = done_tx.send(true);
     }
 }
@@ -384,6 +385,10 @@ async fn accept_loop(
                     .metrics
                     .rejected
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let _ = shared
+                    .metrics
+                    .events
+                    .send(ServerEvent::Rejected { addr: peer });
                 connections.spawn(connection::refuse(socket));
             }
         }
@@ -432,6 +437,12 @@ impl ServerHandle {
     /// A snapshot of counters, clients and sizes.
     pub fn stats(&self) -> ServerStats {
         self.shared.stats()
+    }
+
+    /// Connections opening and closing, rejections, and the stop, as they
+    /// happen. Subscribe before acting if no event may be missed.
+    pub fn events(&self) -> tokio::sync::broadcast::Receiver<ServerEvent> {
+        self.shared.metrics.events.subscribe()
     }
 
     /// Logged commands with `seq` above `after` (0 for all kept), oldest

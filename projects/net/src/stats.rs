@@ -11,6 +11,29 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
+use tokio::sync::broadcast;
+
+/// What happened, for a pane that wants to wake when something does
+/// rather than poll: subscribe with [`crate::ServerHandle::events`].
+/// Commands are not events (at a million a second they would be noise):
+/// sample [`ServerStats::commands_processed`] and read the log instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerEvent {
+    Connected {
+        id: u64,
+        addr: SocketAddr,
+    },
+    Closed {
+        id: u64,
+    },
+    /// A client over `max_clients` was turned away.
+    Rejected {
+        addr: SocketAddr,
+    },
+    /// `Server::run` has finished: every connection is closed.
+    Stopped,
+}
+
 /// One connected client, as the pane lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientInfo {
@@ -98,6 +121,7 @@ pub(crate) struct Metrics {
     log: Mutex<VecDeque<LoggedCommand>>,
     log_capacity: usize,
     log_seq: AtomicU64,
+    pub events: broadcast::Sender<ServerEvent>,
 }
 
 impl Metrics {
@@ -113,6 +137,8 @@ impl Metrics {
             log: Mutex::new(VecDeque::with_capacity(log_capacity)),
             log_capacity,
             log_seq: AtomicU64::new(0),
+            // A receiver that falls 256 events behind skips ahead (Lagged).
+            events: broadcast::channel(256).0,
         }
     }
 
@@ -128,11 +154,14 @@ impl Metrics {
             state: Mutex::new(ClientState::default()),
         });
         lock(&self.clients).insert(id, entry.clone());
+        // No receiver is fine: nobody is watching.
+        let _ = self.events.send(ServerEvent::Connected { id, addr });
         entry
     }
 
     pub fn unregister(&self, id: u64) {
         lock(&self.clients).remove(&id);
+        let _ = self.events.send(ServerEvent::Closed { id });
     }
 
     pub fn clients(&self) -> Vec<ClientInfo> {

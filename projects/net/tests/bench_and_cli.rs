@@ -83,3 +83,56 @@ async fn the_binary_client_runs_commands_from_a_pipe_and_from_arguments() {
     assert!(!failed.status.success());
     server.stop().await;
 }
+
+/// `net serve` as a person runs it: data in a folder, Ctrl-C (SIGINT) to
+/// stop gracefully, and the data there again on the next start.
+#[tokio::test]
+async fn the_binary_server_stops_on_ctrl_c_and_keeps_its_data() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let dir_arg = dir.path().to_str().unwrap().to_string();
+    for round in 1..=2 {
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_net"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--dir",
+                &dir_arg,
+                "--durability",
+                "never",
+            ])
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        // "net: listening on 127.0.0.1:PORT (TCP and UDP), ..."
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines
+                .next_line()
+                .await
+                .unwrap()
+                .expect("serve exited before listening");
+            if let Some(rest) = line.strip_prefix("net: listening on ") {
+                break rest.split(' ').next().unwrap().to_string();
+            }
+        };
+        let mut c = net::Client::connect(&addr).await.unwrap();
+        assert_eq!(
+            c.command(&["INCR", "starts"]).await.unwrap(),
+            net::Reply::Integer(round)
+        );
+        let pid = child.id().unwrap().to_string();
+        let kill = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let status = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(status.success(), "{status}");
+    }
+}

@@ -492,6 +492,38 @@ async fn shutdown_finishes_commands_already_sent() {
 }
 
 #[tokio::test]
+async fn events_wake_a_watcher_without_polling() {
+    let server = start(Config {
+        max_clients: 1,
+        ..config()
+    })
+    .await;
+    let mut events = server.handle.events();
+    let mut c = Client::connect(server.addr()).await.unwrap();
+    c.command(&["PING"]).await.unwrap();
+    let Ok(net::ServerEvent::Connected { id, .. }) = events.recv().await else {
+        panic!("connected expected")
+    };
+    let mut extra = TcpStream::connect(server.addr()).await.unwrap();
+    assert_eq!(
+        read_to_close(&mut extra).await,
+        b"-ERR max number of clients reached\r\n"
+    );
+    assert!(matches!(
+        events.recv().await,
+        Ok(net::ServerEvent::Rejected { .. })
+    ));
+    drop(c);
+    assert_eq!(
+        events.recv().await.unwrap(),
+        net::ServerEvent::Closed { id }
+    );
+    server.handle.shutdown();
+    assert_eq!(events.recv().await.unwrap(), net::ServerEvent::Stopped);
+    server.task.await.unwrap();
+}
+
+#[tokio::test]
 async fn stats_and_command_log_for_the_pane() {
     let server = start(config()).await;
     let mut c = Client::connect(server.addr()).await.unwrap();

@@ -37,7 +37,7 @@ use crate::markdown::{
 use crate::pane::{Ctx, Handled, Pane};
 use crate::theme::{Mode, Theme};
 use crate::tui::input::{InputEvent, LineInput};
-use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crate::tui::keymap::{DIGITS, Key, KeyHelp, Keymap, bind};
 
 pub const ID: &str = "sheets";
 

@@ -320,8 +320,15 @@ pub fn verify(dir: &Path) -> Result<VerifyReport, OpenError> {
                 Err(e) => Some(format!("cannot read: {e}")),
                 Ok(b) => match decode_hint_file(id, &b) {
                     Err(e) => Some(e),
-                    Ok(entries) => {
-                        let scanned: Vec<&HintEntry> = found.iter().map(|f| &f.entry).collect();
+                    Ok(mut entries) => {
+                        // Hints list entries by key (older ones in file
+                        // order): compare as sets.
+                        let order = |a: &HintEntry, b: &HintEntry| {
+                            (&a.key, a.seq, a.offset).cmp(&(&b.key, b.seq, b.offset))
+                        };
+                        entries.sort_by(order);
+                        let mut scanned: Vec<&HintEntry> = found.iter().map(|f| &f.entry).collect();
+                        scanned.sort_by(|a, b| order(a, b));
                         let same = entries.len() == scanned.len()
                             && entries.iter().zip(&scanned).all(|(a, b)| a == *b);
                         (!same).then(|| {

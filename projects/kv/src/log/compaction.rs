@@ -354,7 +354,11 @@ impl Core {
             offset: 0,
             reason: e.to_string(),
         })?;
-        let entries: Vec<HintEntry> = outcome.entries;
+        // Sorted by key: opening a big store then merges a few sorted runs
+        // per index shard, reading keys in the order they lie in memory,
+        // instead of sorting keys scattered all over the heap.
+        let mut entries: Vec<HintEntry> = outcome.entries;
+        entries.sort_by(|a, b| a.key.cmp(&b.key).then(a.seq.cmp(&b.seq)));
         let bytes = encode_hint_file(seg.id, &entries);
         let path = hint_path(&self.dir, seg.id);
         let tmp = path.with_extension("hint.tmp");

@@ -372,6 +372,26 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn random_pages_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), USABLE), leaf in proptest::prelude::any::<bool>(), count in 0u16..300) {
+            let mut page = Page::zeroed();
+            page.0[..USABLE].copy_from_slice(&bytes);
+            page.0[0] = if leaf { kind::LEAF } else { kind::INTERIOR };
+            page.put_u16(1, count);
+            let _ = Node::decode(&page, 5);
+            if let Ok(v) = View::new(&page, 5) {
+                let _ = v.used_bytes();
+                let _ = v.lower_bound(b"key", false);
+                let _ = v.child_for(b"key");
+                for i in 0..v.count() {
+                    let _ = v.key(i);
+                    let _ = v.inline_value(i);
+                }
+            }
+        }
+    }
+
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         let mut page = Page::zeroed();

@@ -124,6 +124,26 @@ impl BTree {
         Ok(None)
     }
 
+    /// Calls `f` with the value of `key`, borrowed from the leaf page when
+    /// it is inline (no copy on the hot path of an index lookup).
+    pub fn get_with<T>(
+        &self,
+        pager: &Pager,
+        key: &[u8],
+        f: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let (id, page) = self.find_leaf(pager, Some(key))?;
+        let view = View::new(&page, id)?;
+        let i = view.lower_bound(key, false)?;
+        if i >= view.count() || view.key(i)? != key {
+            return Ok(None);
+        }
+        match view.inline_value(i)? {
+            Some(v) => f(v).map(Some),
+            None => f(&resolve(pager, view.leaf_value(i)?)?).map(Some),
+        }
+    }
+
     /// Inserts or replaces.
     pub fn insert(&self, pager: &Pager, key: &[u8], value: &[u8]) -> Result<()> {
         if key.len() > MAX_KEY {
@@ -210,7 +230,9 @@ impl BTree {
             mut children,
         } = node
         else {
-            unreachable!()
+            return Err(Error::Corrupt(
+                "internal: a node changed kind while being rebuilt".into(),
+            ));
         };
         let sizes: Vec<usize> = keys
             .iter()
@@ -257,7 +279,9 @@ impl BTree {
             return Ok(Split::None);
         }
         let Node::Leaf { mut entries, next } = node else {
-            unreachable!()
+            return Err(Error::Corrupt(
+                "internal: a node changed kind while being rebuilt".into(),
+            ));
         };
         let sizes: Vec<usize> = entries
             .iter()
@@ -385,7 +409,9 @@ impl BTree {
                     next,
                 } = merged
                 else {
-                    unreachable!()
+                    return Err(Error::Corrupt(
+                        "internal: a node changed kind while being rebuilt".into(),
+                    ));
                 };
                 let sizes: Vec<usize> = all
                     .iter()
@@ -434,7 +460,9 @@ impl BTree {
                     children: mut kids,
                 } = merged
                 else {
-                    unreachable!()
+                    return Err(Error::Corrupt(
+                        "internal: a node changed kind while being rebuilt".into(),
+                    ));
                 };
                 let sizes: Vec<usize> = all
                     .iter()
@@ -492,7 +520,8 @@ impl BTree {
             leaf: Some((id, page)),
             idx,
             hi,
-            hops: 0,
+            // More leaf hops than pages in the file means a cycle.
+            hops_left: u64::from(pager.header().page_count),
         })
     }
 
@@ -565,7 +594,7 @@ pub struct Cursor<'p> {
     leaf: Option<(PageId, Arc<Page>)>,
     idx: usize,
     hi: Bound<Vec<u8>>,
-    hops: u64,
+    hops_left: u64,
 }
 
 impl<'p> Cursor<'p> {
@@ -591,11 +620,11 @@ impl<'p> Cursor<'p> {
                 return Ok(Some((key.to_vec(), value)));
             }
             let next = view.right();
-            self.hops += 1;
+            self.hops_left = self.hops_left.saturating_sub(1);
             if next == 0 {
                 self.leaf = None;
             } else {
-                if self.hops > u64::from(u32::MAX) {
+                if self.hops_left == 0 {
                     return Err(Error::Corrupt("leaf chain has a cycle".into()));
                 }
                 let page = self.pager.read(next)?;
@@ -634,11 +663,11 @@ impl<'p> Cursor<'p> {
                 };
             }
             let next = view.right();
-            self.hops += 1;
+            self.hops_left = self.hops_left.saturating_sub(1);
             if next == 0 {
                 self.leaf = None;
             } else {
-                if self.hops > u64::from(u32::MAX) {
+                if self.hops_left == 0 {
                     return Err(Error::Corrupt("leaf chain has a cycle".into()));
                 }
                 let page = self.pager.read(next)?;

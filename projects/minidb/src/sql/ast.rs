@@ -203,6 +203,92 @@ pub enum Expr {
         distinct: bool,
         star: bool,
     },
+    /// A `?` placeholder, numbered from 0 in the order written.
+    Param(usize),
+}
+
+impl Expr {
+    /// Calls `f` on this expression and every expression inside it.
+    pub fn walk_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+        f(self);
+        match self {
+            Expr::Literal(_) | Expr::Column { .. } | Expr::Param(_) => {}
+            Expr::Unary(_, e) | Expr::IsNull { expr: e, .. } => e.walk_mut(f),
+            Expr::Binary(_, a, b)
+            | Expr::Like {
+                expr: a,
+                pattern: b,
+                ..
+            } => {
+                a.walk_mut(f);
+                b.walk_mut(f);
+            }
+            Expr::InList { expr, list, .. } => {
+                expr.walk_mut(f);
+                list.iter_mut().for_each(|x| x.walk_mut(f));
+            }
+            Expr::Between {
+                expr, low, high, ..
+            } => {
+                expr.walk_mut(f);
+                low.walk_mut(f);
+                high.walk_mut(f);
+            }
+            Expr::Function { args, .. } => args.iter_mut().for_each(|x| x.walk_mut(f)),
+        }
+    }
+}
+
+impl Statement {
+    /// Calls `f` on every expression of the statement.
+    pub fn walk_exprs_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+        match self {
+            Statement::Select(s) => {
+                for item in &mut s.items {
+                    if let SelectItem::Expr { expr, .. } = item {
+                        expr.walk_mut(f);
+                    }
+                }
+                for j in &mut s.joins {
+                    if let Some(on) = &mut j.on {
+                        on.walk_mut(f);
+                    }
+                }
+                let optional = [&mut s.filter, &mut s.having, &mut s.limit, &mut s.offset];
+                for e in optional.into_iter().flatten() {
+                    e.walk_mut(f);
+                }
+                s.group_by.iter_mut().for_each(|e| e.walk_mut(f));
+                s.order_by.iter_mut().for_each(|o| o.expr.walk_mut(f));
+            }
+            Statement::Insert(i) => i.rows.iter_mut().flatten().for_each(|e| e.walk_mut(f)),
+            Statement::Update(u) => {
+                u.sets.iter_mut().for_each(|(_, e)| e.walk_mut(f));
+                if let Some(e) = &mut u.filter {
+                    e.walk_mut(f);
+                }
+            }
+            Statement::Delete(d) => {
+                if let Some(e) = &mut d.filter {
+                    e.walk_mut(f);
+                }
+            }
+            Statement::CreateTable(t) => {
+                for c in &mut t.columns {
+                    if let Some(d) = &mut c.default {
+                        d.walk_mut(f);
+                    }
+                }
+            }
+            Statement::Explain(inner) => inner.walk_exprs_mut(f),
+            Statement::DropTable { .. }
+            | Statement::CreateIndex(_)
+            | Statement::DropIndex { .. }
+            | Statement::Begin
+            | Statement::Commit
+            | Statement::Rollback => {}
+        }
+    }
 }
 
 impl Expr {
@@ -220,6 +306,7 @@ impl fmt::Display for Expr {
         match self {
             Expr::Literal(Value::Text(s)) => f.write_str(&quote_text(s)),
             Expr::Literal(v) => write!(f, "{v}"),
+            Expr::Param(_) => f.write_str("?"),
             Expr::Column {
                 table: Some(t),
                 name,

@@ -123,6 +123,19 @@ pub fn collect(plan: &Plan, pager: &Pager) -> Result<Vec<Row>> {
     Ok(out)
 }
 
+/// Runs a plan until it has `limit` rows; true if more were left.
+pub fn collect_at_most(plan: &Plan, pager: &Pager, limit: usize) -> Result<(Vec<Row>, bool)> {
+    let mut op = open(plan, pager)?;
+    let mut out = Vec::new();
+    while let Some(r) = op.next()? {
+        if out.len() == limit {
+            return Ok((out, true));
+        }
+        out.push(r);
+    }
+    Ok((out, false))
+}
+
 struct Rows(VecDeque<Row>);
 
 impl Operator for Rows {
@@ -210,10 +223,9 @@ struct IndexScan<'p> {
 }
 
 fn fetch(table: &Table, pager: &Pager, rowid: i64) -> Result<Option<Row>> {
-    match table.tree().get(pager, &rowid_key(rowid))? {
-        Some(bytes) => Ok(Some(table_row(table, rowid, &bytes)?)),
-        None => Ok(None),
-    }
+    table.tree().get_with(pager, &rowid_key(rowid), |bytes| {
+        table_row(table, rowid, bytes)
+    })
 }
 
 impl Operator for IndexScan<'_> {

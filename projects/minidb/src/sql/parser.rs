@@ -15,6 +15,8 @@ use crate::value::{Type, Value};
 pub struct Parsed {
     pub statement: Statement,
     pub text: String,
+    /// How many `?` placeholders the statement has.
+    pub params: usize,
 }
 
 const MAX_DEPTH: usize = 100;
@@ -39,6 +41,7 @@ pub fn parse(src: &str) -> Result<Vec<Parsed>, ParseError> {
         pos: 0,
         depth: 0,
         chain: 0,
+        params: 0,
     };
     let mut out = Vec::new();
     loop {
@@ -48,6 +51,7 @@ pub fn parse(src: &str) -> Result<Vec<Parsed>, ParseError> {
         }
         let start = p.peek().start;
         p.chain = 0;
+        p.params = 0;
         let statement = p.statement()?;
         let end = p.tokens[p.pos.saturating_sub(1)].end;
         if !p.eat_sym(";") && p.peek().tok != Tok::Eof {
@@ -56,6 +60,7 @@ pub fn parse(src: &str) -> Result<Vec<Parsed>, ParseError> {
         out.push(Parsed {
             statement,
             text: src[start..end].to_string(),
+            params: p.params,
         });
     }
 }
@@ -84,6 +89,8 @@ struct Parser<'a> {
     pos: usize,
     depth: usize,
     chain: usize,
+    /// `?` placeholders seen in the current statement.
+    params: usize,
 }
 
 impl Parser<'_> {
@@ -796,6 +803,11 @@ impl Parser<'_> {
                 let e = self.expr()?;
                 self.expect_sym(")")?;
                 Ok(e)
+            }
+            Tok::Sym("?") => {
+                self.advance();
+                self.params += 1;
+                Ok(Expr::Param(self.params - 1))
             }
             Tok::Word(w) if w.eq_ignore_ascii_case("NULL") => {
                 self.advance();

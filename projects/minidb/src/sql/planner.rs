@@ -143,7 +143,7 @@ fn collect_aggregates(e: &Expr, out: &mut Vec<Expr>) -> Result<()> {
 
 fn children(e: &Expr) -> Vec<&Expr> {
     match e {
-        Expr::Literal(_) | Expr::Column { .. } => vec![],
+        Expr::Literal(_) | Expr::Column { .. } | Expr::Param(_) => vec![],
         Expr::Unary(_, x) => vec![x],
         Expr::Binary(_, a, b) => vec![a, b],
         Expr::IsNull { expr, .. } => vec![expr],
@@ -190,6 +190,11 @@ impl<'a> Binder<'a> {
         let b = |x: &Expr| self.bind(x).map(Box::new);
         Ok(match e {
             Expr::Literal(v) => BExpr::Lit(v.clone()),
+            Expr::Param(_) => {
+                return Err(Error::Plan(
+                    "a ? parameter has no value (run the statement with Database::prepare and execute_prepared)".into(),
+                ));
+            }
             Expr::Column { table, name } => BExpr::Col(self.scope.resolve(table.as_deref(), name)?),
             Expr::Unary(op, x) => BExpr::Unary(*op, b(x)?),
             Expr::Binary(op, l, r) => BExpr::Binary(*op, b(l)?, b(r)?),
@@ -621,7 +626,7 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
         plan = filter_ready(plan, &mut remaining, t.columns.len() + 1);
     }
     for (j, join) in s.joins.iter().enumerate() {
-        let (table, alias) = tables[j + 1];
+        let (table, _) = tables[j + 1];
         let base = bases[j + 1];
         let width = table.columns.len() + 1;
         let prefix = Scope {
@@ -686,7 +691,6 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
                 }
             }
         }
-        let _ = alias;
         plan = match chosen {
             Some((lookup, key, text, _)) => Plan::IndexJoin {
                 left: Box::new(plan),
@@ -868,7 +872,6 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
                 {
                     return Err(Error::Plan(format!("no such table: {w}")));
                 }
-                let mut k = 0;
                 for (ti, (tbl, _)) in tables.iter().enumerate() {
                     let base = bases[ti];
                     for (ci, col) in tbl.columns.iter().enumerate() {
@@ -880,11 +883,9 @@ pub fn plan_select(catalog: &Catalog, s: &Select) -> Result<Planned> {
                             names.push(col.name.clone());
                             aliases.push(None);
                             texts.push(col.name.clone());
-                            k += 1;
                         }
                     }
                 }
-                let _ = k;
             }
             SelectItem::Expr { expr, alias, text } => {
                 exprs.push(out_binder.bind(expr)?);

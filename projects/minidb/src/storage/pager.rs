@@ -266,6 +266,10 @@ impl Pager {
                 .or_insert_with(|| g.dirty.get(&id).cloned());
         }
         if let Some(page) = current {
+            // Take the page out of the pool so the transaction's copy is the
+            // only one and can be changed without cloning; a rollback reads
+            // the committed version back from the log or the file.
+            g.pool.remove(id);
             g.dirty.insert(id, page);
         }
         let slot = g

@@ -1,0 +1,25 @@
+struct Excerpt<'a> {
+    text: &'a str,
+}
+
+impl<'a> Excerpt<'a> {
+    fn sentences(&self) -> Vec<&'a str> {
+        todo!()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_outlive_the_excerpt() {
+        let book = String::from("Call me Ishmael. Some years ago. Never mind how long.");
+        let sentences = {
+            let e = Excerpt { text: &book };
+            e.sentences()
+        };
+        assert_eq!(sentences, ["Call me Ishmael", "Some years ago", "Never mind how long"]);
+        assert!(Excerpt { text: " . ." }.sentences().is_empty());
+    }
+}

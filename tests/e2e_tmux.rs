@@ -22,10 +22,7 @@ struct Session(String);
 impl Session {
     fn start(name: &str, cmd: &str) -> Session {
         assert!(
-            Command::new("tmux")
-                .arg("-V")
-                .output()
-                .is_ok_and(|o| o.status.success()),
+            tmux().arg("-V").output().is_ok_and(|o| o.status.success()),
             "these tests drive the app in tmux: install it (apt-get install -y tmux)"
         );
         let name = format!("megarepo-test-{name}-{}", std::process::id());
@@ -82,10 +79,7 @@ impl Session {
             if done(&s) {
                 return s;
             }
-            assert!(
-                Instant::now() < deadline,
-                "never saw {what}; screen:\n{s}"
-            );
+            assert!(Instant::now() < deadline, "never saw {what}; screen:\n{s}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -111,9 +105,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = tmux()
-            .args(["kill-session", "-t", &self.0])
-            .status();
+        let _ = tmux().args(["kill-session", "-t", &self.0]).status();
     }
 }
 
@@ -502,13 +494,18 @@ fn behind_the_too_small_screen_keys_do_nothing() {
     let d = tempfile::tempdir().unwrap();
     let s = Session::start("small", &app_cmd(d.path()));
     s.wait_for("Rust Language Fundamentals");
-    Command::new("tmux")
+    // Sized by hand, whatever other clients the tmux server has.
+    tmux()
+        .args(["set-option", "-w", "-t", &s.0, "window-size", "manual"])
+        .status()
+        .unwrap();
+    tmux()
         .args(["resize-window", "-t", &s.0, "-x", "60", "-y", "20"])
         .status()
         .unwrap();
     s.wait_for("Terminal too small");
     s.keys(&["j", "j", "Space", "F3", "s"]);
-    Command::new("tmux")
+    tmux()
         .args(["resize-window", "-t", &s.0, "-x", "100", "-y", "30"])
         .status()
         .unwrap();
@@ -516,8 +513,8 @@ fn behind_the_too_small_screen_keys_do_nothing() {
     assert!(!screen.contains("[x]"), "{screen}");
     assert!(!screen.contains("● reading"), "{screen}");
     // Ctrl-C in a text input (the KV console) does not quit the app.
-    s.keys(&["F5"]);
-    s.wait_for("KV");
+    s.keys(&["F6"]);
+    s.wait_for("┏ KV");
     s.keys(&["i"]);
     s.wait_for("TYPING");
     s.keys(&["C-c"]);

@@ -72,10 +72,7 @@ impl Harness {
             if done(&s) {
                 return s;
             }
-            assert!(
-                Instant::now() < deadline,
-                "never saw {what}; screen:\n{s}"
-            );
+            assert!(Instant::now() < deadline, "never saw {what}; screen:\n{s}");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -97,6 +94,8 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     let mut h = Harness::new(d.path());
     h.show("KV");
     h.pump_until("opened", Duration::from_secs(20));
+    // Showing the tab never lands in the console; `i` starts typing.
+    h.key(KeyCode::Char('i'));
     h.text("set lang \"rust 2024\"");
     h.key(KeyCode::Enter);
     h.pump_until("OK", Duration::from_secs(10));
@@ -104,12 +103,16 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     h.key(KeyCode::Enter);
     // The answer is the line after the echo of `get` (the echo of `set`
     // also shows the value, so finding the value alone proves nothing).
-    h.pump_until_screen("the value under `> get lang`", Duration::from_secs(10), |s| {
-        let lines: Vec<&str> = s.lines().collect();
-        lines.windows(2).any(|w| {
-            w[0].contains("> get lang") && w[1].contains("\"rust 2024\"") && !w[1].contains('>')
-        })
-    });
+    h.pump_until_screen(
+        "the value under `> get lang`",
+        Duration::from_secs(10),
+        |s| {
+            let lines: Vec<&str> = s.lines().collect();
+            lines.windows(2).any(|w| {
+                w[0].contains("> get lang") && w[1].contains("\"rust 2024\"") && !w[1].contains('>')
+            })
+        },
+    );
     // a wrong command is a one-line error, and the pane goes on
     h.text("frobnicate x");
     h.key(KeyCode::Enter);

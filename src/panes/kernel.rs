@@ -107,7 +107,6 @@ impl KernelPane {
             state: State::Idle,
             console: {
                 let mut c = Console::new(SCROLLBACK).with_input("kernel> ");
-                c.set_typing(false);
                 c.set_placeholder("(no output yet)");
                 c
             },

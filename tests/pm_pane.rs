@@ -492,3 +492,100 @@ fn a_slow_save_does_not_pull_the_cursor_away_from_where_the_learner_went() {
     assert_eq!(ws.load().unwrap().task(3).unwrap().status, Status::Todo);
     pane.shutdown();
 }
+
+#[test]
+fn a_click_selects_the_card_under_it_and_the_wheel_moves_in_the_column() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::init(&dir.path().join("pm")).unwrap();
+    ws.update(|b| {
+        for title in ["one", "two", "three"] {
+            b.add_task(NewTask {
+                title: title.into(),
+                ..NewTask::default()
+            })?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let mut h = Harness::new(dir.path()).unwrap();
+    let mut pane = PmPane::new();
+    show(&mut h, &mut pane);
+    wait_for(&mut h, &mut pane, "TODO (3)");
+    let area = Rect::new(0, 0, 100, 30);
+    let mouse = |h: &Harness, pane: &mut PmPane, kind, column, row| {
+        let ev = MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        };
+        h.call(pane, |p, cx| p.handle_mouse(ev, area, cx)).0
+    };
+    // Row 0 is the header, row 1 the TODO frame; cards take two lines from
+    // row 2, so row 6 is the third card ("three").
+    let click = MouseEventKind::Down(MouseButton::Left);
+    assert_eq!(
+        mouse(&h, &mut pane, click, 5, 6),
+        megarepo::pane::Handled::Yes
+    );
+    // The details (under the board, from column 0) show the clicked task.
+    let s = screen(&pane, 100, 30);
+    assert!(s.lines().any(|l| l.starts_with("\"#3 three")), "{s}");
+    h.key(&mut pane, KeyCode::Char('>'));
+    wait_for_file(&mut h, &mut pane, &ws, |b| {
+        b.task(3).unwrap().status == Status::Doing
+    });
+    // Back in TODO, the wheel goes down from "one" to "two".
+    mouse(&h, &mut pane, click, 5, 2);
+    mouse(&h, &mut pane, MouseEventKind::ScrollDown, 5, 2);
+    h.key(&mut pane, KeyCode::Char('d'));
+    wait_for_file(&mut h, &mut pane, &ws, |b| {
+        b.task(2).unwrap().status == Status::Done
+    });
+    assert_eq!(ws.load().unwrap().task(1).unwrap().status, Status::Todo);
+    // Outside the board the mouse is not the pane's.
+    assert_eq!(
+        mouse(&h, &mut pane, click, 5, 29),
+        megarepo::pane::Handled::No
+    );
+    pane.shutdown();
+}
+
+#[test]
+fn a_board_damaged_from_the_start_is_read_again_once_fixed_and_an_unchanged_edit_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::init(&dir.path().join("pm")).unwrap();
+    ws.update(|b| {
+        b.add_task(NewTask {
+            title: "Read chapter 10".into(),
+            notes: Some("generics\ntraits\nlifetimes".into()),
+            ..NewTask::default()
+        })
+    })
+    .unwrap();
+    let good = std::fs::read(ws.board_path()).unwrap();
+    std::fs::write(ws.board_path(), b"version: 1\ntasks: {\n").unwrap();
+    let mut h = Harness::new(dir.path()).unwrap();
+    let mut pane = PmPane::new();
+    show(&mut h, &mut pane);
+    wait_for(&mut h, &mut pane, "cannot be read");
+    assert!(shows(&pane, "board.yaml:"), "{}", screen(&pane, 100, 30));
+
+    std::fs::write(ws.board_path(), &good).unwrap();
+    wait_for(&mut h, &mut pane, "#1 Read chapter 10");
+    assert!(!shows(&pane, "cannot be read"));
+
+    // e, n and c opened and saved as they were change nothing on disk (the
+    // notes' line breaks are not joined, `updated` stays).
+    for key in ['e', 'n', 'c'] {
+        h.key(&mut pane, KeyCode::Char(key));
+        assert!(pane.captures_text());
+        h.key(&mut pane, KeyCode::Enter);
+        assert!(!pane.captures_text());
+    }
+    h.pump(&mut pane);
+    assert!(!shows(&pane, "saving…"));
+    assert_eq!(std::fs::read(ws.board_path()).unwrap(), good);
+    pane.shutdown();
+}

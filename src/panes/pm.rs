@@ -27,11 +27,11 @@ use crate::theme::Theme;
 use crate::tui::input::{InputEvent, LineInput};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use crate::tui::text::truncate;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use jiff::civil::Date;
 use pm::{Board, NewTask, Priority, Status, Task, TaskEdit, Workspace};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -109,8 +109,17 @@ enum Purpose {
 
 enum Mode {
     Board,
-    Input { purpose: Purpose, input: LineInput },
-    Confirm { id: u64, title: String },
+    /// Typing a line; `start` is the text it opened with (an edit submitted
+    /// unchanged writes nothing).
+    Input {
+        purpose: Purpose,
+        input: LineInput,
+        start: String,
+    },
+    Confirm {
+        id: u64,
+        title: String,
+    },
 }
 
 /// What the pane knows of the board file.
@@ -441,6 +450,9 @@ impl PmPane {
             }
             Msg::Loaded(Ok(None)) => {
                 self.problem = None;
+                // The `.pm/` folder went away with the board: a new watch
+                // starts when a board is made again.
+                self.watcher = None;
                 self.loaded = Loaded::Missing;
                 self.doing = 0;
                 self.overdue = 0;
@@ -629,6 +641,7 @@ impl PmPane {
         self.mode = Mode::Input {
             purpose,
             input: LineInput::with_text(text),
+            start: text.to_string(),
         };
     }
 
@@ -1016,9 +1029,20 @@ impl Pane for PmPane {
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
         match &mut self.mode {
-            Mode::Input { purpose, input } => {
+            Mode::Input {
+                purpose,
+                input,
+                start,
+            } => {
                 let purpose = *purpose;
                 match input.handle_key(key) {
+                    InputEvent::Submit(line) if purpose != Purpose::Add && line == *start => {
+                        // Nothing changed: no write, so `updated` stays true
+                        // and notes of several lines are not joined into one.
+                        self.mode = Mode::Board;
+                        cx.info("unchanged");
+                        Handled::Yes
+                    }
                     InputEvent::Submit(line) => {
                         self.mode = Mode::Board;
                         self.submit(purpose, line, cx);
@@ -1056,6 +1080,10 @@ impl Pane for PmPane {
                 None => Handled::No,
             },
         }
+    }
+
+    fn handle_mouse(&mut self, ev: MouseEvent, area: Rect, _cx: &mut Ctx) -> Handled {
+        self.mouse(ev, area)
     }
 
     fn handle_paste(&mut self, text: &str, _cx: &mut Ctx) -> Handled {
@@ -1096,14 +1124,14 @@ impl Pane for PmPane {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let [head, banner, body, details, foot] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(u16::from(self.problem.is_some())),
-            Constraint::Min(4),
-            Constraint::Length(6),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let Areas {
+            head,
+            banner,
+            body,
+            details,
+            foot,
+            ..
+        } = self.areas(area);
         self.draw_head(f, head, theme);
         if let Some(p) = &self.problem {
             f.render_widget(
@@ -1119,7 +1147,21 @@ impl Pane for PmPane {
                 Paragraph::new(Line::styled("reading the board…", theme.dim)),
                 body,
             ),
-            Loaded::Unknown => {}
+            Loaded::Unknown => f.render_widget(
+                Paragraph::new(vec![
+                    Line::raw(""),
+                    Line::styled(
+                        "The board cannot be read (see above) and was left as it is.",
+                        theme.text,
+                    ),
+                    Line::styled(
+                        "Fix the file by hand: this tab reads it again when it is saved (or press r).",
+                        theme.dim,
+                    ),
+                ])
+                .wrap(Wrap { trim: false }),
+                body,
+            ),
             Loaded::Missing => self.draw_missing(f, body, theme),
             Loaded::Board(_) => {
                 self.draw_columns(f, body, theme);
@@ -1130,7 +1172,90 @@ impl Pane for PmPane {
     }
 }
 
+/// Where the parts of the pane go: drawing and the mouse share it.
+struct Areas {
+    head: Rect,
+    banner: Rect,
+    body: Rect,
+    details: Rect,
+    foot: Rect,
+}
+
+/// The three columns of the board area, with their frames.
+fn columns_of(body: Rect) -> [Rect; 3] {
+    Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(body)
+}
+
 impl PmPane {
+    fn areas(&self, area: Rect) -> Areas {
+        let [head, banner, body, details, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(u16::from(self.problem.is_some())),
+            Constraint::Min(4),
+            Constraint::Length(6),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        Areas {
+            head,
+            banner,
+            body,
+            details,
+            foot,
+        }
+    }
+
+    /// The first card shown in column `c` (inside its frame, `inner`): two
+    /// lines a card, scrolled so the selected card is in view.
+    fn first_card(&self, c: usize, inner: Rect) -> usize {
+        let fits = (inner.height as usize / 2).max(1);
+        (self.rows[c] + 1).saturating_sub(fits)
+    }
+
+    /// A click selects the card under it (or the column); the wheel moves
+    /// the selection in the column.
+    fn mouse(&mut self, ev: MouseEvent, area: Rect) -> Handled {
+        if !matches!(self.mode, Mode::Board) || self.board().is_none() {
+            return Handled::No;
+        }
+        let body = self.areas(area).body;
+        let at = Position::new(ev.column, ev.row);
+        if !body.contains(at) {
+            return Handled::No;
+        }
+        match ev.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                let Some(c) = columns_of(body).iter().position(|r| r.contains(at)) else {
+                    return Handled::No;
+                };
+                let inner = Block::default()
+                    .borders(Borders::ALL)
+                    .inner(columns_of(body)[c]);
+                self.moves += 1;
+                self.col = c;
+                if inner.contains(at) {
+                    let i = self.first_card(c, inner) + usize::from(ev.row - inner.y) / 2;
+                    if i < self.column_len(c) {
+                        self.rows[c] = i;
+                    }
+                }
+                Handled::Yes
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                self.moves += 1;
+                let len = self.column_len(self.col);
+                let row = &mut self.rows[self.col];
+                *row = if ev.kind == MouseEventKind::ScrollDown {
+                    (*row + 1).min(len.saturating_sub(1))
+                } else {
+                    row.saturating_sub(1)
+                };
+                Handled::Yes
+            }
+            _ => Handled::No,
+        }
+    }
+
     fn draw_head(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let shown = self
             .root
@@ -1197,7 +1322,7 @@ impl PmPane {
 
     fn draw_columns(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let Some(cols) = self.columns() else { return };
-        let areas = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(area);
+        let areas = columns_of(area);
         for (c, (tasks, &col_area)) in cols.iter().zip(areas.iter()).enumerate() {
             let focused = c == self.col;
             let block = Block::default()
@@ -1226,10 +1351,9 @@ impl PmPane {
                 );
                 continue;
             }
-            // Two lines a card; scroll so the selected card is in view.
             let fits = (inner.height as usize / 2).max(1);
             let row = self.rows[c];
-            let first = (row + 1).saturating_sub(fits);
+            let first = self.first_card(c, inner);
             let mut lines = Vec::new();
             for (i, t) in tasks.iter().enumerate().skip(first).take(fits) {
                 let selected = focused && i == row;
@@ -1399,7 +1523,7 @@ impl PmPane {
 
     fn draw_foot(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let line = match &self.mode {
-            Mode::Input { purpose, input } => {
+            Mode::Input { purpose, input, .. } => {
                 let prompt = match purpose {
                     Purpose::Add => "add: ".to_string(),
                     Purpose::Title(id) => format!("title #{id}: "),

@@ -65,7 +65,7 @@ impl Fixture {
         let mut out = Vec::new();
         let r = match args.cmd {
             Cmd::Timer(c) => cli::timer(&ctx, c, &mut out),
-            Cmd::Status => cli::status(&ctx, None, &mut out),
+            Cmd::Status => cli::status(&ctx, &mut out),
             Cmd::Stats { json } => cli::stats(&ctx, json, &mut out),
             Cmd::Journal(c) => cli::journal(&ctx, c, &mut out),
         };

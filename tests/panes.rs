@@ -355,6 +355,7 @@ fn the_kv_pane_shows_what_recovery_did_on_open() {
     h.show("KV");
     let s = h.pump_until("recovery on open", Duration::from_secs(20));
     assert!(s.contains("opened"), "the store still opens: {s}");
+    h.key(KeyCode::Char('i'));
     h.text("get kept");
     h.key(KeyCode::Enter);
     h.pump_until_screen("`yes` under `> get kept`", Duration::from_secs(10), |s| {

@@ -165,7 +165,24 @@ fn the_pane_serves_real_clients_and_shows_them_live() {
         "client or command missing; screen:\n{}",
         screen(&pane)
     );
-    assert!(screen(&pane).contains("clients 2"));
+    let s = screen(&pane);
+    assert!(s.contains("clients 2"), "{s}");
+    // In the log, the client's connect comes before its commands.
+    let rows: Vec<&str> = s.lines().collect();
+    let set_row = rows
+        .iter()
+        .position(|r| r.contains(r#""SET" "greeting" "hello""#))
+        .unwrap();
+    let id = rows[set_row]
+        .split('#')
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .unwrap();
+    let connect_row = rows
+        .iter()
+        .position(|r| r.contains(&format!("+ client #{id} connected from")))
+        .unwrap_or_else(|| panic!("no connect line for #{id}:\n{s}"));
+    assert!(connect_row < set_row, "{s}");
 
     // The real redis-cli, when installed.
     match std::process::Command::new("redis-cli")

@@ -47,7 +47,7 @@ const CONSOLE_LINES: usize = 2000;
 const LOG_LINES: usize = 1000;
 /// The name the console's connection gives itself (CLIENT SETNAME), so the
 /// learner can tell it apart in the client list.
-pub const CONSOLE_CLIENT: &str = "megarepo-console";
+pub const CONSOLE_CLIENT: &str = "console";
 /// How long quitting waits for the server to finish and flush.
 const QUIT_WAIT: Duration = Duration::from_secs(3);
 
@@ -223,7 +223,7 @@ impl NetPane {
         // The pane's own keys work at once (s starts); i types.
         console.set_typing(false);
         console.set_placeholder(
-            "s starts the server · i types commands here, as in redis-cli (set a 1, get a, keys *, info)",
+            "s starts the server; then i types\ncommands here, as in redis-cli:\nset a 1 · get a · keys * · info",
         );
         let mut log = Console::new(LOG_LINES);
         log.set_placeholder("commands the server runs appear here");
@@ -372,6 +372,13 @@ impl NetPane {
     /// A fresh snapshot of the server and the commands logged since the
     /// last look.
     fn refresh(&mut self) {
+        self.refresh_with(&mut Vec::new());
+    }
+
+    /// [`Self::refresh`], placing the line of each connect in `connects`
+    /// right before the first logged command of that client (the log has
+    /// commands by client id, the events have no time), and taking it out.
+    fn refresh_with(&mut self, connects: &mut Vec<(u64, SocketAddr)>) {
         let Some(h) = self.handle().cloned() else {
             return;
         };
@@ -392,6 +399,11 @@ impl NetPane {
         }
         for c in recent {
             self.log_seq = c.seq;
+            if let Some(i) = connects.iter().position(|(id, _)| *id == c.client) {
+                let (id, addr) = connects.remove(i);
+                self.log
+                    .push(format!("+ client #{id} connected from {addr}"), Tone::Dim);
+            }
             self.log.push(
                 format!("{} #{} {}  {}", clock(c.at), c.client, c.addr, c.text),
                 Tone::Text,
@@ -422,6 +434,60 @@ impl NetPane {
         }
     }
 
+    /// Connection events into the log, after the commands logged before
+    /// them. A burst (redis-benchmark opens 50 connections at once) is one
+    /// line per kind, so it does not push the commands out of view.
+    fn log_events(&mut self, events: Vec<ServerEvent>) {
+        if events.is_empty() {
+            return;
+        }
+        let burst = events.len() > 4;
+        let mut connects = Vec::new();
+        let (mut closed, mut rejected) = (Vec::new(), Vec::new());
+        for ev in events {
+            match ev {
+                ServerEvent::Connected { id, addr } => connects.push((id, addr)),
+                ServerEvent::Closed { id } => closed.push(id),
+                ServerEvent::Rejected { addr } => rejected.push(addr),
+                ServerEvent::Stopped => {}
+            }
+        }
+        if burst && !connects.is_empty() {
+            self.log
+                .push(format!("+ {} clients connected", connects.len()), Tone::Dim);
+            connects.clear();
+        }
+        // Connects before their clients' commands, closes after.
+        self.refresh_with(&mut connects);
+        for (id, addr) in connects {
+            self.log
+                .push(format!("+ client #{id} connected from {addr}"), Tone::Dim);
+        }
+        match closed.as_slice() {
+            [] => {}
+            ids if burst => self
+                .log
+                .push(format!("- {} clients disconnected", ids.len()), Tone::Dim),
+            ids => {
+                for id in ids {
+                    self.log
+                        .push(format!("- client #{id} disconnected"), Tone::Dim);
+                }
+            }
+        }
+        match rejected.as_slice() {
+            [] => {}
+            [addr] => self.log.push(
+                format!("! {addr} turned away: too many clients"),
+                Tone::Error,
+            ),
+            many => self.log.push(
+                format!("! {} clients turned away: too many clients", many.len()),
+                Tone::Error,
+            ),
+        }
+    }
+
     fn on_msg(&mut self, msg: Msg, cx: &mut Ctx) {
         match msg {
             Msg::Started {
@@ -436,11 +502,7 @@ impl NetPane {
                     )
                 });
                 self.log.push(
-                    format!(
-                        "server started on {addr} ({}); try: redis-cli -p {}",
-                        self.storage_shown(),
-                        addr.port()
-                    ),
+                    format!("server started on {addr} ({})", self.storage_shown()),
                     Tone::Ok,
                 );
                 self.state = State::Running(handle);
@@ -463,23 +525,7 @@ impl NetPane {
                 self.log.push(format!("cannot start: {e}"), Tone::Error);
                 self.note = Some((format!("cannot start: {e}{hint}"), true));
             }
-            Msg::Event(ev) => {
-                // Commands logged before the event come first in the log.
-                self.refresh();
-                match ev {
-                    ServerEvent::Connected { id, addr } => self
-                        .log
-                        .push(format!("+ client #{id} connected from {addr}"), Tone::Dim),
-                    ServerEvent::Closed { id } => self
-                        .log
-                        .push(format!("- client #{id} disconnected"), Tone::Dim),
-                    ServerEvent::Rejected { addr } => self.log.push(
-                        format!("! {addr} turned away: too many clients"),
-                        Tone::Error,
-                    ),
-                    ServerEvent::Stopped => {}
-                }
-            }
+            Msg::Event(ev) => self.log_events(vec![ev]),
             Msg::Lagged => self.refresh(),
             Msg::Stopped(failure) => {
                 self.refresh();
@@ -887,9 +933,17 @@ impl Pane for NetPane {
     }
 
     fn on_wake(&mut self, cx: &mut Ctx) {
+        let mut events = Vec::new();
         for msg in self.mailbox.drain() {
-            self.on_msg(msg, cx);
+            match msg {
+                Msg::Event(ev) => events.push(ev),
+                other => {
+                    self.log_events(std::mem::take(&mut events));
+                    self.on_msg(other, cx);
+                }
+            }
         }
+        self.log_events(events);
     }
 
     fn handle_paste(&mut self, text: &str, _cx: &mut Ctx) -> Handled {
@@ -1077,9 +1131,10 @@ impl NetPane {
             BenchState::Done(bars) => bars.len() as u16 + 1,
             _ => 2,
         };
-        let [header, body, log_title, log, bench] = Layout::vertical([
-            Constraint::Length(2),
+        let [header, body, spark, log_title, log, bench] = Layout::vertical([
+            Constraint::Length(3),
             Constraint::Min(6),
+            Constraint::Length(4),
             Constraint::Length(1),
             Constraint::Length((area.height / 4).clamp(3, 10)),
             Constraint::Length(bench_h),
@@ -1087,14 +1142,12 @@ impl NetPane {
         .areas(area);
         let [console_all, side] = Layout::horizontal([
             Constraint::Min(24),
-            Constraint::Length((body.width * 9 / 20).clamp(30, 60)),
+            Constraint::Length((body.width * 2 / 5).clamp(34, 60)),
         ])
         .areas(body);
         let [console, _input] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(console_all);
-        let inner = Block::default().borders(Borders::LEFT).inner(side);
-        let [clients, spark] =
-            Layout::vertical([Constraint::Min(2), Constraint::Length(4)]).areas(inner);
+        let clients = Block::default().borders(Borders::LEFT).inner(side);
         Areas {
             header,
             console_all,
@@ -1110,17 +1163,18 @@ impl NetPane {
 
     fn header(&self, theme: &Theme) -> Vec<Line<'static>> {
         let mut first = Vec::new();
-        let mut second = Vec::new();
+        let mut facts = Vec::new();
+        let mut hint = Vec::new();
         match &self.state {
             State::Stopped => {
                 first.push(Span::styled("○ stopped", theme.dim));
                 first.push(Span::styled(
-                    format!(
-                        "  s starts it on 127.0.0.1:{} ({})",
-                        self.port,
-                        self.storage_shown()
-                    ),
+                    format!("  s starts it on 127.0.0.1:{}", self.port),
                     theme.text,
+                ));
+                facts.push(Span::styled(
+                    format!("storage: {} (m switches)", self.storage_shown()),
+                    theme.dim,
                 ));
             }
             State::Starting => first.push(Span::styled(
@@ -1140,43 +1194,44 @@ impl NetPane {
                 ));
                 first.push(Span::styled(format!(" on {addr}"), theme.title));
                 first.push(Span::styled(
-                    format!(" ({})", self.storage_shown()),
+                    format!("  ({})", self.storage_shown()),
                     theme.dim,
                 ));
                 if let Some(s) = &self.stats {
-                    let mut facts = format!(
-                        "  up {} · {} keys · {} commands",
+                    let mut f = format!(
+                        "up {} · {} keys · {} commands · {} connections",
                         age(s.uptime),
                         grouped(s.keys as u64),
-                        grouped(s.commands_processed)
+                        grouped(s.commands_processed),
+                        grouped(s.connections_received)
                     );
                     if let Some(rss) = s.rss_bytes {
-                        facts.push_str(&format!(" · RSS {}", human_bytes(rss)));
+                        f.push_str(&format!(" · app RSS {}", human_bytes(rss)));
                     }
-                    first.push(Span::styled(facts, theme.text));
+                    facts.push(Span::styled(f, theme.text));
                 }
                 if !stopping {
-                    second.push(Span::styled("connect from a shell: ", theme.dim));
-                    second.push(Span::styled(
+                    hint.push(Span::styled("connect from a shell: ", theme.dim));
+                    hint.push(Span::styled(
                         format!("redis-cli -p {}", addr.port()),
                         theme.key,
                     ));
-                    second.push(Span::styled(
-                        format!("   redis-benchmark -p {} -t set,get -q", addr.port()),
+                    hint.push(Span::styled(
+                        format!(" · redis-benchmark -p {} -t set,get -q", addr.port()),
                         theme.dim,
                     ));
                 }
             }
         }
         if let Some(input) = &self.port_input {
-            second = input.line("port: ", 40, theme.text).spans;
+            hint = input.line("port (enter, esc): ", 40, theme.text).spans;
         } else if let Some((note, error)) = &self.note {
-            second = vec![Span::styled(
+            hint = vec![Span::styled(
                 note.clone(),
                 if *error { theme.error } else { theme.accent },
             )];
         }
-        vec![Line::from(first), Line::from(second)]
+        vec![Line::from(first), Line::from(facts), Line::from(hint)]
     }
 
     fn client_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
@@ -1192,16 +1247,31 @@ impl NetPane {
         )];
         if s.clients.is_empty() {
             lines.push(Line::styled("none connected yet", theme.dim));
+            return lines;
         }
+        // Columns as wide as their longest entry, so a narrow side panel
+        // still shows address, name, age and last command.
+        let addrs: Vec<String> = s.clients.iter().map(|c| c.addr.to_string()).collect();
+        let aw = addrs.iter().map(String::len).max().unwrap_or(0).max(7);
+        let names: Vec<String> = s
+            .clients
+            .iter()
+            .map(|c| c.name.as_deref().unwrap_or("-").chars().take(16).collect())
+            .collect();
+        let nw = names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(4);
         lines.push(Line::styled(
-            format!("{:<21} {:<16} {:>6} {}", "address", "name", "age", "last"),
+            format!("{:<aw$} {:<nw$} {:>6} {}", "address", "name", "age", "last"),
             theme.dim,
         ));
-        for c in &s.clients {
-            let name: String = c.name.as_deref().unwrap_or("-").chars().take(16).collect();
+        for ((c, addr), name) in s.clients.iter().zip(addrs).zip(names) {
             lines.push(Line::from(vec![
-                Span::styled(format!("{:<21} ", c.addr.to_string()), theme.text),
-                Span::styled(format!("{name:<16} "), theme.accent),
+                Span::styled(format!("{addr:<aw$} "), theme.text),
+                Span::styled(format!("{name:<nw$} "), theme.accent),
                 Span::styled(format!("{:>6} ", age(c.age)), theme.dim),
                 Span::styled(
                     c.last_command.clone().unwrap_or_else(|| "-".into()),

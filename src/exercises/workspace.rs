@@ -258,6 +258,11 @@ impl Workspace {
                 let current_hash = hash(&current);
                 let recorded = self.state.shipped.get(&rel).cloned();
                 if current_hash == new_hash {
+                    // Already the shipped text: nothing is pending.
+                    let offer = self.root.join("offers").join(&rel);
+                    if offer.exists() {
+                        std::fs::remove_file(&offer).map_err(|e| io(&offer, e))?;
+                    }
                     self.state.shipped.insert(rel, new_hash);
                 } else if recorded.as_deref() == Some(current_hash.as_str()) {
                     // The learner never touched it: take the new version.
@@ -518,6 +523,15 @@ mod tests {
         let r = ws.init(&v2, &[]).unwrap();
         assert_eq!(r.offered, ["001-a"]);
         assert!(r.created.is_empty() && r.updated.is_empty());
+
+        // Taking the new text by hand settles the offer too.
+        std::fs::write(&a, "v2 a").unwrap();
+        let r = ws.init(&v2, &[]).unwrap();
+        assert!(r.offered.is_empty() && r.edited.is_empty(), "{r:?}");
+        assert!(!ws.has_offer(Item::Exercise(&v2.exercises[0])));
+        std::fs::write(&a, "my work").unwrap();
+        ws.init(&v1, &[]).unwrap();
+        assert!(ws.has_offer(Item::Exercise(&v1.exercises[0])));
 
         // Reset takes the shipped version and drops the offer.
         ws.reset(Item::Exercise(&v2.exercises[0])).unwrap();

@@ -9,6 +9,7 @@ pub mod journal;
 pub mod kernel;
 pub mod kv;
 pub mod net;
+pub mod pm;
 pub mod sheets;
 pub mod stats;
 
@@ -35,6 +36,7 @@ pub fn tabs(
             clock.clone(),
         )?),
         Box::new(journal::JournalPane::new(store, clock)),
+        Box::new(pm::PmPane::new()),
         Box::new(kv::KvPane::new()),
         Box::new(net::NetPane::new()),
         Box::new(kernel::KernelPane::new()),
@@ -56,4 +58,4 @@ pub fn shell(store: &Store, content: &Content) -> Result<Shell, StoreError> {
 
 /// Pane names the roadmap may already use for panes this build does not
 /// have yet; opening one says so in the status line.
-pub const PLANNED: &[&str] = &["today", "exercises", "pm", "db"];
+pub const PLANNED: &[&str] = &["today", "exercises", "db"];

@@ -39,6 +39,8 @@ pub struct QueryResult {
     pub explain: Option<PlanTree>,
     /// What kind of statement ran: "SELECT", "INSERT", "BEGIN", ...
     pub tag: &'static str,
+    /// True when [`Database::execute_with_limit`] stopped before the end.
+    pub truncated: bool,
 }
 
 /// Live figures for a console or a pane.
@@ -110,6 +112,8 @@ pub struct Database {
     pager: Pager,
     catalog: Catalog,
     path: Option<PathBuf>,
+    /// Set for the duration of `execute_with_limit`.
+    row_limit: Option<usize>,
 }
 
 fn wal_path(path: &Path) -> PathBuf {
@@ -220,6 +224,7 @@ impl Database {
             pager,
             catalog,
             path,
+            row_limit: None,
         })
     }
 
@@ -239,6 +244,17 @@ impl Database {
             last = self.run(&p)?;
         }
         Ok(last)
+    }
+
+    /// Like [`Database::execute`], but a SELECT stops pulling rows after
+    /// `max_rows` and sets [`QueryResult::truncated`]: a console or a pane
+    /// can show the first screenful of a huge table without reading it all
+    /// (the executor streams, so the rest is never read).
+    pub fn execute_with_limit(&mut self, sql: &str, max_rows: usize) -> Result<QueryResult> {
+        self.row_limit = Some(max_rows);
+        let result = self.execute(sql);
+        self.row_limit = None;
+        result
     }
 
     /// Runs every statement and returns each one's result.
@@ -421,11 +437,15 @@ impl Database {
             }
             Statement::Select(s) => {
                 let planned = plan_select(&self.catalog, s)?;
-                let rows = executor::collect(&planned.plan, &self.pager)?;
+                let (rows, truncated) = match self.row_limit {
+                    None => (executor::collect(&planned.plan, &self.pager)?, false),
+                    Some(limit) => executor::collect_at_most(&planned.plan, &self.pager, limit)?,
+                };
                 Ok(QueryResult {
                     columns: planned.columns,
                     rows,
                     tag: "SELECT",
+                    truncated,
                     ..QueryResult::default()
                 })
             }

@@ -261,3 +261,32 @@ fn prepared_statements_bind_values_by_position() {
     assert!(db.prepare("SELECT 1; SELECT 2").is_err());
     assert!(db.prepare("CREATE TABLE u (a INTEGER DEFAULT ?)").is_err());
 }
+
+#[test]
+fn a_row_limit_stops_the_scan_early() {
+    let mut db = Database::open_in_memory().unwrap();
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
+        .unwrap();
+    let ins = db.prepare("INSERT INTO t (body) VALUES (?)").unwrap();
+    db.execute("BEGIN").unwrap();
+    for i in 0..5000 {
+        db.execute_prepared(&ins, &[Value::Text(format!("row {i} {}", "x".repeat(100)))])
+            .unwrap();
+    }
+    db.execute("COMMIT").unwrap();
+    db.clear_cache();
+    let before = db.stats();
+    let r = db.execute_with_limit("SELECT id, body FROM t", 10).unwrap();
+    assert_eq!(r.rows.len(), 10);
+    assert!(r.truncated);
+    let read = db.stats().pool_misses - before.pool_misses;
+    assert!(
+        read < 10,
+        "a 10-row answer read {read} pages of a {}-page table",
+        db.stats().pages
+    );
+    let all = db.execute_with_limit("SELECT count(*) FROM t", 10).unwrap();
+    assert!(!all.truncated);
+    assert_eq!(all.rows, [[Value::Integer(5000)]]);
+    assert!(!db.execute("SELECT id FROM t").unwrap().truncated);
+}

@@ -123,6 +123,19 @@ pub fn collect(plan: &Plan, pager: &Pager) -> Result<Vec<Row>> {
     Ok(out)
 }
 
+/// Runs a plan until it has `limit` rows; true if more were left.
+pub fn collect_at_most(plan: &Plan, pager: &Pager, limit: usize) -> Result<(Vec<Row>, bool)> {
+    let mut op = open(plan, pager)?;
+    let mut out = Vec::new();
+    while let Some(r) = op.next()? {
+        if out.len() == limit {
+            return Ok((out, true));
+        }
+        out.push(r);
+    }
+    Ok((out, false))
+}
+
 struct Rows(VecDeque<Row>);
 
 impl Operator for Rows {

@@ -46,6 +46,10 @@ impl T {
 
     /// Type a line into the console and press enter.
     fn line(&mut self, s: &str) {
+        // Panes open in navigation mode; `i` starts typing.
+        if !self.pane.captures_text() {
+            self.key(KeyCode::Char('i'));
+        }
         assert!(self.pane.captures_text(), "the console is not taking text");
         for c in s.chars() {
             self.h.key_event(

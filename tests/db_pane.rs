@@ -426,3 +426,28 @@ fn a_damaged_file_is_reported_and_left_alone() {
     t.pane.shutdown();
     assert_eq!(std::fs::read(&file).unwrap(), junk, "the file is untouched");
 }
+
+#[test]
+fn a_file_in_use_is_reported_and_o_tries_again_once_it_is_free() {
+    let d = tempfile::tempdir().unwrap();
+    let file = DbPane::file(d.path());
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let holder = minidb::Database::open(&file).unwrap();
+    let mut t = T::new(d.path());
+    t.show();
+    let s = t.wait_for("cannot open");
+    assert!(s.contains("in use by another process"), "{s}");
+    drop(holder);
+    t.key(KeyCode::Esc);
+    t.key(KeyCode::Char('o'));
+    t.wait_for("opened");
+    // A paste of several lines runs as typed, a `--` comment included.
+    t.key(KeyCode::Char('i'));
+    let (r, _) = t.h.call(&mut t.pane, |p, cx| {
+        p.handle_paste("SELECT 41 + 1 AS answer -- the comment ends here\n;\n", cx)
+    });
+    assert_eq!(r, Handled::Yes);
+    let s = t.wait_for("SELECT 1 row ");
+    assert!(s.lines().any(|l| l.starts_with("    42 ")), "{s}");
+    t.pane.shutdown();
+}

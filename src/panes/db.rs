@@ -257,21 +257,7 @@ fn width(s: &str) -> usize {
 
 /// At most `max` columns of `s`, ending in `…` when cut.
 fn cut(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw + 1 > max {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
+    crate::tui::text::truncate(s, max)
 }
 
 /// Newlines and tabs as spaces, runs of spaces as one.

@@ -241,7 +241,7 @@ fn a_saved_sheet_reloads_live_in_the_reader() {
     );
     let s = Session::start("reload", &cmd);
     s.wait_for("Rust Language Fundamentals");
-    s.keys(&["F2"]);
+    s.keys(&["F3"]); // Sheets (Today is F1, Item F2)
     // Filter first: with every sheet listed, the new one is below the fold.
     s.keys(&["/", "z", "z", "-", "r", "e", "l"]);
     s.wait_for("zz-reload");

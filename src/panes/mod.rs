@@ -4,6 +4,7 @@
 //! file here plus one line there (see ARCHITECTURE.md, "How to add a pane").
 
 pub mod checklist;
+pub mod exercises;
 pub mod item;
 pub mod journal;
 pub mod kernel;
@@ -11,6 +12,7 @@ pub mod kv;
 pub mod pm;
 pub mod sheets;
 pub mod stats;
+pub mod today;
 
 use crate::app::Shell;
 use crate::content::Content;
@@ -27,6 +29,7 @@ pub fn tabs(
     clock: Arc<dyn Clock + Send + Sync>,
 ) -> Result<Vec<Box<dyn Pane>>, StoreError> {
     Ok(vec![
+        Box::new(today::TodayPane::new(clock.clone())),
         Box::new(item::ItemPane::new(content.roadmap.clone())),
         Box::new(sheets::SheetsPane::default()),
         Box::new(stats::StatsPane::new(
@@ -34,7 +37,8 @@ pub fn tabs(
             content.roadmap.clone(),
             clock.clone(),
         )?),
-        Box::new(journal::JournalPane::new(store, clock)),
+        Box::new(journal::JournalPane::new(store, clock.clone())),
+        Box::new(exercises::ExercisesPane::new(clock)),
         Box::new(pm::PmPane::new()),
         Box::new(kv::KvPane::new()),
         Box::new(kernel::KernelPane::new()),
@@ -56,4 +60,4 @@ pub fn shell(store: &Store, content: &Content) -> Result<Shell, StoreError> {
 
 /// Pane names the roadmap may already use for panes this build does not
 /// have yet; opening one says so in the status line.
-pub const PLANNED: &[&str] = &["today", "exercises", "net", "db"];
+pub const PLANNED: &[&str] = &["net", "db"];

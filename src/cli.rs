@@ -173,6 +173,15 @@ impl Env {
 /// have their own: pm distinguishes bad usage, not found and I/O). The TUI
 /// (no command) is started by `main`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
+    if let Some(Command::Status) = cli.command {
+        // Before the content is loaded: a prompt runs this on every line.
+        let data_dir = cli
+            .data_dir
+            .clone()
+            .unwrap_or_else(crate::store::default_data_dir);
+        status(&data_dir, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let env = Env::new(&cli);
     match cli.command {
         Some(Command::Pm(mut pm_cli)) => {
@@ -249,26 +258,7 @@ fn run_app_command(env: Env, command: Option<Command>, out: &mut dyn Write) -> R
         Some(Command::Timer(cmd)) => {
             study(&env, out, |cx, out| crate::study::cli::timer(cx, cmd, out))
         }
-        Some(Command::Status) => match study(&env, out, crate::study::cli::status) {
-            // While the app runs it holds the store; it keeps the same line
-            // in DATA/status.txt for prompts and tmux status bars.
-            Err(e)
-                if matches!(
-                    e.downcast_ref::<crate::store::StoreError>(),
-                    Some(crate::store::StoreError::Locked(_))
-                ) =>
-            {
-                let path = crate::study::service::status_file(&env.data_dir);
-                match std::fs::read_to_string(&path) {
-                    Ok(line) => {
-                        write!(out, "{line}")?;
-                        Ok(())
-                    }
-                    Err(_) => Err(e),
-                }
-            }
-            other => other,
-        },
+        Some(Command::Status) => status(&env.data_dir, out),
         Some(Command::Stats { json }) => {
             study(&env, out, |cx, out| crate::study::cli::stats(cx, json, out))
         }
@@ -276,6 +266,46 @@ fn run_app_command(env: Env, command: Option<Command>, out: &mut dyn Write) -> R
             crate::study::cli::journal(cx, cmd, out)
         }),
     }
+}
+
+/// `megarepo status`: the line from `DATA/status.json` when it was written
+/// today (no store, no content: a few milliseconds for a prompt); else
+/// recomputed from the store's totals and written again. While the app
+/// holds the store it keeps the file current itself (at least once a
+/// minute), so a file from before midnight is shown as it is then.
+fn status(data_dir: &std::path::Path, out: &mut dyn Write) -> Result<()> {
+    use crate::study::cli::{status_fast, status_with_store};
+    let clock = crate::study::clock::SystemClock::new();
+    let stale = match status_fast(data_dir, &clock) {
+        Ok(line) => {
+            writeln!(out, "{line}")?;
+            return Ok(());
+        }
+        Err(stale) => stale,
+    };
+    let locked = match Store::open(data_dir) {
+        Ok(store) => {
+            let r = status_with_store(&store, &clock, out);
+            store.flush()?;
+            return r;
+        }
+        Err(e @ crate::store::StoreError::Locked(_)) => e,
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(f) = stale {
+        writeln!(out, "{}", f.line_at(jiff::Timestamp::now()))?;
+        return Ok(());
+    }
+    // The app removes the file just before a change and writes it again
+    // just after: give it a moment.
+    for _ in 0..20 {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        if let Ok(line) = status_fast(data_dir, &clock) {
+            writeln!(out, "{line}")?;
+            return Ok(());
+        }
+    }
+    Err(locked.into())
 }
 
 fn load_documents(env: &Env) -> Vec<crate::content::sheets::Sheet> {

@@ -202,7 +202,9 @@ fn the_check_catches_a_wrong_code_and_a_block_that_compiles() {
         "{problems:#?}"
     );
     assert!(
-        problems.iter().any(|p| p.starts_with("probe.md:15: compiles")),
+        problems
+            .iter()
+            .any(|p| p.starts_with("probe.md:15: compiles")),
         "{problems:#?}"
     );
 }

@@ -82,10 +82,7 @@ impl Session {
             if done(&s) {
                 return s;
             }
-            assert!(
-                Instant::now() < deadline,
-                "never saw {what}; screen:\n{s}"
-            );
+            assert!(Instant::now() < deadline, "never saw {what}; screen:\n{s}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -111,9 +108,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = tmux()
-            .args(["kill-session", "-t", &self.0])
-            .status();
+        let _ = tmux().args(["kill-session", "-t", &self.0]).status();
     }
 }
 

@@ -124,7 +124,10 @@ fn the_personal_sheet_template_compiles_and_runs() {
     // its example must be one the check passes, so a new sheet starts green.
     let dir = tempfile::tempdir().expect("temp dir");
     let text = megarepo::content::sheets::template("smart-pointers");
-    assert!(text.contains("```rust"), "the template has no example:\n{text}");
+    assert!(
+        text.contains("```rust"),
+        "the template has no example:\n{text}"
+    );
     let (ok, output) = check_sheets(dir.path(), &[("my-sheet.md", text.as_bytes())]);
     assert!(ok, "the template's example fails the check:\n{output}");
     assert!(

@@ -72,10 +72,7 @@ impl Harness {
             if done(&s) {
                 return s;
             }
-            assert!(
-                Instant::now() < deadline,
-                "never saw {what}; screen:\n{s}"
-            );
+            assert!(Instant::now() < deadline, "never saw {what}; screen:\n{s}");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -104,12 +101,16 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     h.key(KeyCode::Enter);
     // The answer is the line after the echo of `get` (the echo of `set`
     // also shows the value, so finding the value alone proves nothing).
-    h.pump_until_screen("the value under `> get lang`", Duration::from_secs(10), |s| {
-        let lines: Vec<&str> = s.lines().collect();
-        lines.windows(2).any(|w| {
-            w[0].contains("> get lang") && w[1].contains("\"rust 2024\"") && !w[1].contains('>')
-        })
-    });
+    h.pump_until_screen(
+        "the value under `> get lang`",
+        Duration::from_secs(10),
+        |s| {
+            let lines: Vec<&str> = s.lines().collect();
+            lines.windows(2).any(|w| {
+                w[0].contains("> get lang") && w[1].contains("\"rust 2024\"") && !w[1].contains('>')
+            })
+        },
+    );
     // a wrong command is a one-line error, and the pane goes on
     h.text("frobnicate x");
     h.key(KeyCode::Enter);
@@ -151,6 +152,45 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "rust 2024");
 }
 
+/// The scheduling timeline's lanes on screen: the rows under its title,
+/// cut to the band's columns, as (name, bar, share in percent).
+fn lanes(screen: &str) -> Vec<(String, String, f64)> {
+    let rows: Vec<Vec<char>> = screen
+        .lines()
+        .map(|l| l.trim_matches('"').chars().collect())
+        .collect();
+    let title = " scheduling · ".chars().collect::<Vec<_>>();
+    let Some((t, col)) = rows.iter().enumerate().find_map(|(i, r)| {
+        r.windows(title.len())
+            .position(|w| w == title.as_slice())
+            .map(|c| (i, c))
+    }) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for r in &rows[t + 1..] {
+        let text: String = r[col.min(r.len())..].iter().collect();
+        let text = text.trim_end_matches(['│', '┃', ' ']);
+        let Some(body) = text.strip_suffix('%') else {
+            break;
+        };
+        let (rest, share) = body.rsplit_once(' ').unwrap();
+        // `▶ 12 name     bar`: the label is five columns and the name
+        let label: String = rest.chars().skip(5).collect();
+        let (name, bar) = label.split_once(' ').unwrap_or((&label, ""));
+        out.push((name.to_string(), bar.to_string(), share.parse().unwrap()));
+    }
+    out
+}
+
+fn hog_bars(screen: &str) -> Vec<String> {
+    lanes(screen)
+        .into_iter()
+        .filter(|(name, _, _)| name == "hog")
+        .map(|(_, bar, _)| bar)
+        .collect()
+}
+
 #[test]
 fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
     let d = tempfile::tempdir().unwrap();
@@ -163,13 +203,78 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
     h.show("Kernel");
     // building the kernel (fast when cached) and booting it
     let s = h.pump_until("[ready] after", Duration::from_secs(240));
-    assert!(s.contains("boot timeline"), "{s}");
+    assert!(s.contains("boot chart"), "{s}");
     assert!(s.contains("heap"), "{s}");
+    // the pane boots with the trace on: the timeline has the boot threads
+    let s = h.pump_until_screen("the boot threads' lanes", Duration::from_secs(20), |s| {
+        lanes(s).iter().any(|(name, _, _)| name == "main")
+    });
+    // (a console row never starts with a trace line)
+    assert!(!s.contains("┃%sched"), "{s}");
     h.key(KeyCode::Char('i'));
+    // D6: the line is edited in the pane; the kernel gets `help` whole
+    h.text("helx");
+    h.key(KeyCode::Backspace);
+    h.text("p");
+    h.key(KeyCode::Enter);
+    let s = h.pump_until("trace on|off", Duration::from_secs(20));
+    assert!(!s.contains("helx"), "{s}");
     h.text("ticks");
     h.key(KeyCode::Enter);
     h.pump_until("ticks:", Duration::from_secs(20));
+    // two CPU hogs share the CPU, and the timeline shows it
+    h.text("run hog");
+    h.key(KeyCode::Enter);
+    let s = h.pump_until("started hog as pid", Duration::from_secs(20));
+    let pid: u32 = s
+        .split("started hog as pid ")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|p| p.parse().ok())
+        .unwrap();
+    h.text("run hog");
+    h.key(KeyCode::Enter);
+    h.pump_until_screen("two `started hog` lines", Duration::from_secs(20), |s| {
+        s.matches("started hog as pid").count() == 2
+    });
+    h.text("ps");
+    h.key(KeyCode::Enter);
+    h.pump_until("SWITCHES", Duration::from_secs(20));
+    let s = h.pump_until_screen("two hog lanes with cells", Duration::from_secs(60), |s| {
+        let hogs: Vec<_> = lanes(s).into_iter().filter(|l| l.0 == "hog").collect();
+        hogs.len() == 2
+            && hogs
+                .iter()
+                .all(|(_, bar, share)| bar.contains(['█', '▓', '▒', '░']) && *share >= 10.0)
+    });
+    let shares: f64 = lanes(&s).iter().map(|l| l.2).sum();
+    assert!((90.0..=110.0).contains(&shares), "{shares}\n{s}");
+    // the lanes move with the kernel's clock
+    let before = hog_bars(&s);
+    h.pump_until_screen("the hog lanes moving", Duration::from_secs(20), |s| {
+        let now = hog_bars(s);
+        now.len() == 2 && now != before
+    });
+    // kill one: its lane goes once its last run leaves the window
+    h.text(&format!("kill {pid}"));
+    h.key(KeyCode::Enter);
+    h.pump_until(&format!("pid {pid}: killed"), Duration::from_secs(20));
+    let s = h.pump_until_screen("one hog lane left", Duration::from_secs(30), |s| {
+        let hogs: Vec<_> = lanes(s).into_iter().filter(|l| l.0 == "hog").collect();
+        hogs.len() == 1 && hogs[0].2 >= 80.0
+    });
+    assert!(!s.contains("┃%sched"), "{s}");
     h.key(KeyCode::Esc);
+    // t turns the trace off (the kernel says so) and on again: the lanes
+    // start afresh from the kernel's list of threads
+    assert!(s.contains("trace on (t stops it)"), "{s}");
+    h.key(KeyCode::Char('t'));
+    h.pump_until("trace off (t starts it)", Duration::from_secs(20));
+    h.key(KeyCode::Char('t'));
+    let s = h.pump_until_screen("the trace back on", Duration::from_secs(20), |s| {
+        s.contains("trace on (t stops it)") && hog_bars(s).len() == 1
+    });
+    assert!(!s.contains("┃%sched"), "{s}");
     // s stops QEMU; the pane shows how it ended
     h.key(KeyCode::Char('s'));
     h.pump_until("stopped by signal", Duration::from_secs(20));
@@ -210,4 +315,51 @@ fn the_reader_reopens_where_the_learner_left_off() {
         body(&after),
         "before:\n{before}\nafter:\n{after}"
     );
+}
+
+#[test]
+fn the_kv_pane_shows_what_recovery_did_on_open() {
+    use kv::Engine;
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("kv");
+    {
+        let e = kv::LogEngine::open(&dir, kv::Options::default()).unwrap();
+        e.set(b"kept", b"yes").unwrap();
+        e.flush().unwrap();
+    }
+    // A clean reopen has nothing to report (the pane would say nothing).
+    {
+        let e = kv::LogEngine::open(&dir, kv::Options::default()).unwrap();
+        assert!(e.recovery_report().is_clean(), "{}", e.recovery_report());
+    }
+    // A write torn by a crash: half a record at the end of the newest
+    // segment.
+    let mut segs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "seg"))
+        .collect();
+    segs.sort();
+    let newest = segs.last().expect("a segment");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(newest)
+        .unwrap();
+    std::io::Write::write_all(&mut f, &[0x4b, 0x56, 0x01, 0x00, 0x00, 0x00, 0x10]).unwrap();
+    drop(f);
+
+    let mut h = Harness::new(d.path());
+    h.show("KV");
+    let s = h.pump_until("recovery on open", Duration::from_secs(20));
+    assert!(s.contains("opened"), "the store still opens: {s}");
+    h.text("get kept");
+    h.key(KeyCode::Enter);
+    h.pump_until_screen("`yes` under `> get kept`", Duration::from_secs(10), |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines
+            .windows(2)
+            .any(|w| w[0].contains("> get kept") && w[1].contains("┃yes "))
+    });
+    h.app.shutdown();
 }

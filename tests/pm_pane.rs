@@ -551,3 +551,41 @@ fn a_click_selects_the_card_under_it_and_the_wheel_moves_in_the_column() {
     );
     pane.shutdown();
 }
+
+#[test]
+fn a_board_damaged_from_the_start_is_read_again_once_fixed_and_an_unchanged_edit_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::init(&dir.path().join("pm")).unwrap();
+    ws.update(|b| {
+        b.add_task(NewTask {
+            title: "Read chapter 10".into(),
+            notes: Some("generics\ntraits\nlifetimes".into()),
+            ..NewTask::default()
+        })
+    })
+    .unwrap();
+    let good = std::fs::read(ws.board_path()).unwrap();
+    std::fs::write(ws.board_path(), b"version: 1\ntasks: {\n").unwrap();
+    let mut h = Harness::new(dir.path()).unwrap();
+    let mut pane = PmPane::new();
+    show(&mut h, &mut pane);
+    wait_for(&mut h, &mut pane, "cannot be read");
+    assert!(shows(&pane, "board.yaml:"), "{}", screen(&pane, 100, 30));
+
+    std::fs::write(ws.board_path(), &good).unwrap();
+    wait_for(&mut h, &mut pane, "#1 Read chapter 10");
+    assert!(!shows(&pane, "cannot be read"));
+
+    // e, n and c opened and saved as they were change nothing on disk (the
+    // notes' line breaks are not joined, `updated` stays).
+    for key in ['e', 'n', 'c'] {
+        h.key(&mut pane, KeyCode::Char(key));
+        assert!(pane.captures_text());
+        h.key(&mut pane, KeyCode::Enter);
+        assert!(!pane.captures_text());
+    }
+    h.pump(&mut pane);
+    assert!(!shows(&pane, "saving…"));
+    assert_eq!(std::fs::read(ws.board_path()).unwrap(), good);
+    pane.shutdown();
+}

@@ -4,6 +4,7 @@
 //! session driven by keys (start, switch mode, pause, stop) and a restart.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use megarepo::content::Content;
@@ -24,9 +25,20 @@ fn clock(local: &str) -> Arc<FixedClock> {
     Arc::new(FixedClock::at_local("Europe/Paris", local).unwrap())
 }
 
+/// The pane as the app shows it: built (reading nothing), shown, and its
+/// background job's first statistics delivered.
 fn pane(store: &Store, clock: &Arc<FixedClock>) -> StatsPane {
     let content = Content::load(None);
-    StatsPane::new(store, content.roadmap, clock.clone()).unwrap()
+    let mut p = StatsPane::new(store, content.roadmap, clock.clone()).unwrap();
+    let mut h = harness(store);
+    h.call(&mut p, |p, cx| p.on_show(cx));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while p.stats().is_none() && Instant::now() < deadline {
+        h.pump(&mut p);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(p.stats().is_some(), "the statistics never arrived");
+    p
 }
 
 fn render(p: &StatsPane, w: u16, h: u16) -> String {
@@ -266,6 +278,7 @@ fn journal_written_in_the_pane_survives_a_restart() {
     {
         let store = Store::open(dir.path()).unwrap();
         let mut p = JournalPane::new(&store, c.clone());
+        harness(&store).call(&mut p, |p, cx| p.on_show(cx));
         insta::assert_snapshot!("journal_list_empty", render_pane(&p, 70, 8));
         key_to(&mut p, &store, KeyCode::Enter, KeyModifiers::NONE);
         assert!(p.captures_text());
@@ -299,6 +312,7 @@ fn journal_written_in_the_pane_survives_a_restart() {
     assert_eq!(e.entry, "Read chapter 10.\nWrote a cache.");
     assert_eq!(e.insights, "'a is a region");
     let mut p = JournalPane::new(&store, c.clone());
+    harness(&store).call(&mut p, |p, cx| p.on_show(cx));
     insta::assert_snapshot!("journal_list", render_pane(&p, 70, 8));
     key_to(&mut p, &store, KeyCode::Char('/'), KeyModifiers::NONE);
     type_text(&mut p, &store, "REGION");
@@ -307,5 +321,42 @@ fn journal_written_in_the_pane_survives_a_restart() {
     assert!(
         screen.contains("2025-09-15 insights      'a is a region"),
         "{screen}"
+    );
+}
+
+#[test]
+fn damaged_totals_are_reported_in_the_pane_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = clock("2025-09-15T20:00");
+    log(&store, &c, "2025-09-14 45 coding");
+    log(&store, &c, "2025-09-15 20 reading");
+    store
+        .tree("study_days")
+        .unwrap()
+        .insert("2025-09-14", &b"{not json"[..])
+        .unwrap();
+    let p = pane(&store, &c);
+    let screen = render(&p, 100, 40);
+    assert!(screen.contains("damaged"), "{screen}");
+    let st = p.stats().unwrap();
+    assert_eq!(st.total_minutes, 65);
+    assert_eq!(st.streak.current, 1, "{:?}", st.streak);
+}
+
+#[test]
+fn the_pane_keeps_the_status_file_that_status_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = clock("2025-09-15T20:00");
+    log(&store, &c, "2025-09-15 20 reading");
+    let mut p = pane(&store, &c);
+    press(&mut p, &store, 's');
+    c.advance_mins(10);
+    tick(&mut p, &store);
+    let fast = megarepo::study::cli::status_fast(dir.path(), &*c).unwrap();
+    assert_eq!(
+        fast,
+        "running reading 0:10:00 · today 30m/1h00m · R 30m C 0m · streak 1"
     );
 }

@@ -277,17 +277,17 @@ pub struct JournalPane {
 }
 
 impl JournalPane {
+    /// Reads nothing yet: the entries (years of them) are read when the
+    /// pane is first shown, not while the app starts (issue 19).
     pub fn new(store: &Store, clock: Arc<dyn Clock + Send + Sync>) -> Self {
-        let mut p = JournalPane {
+        JournalPane {
             store: StudyStore::new(store.clone()),
             clock,
             entries: Vec::new(),
             selected: 0,
             mode: Mode::List,
             error: None,
-        };
-        p.reload();
-        p
+        }
     }
 
     /// Reloads entries; today's is always first, then older ones newest first.

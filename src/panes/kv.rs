@@ -231,6 +231,20 @@ impl KvPane {
                 self.console.say(format!(
                     "opened {dir} (type `help`; esc leaves the console)"
                 ));
+                // What recovery did on open (a torn tail cut, a hint set
+                // aside) is never hidden: the evidence is in lost+found.
+                let report = engine.recovery_report();
+                if !report.is_clean() {
+                    let summary = report.to_string();
+                    self.console.error(format!(
+                        "recovery on open: {}",
+                        summary.lines().next().unwrap_or("")
+                    ));
+                    for e in report.events() {
+                        self.console.error(format!("  {e}"));
+                    }
+                    cx.error("the store needed recovery on open: see the console, or run `megarepo kv verify`");
+                }
                 self.start_worker(engine.clone(), cx);
                 self.engine = Some(engine);
                 self.sample();

@@ -109,8 +109,17 @@ enum Purpose {
 
 enum Mode {
     Board,
-    Input { purpose: Purpose, input: LineInput },
-    Confirm { id: u64, title: String },
+    /// Typing a line; `start` is the text it opened with (an edit submitted
+    /// unchanged writes nothing).
+    Input {
+        purpose: Purpose,
+        input: LineInput,
+        start: String,
+    },
+    Confirm {
+        id: u64,
+        title: String,
+    },
 }
 
 /// What the pane knows of the board file.
@@ -441,6 +450,9 @@ impl PmPane {
             }
             Msg::Loaded(Ok(None)) => {
                 self.problem = None;
+                // The `.pm/` folder went away with the board: a new watch
+                // starts when a board is made again.
+                self.watcher = None;
                 self.loaded = Loaded::Missing;
                 self.doing = 0;
                 self.overdue = 0;
@@ -629,6 +641,7 @@ impl PmPane {
         self.mode = Mode::Input {
             purpose,
             input: LineInput::with_text(text),
+            start: text.to_string(),
         };
     }
 
@@ -1016,9 +1029,20 @@ impl Pane for PmPane {
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
         match &mut self.mode {
-            Mode::Input { purpose, input } => {
+            Mode::Input {
+                purpose,
+                input,
+                start,
+            } => {
                 let purpose = *purpose;
                 match input.handle_key(key) {
+                    InputEvent::Submit(line) if purpose != Purpose::Add && line == *start => {
+                        // Nothing changed: no write, so `updated` stays true
+                        // and notes of several lines are not joined into one.
+                        self.mode = Mode::Board;
+                        cx.info("unchanged");
+                        Handled::Yes
+                    }
                     InputEvent::Submit(line) => {
                         self.mode = Mode::Board;
                         self.submit(purpose, line, cx);
@@ -1123,7 +1147,21 @@ impl Pane for PmPane {
                 Paragraph::new(Line::styled("reading the board…", theme.dim)),
                 body,
             ),
-            Loaded::Unknown => {}
+            Loaded::Unknown => f.render_widget(
+                Paragraph::new(vec![
+                    Line::raw(""),
+                    Line::styled(
+                        "The board cannot be read (see above) and was left as it is.",
+                        theme.text,
+                    ),
+                    Line::styled(
+                        "Fix the file by hand: this tab reads it again when it is saved (or press r).",
+                        theme.dim,
+                    ),
+                ])
+                .wrap(Wrap { trim: false }),
+                body,
+            ),
             Loaded::Missing => self.draw_missing(f, body, theme),
             Loaded::Board(_) => {
                 self.draw_columns(f, body, theme);
@@ -1485,7 +1523,7 @@ impl PmPane {
 
     fn draw_foot(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         let line = match &self.mode {
-            Mode::Input { purpose, input } => {
+            Mode::Input { purpose, input, .. } => {
                 let prompt = match purpose {
                     Purpose::Add => "add: ".to_string(),
                     Purpose::Title(id) => format!("title #{id}: "),

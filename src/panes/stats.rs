@@ -6,9 +6,17 @@
 //! visible) and asks for a tick every second while a session is open. Each
 //! tick moves the checkpoint (written every 30 s by the timer) and refreshes
 //! a [`StatusSnapshot`] that the pane's `status` hook draws in the app's
-//! status bar. The full [`Stats`] are recomputed from the store
-//! after every timer command and every 30 ticks, not every frame: drawing
-//! only reads what was computed.
+//! status bar. The full [`Stats`] are recomputed from the stored per-day
+//! totals (never from every session) after every timer command and every
+//! 30 ticks, not every frame: drawing only reads what was computed. Each
+//! recomputation also writes `DATA/status.json` for `megarepo status`.
+//!
+//! Start-up computes nothing: the status bar starts from the status file,
+//! and the first statistics come from a background job (the `totals` job
+//! of the pane's [`Mailbox`]) started when the app first hands the pane a
+//! context. That job is also where totals that are missing, stale or
+//! damaged are rebuilt from the sessions (a scan of the whole history), so
+//! the UI task never waits for it; damage is shown in the status bar.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,13 +30,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::content::Roadmap;
+use crate::jobs::Mailbox;
 use crate::pane::{Ctx, Handled, Pane, Selection};
 use crate::store::Store;
 use crate::study::days::{fmt_elapsed, fmt_minutes};
 use crate::study::pomodoro::{Pomodoro, Rhythm, pomodoro};
-use crate::study::service::StudyCtx;
+use crate::study::service::{StudyCtx, publish};
 use crate::study::session::{Mode, Phase};
 use crate::study::stats::Stats;
+use crate::study::stored::Rebuilt;
 use crate::study::streak::DayMark;
 use crate::study::timefmt::parse_date;
 use crate::study::{Clock, StudyStore, Timer};
@@ -190,6 +200,13 @@ struct DateInput {
     text: String,
 }
 
+/// What the pane's background jobs report.
+enum Msg {
+    /// The totals are ready to read (rebuilt first, and why, if they had
+    /// to be), or could not be made ready.
+    TotalsReady(Result<Option<Rebuilt>, String>),
+}
+
 pub struct StatsPane {
     timer: Timer<Arc<dyn Clock + Send + Sync>>,
     store: Store,
@@ -200,9 +217,14 @@ pub struct StatsPane {
     selected_item: Option<String>,
     ticks: u32,
     input: Option<DateInput>,
-    /// The last status line written to `DATA/status.txt` (without digits)
-    /// and when; `publish` takes `&self`, hence the mutex.
-    status_written: Mutex<Option<(String, std::time::Instant)>>,
+    /// The pomodoro rhythm, read when the statistics are (not while drawing).
+    rhythm: Option<Rhythm>,
+    mailbox: Mailbox<Msg>,
+    /// A `totals` job is running: refreshes wait for it.
+    loading: bool,
+    /// Damaged totals were found and rebuilt: said at the top of the pane
+    /// (the status bar's message goes with the next key).
+    notice: Option<String>,
 }
 
 impl StatsPane {
@@ -212,10 +234,11 @@ impl StatsPane {
         roadmap: Roadmap,
         clock: Arc<dyn Clock + Send + Sync>,
     ) -> Result<Self, crate::store::StoreError> {
-        let study = StudyStore::new(store.clone());
+        let study = StudyStore::with_fallback(store.clone(), clock.zone());
         study.ensure_start_date(clock.today())?;
+        let rhythm = study.rhythm()?;
         let timer = Timer::open(study, clock)?;
-        let mut p = StatsPane {
+        let p = StatsPane {
             timer,
             store: store.clone(),
             roadmap,
@@ -225,10 +248,35 @@ impl StatsPane {
             selected_item: None,
             ticks: 0,
             input: None,
-            status_written: Mutex::new(None),
+            rhythm,
+            mailbox: Mailbox::new(),
+            loading: false,
+            notice: None,
         };
-        p.refresh();
+        p.status.set(p.snapshot_from_file());
         Ok(p)
+    }
+
+    /// The status bar before the first statistics: today and the streak
+    /// from the status file when it is today's, the timer from the store.
+    fn snapshot_from_file(&self) -> StatusSnapshot {
+        let clock = self.timer.clock();
+        let (now, zone) = (clock.now(), clock.zone());
+        let path = crate::study::status::path(self.store.data_dir());
+        let file = std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<crate::study::status::StatusFile>(&b).ok())
+            .filter(|f| {
+                f.date == clock.today() && f.zone == crate::study::timefmt::zone_name(&zone, now)
+            });
+        let mut snap = self.snapshot(None);
+        if let Some(f) = file {
+            let counts = f.today.total() >= i64::from(f.threshold_minutes) * 60 || f.solved_today;
+            snap.today_minutes = f.today.total() / 60;
+            snap.goal_minutes = f.goal_minutes;
+            snap.streak = f.run_before_today + u32::from(counts);
+        }
+        snap
     }
 
     /// What the status bar shows now.
@@ -244,76 +292,71 @@ impl StatsPane {
         &self.timer
     }
 
-    /// Recomputes the stats from the store and republishes the status.
-    pub fn refresh(&mut self) {
+    /// Recomputes the stats from the stored totals, republishes the status
+    /// and writes the status file. When the totals must be rebuilt first
+    /// (a scan of every session), starts the background job instead; it
+    /// calls back here when done.
+    pub fn refresh(&mut self, cx: &mut Ctx) {
+        if self.loading {
+            return;
+        }
         let clock = self.timer.clock().clone();
         let ctx = StudyCtx {
             store: &self.store,
             clock: &*clock,
             roadmap: &self.roadmap,
         };
-        match ctx.stats() {
-            Ok(mut s) => {
-                // The store holds the current session as of its last write;
-                // patch today's numbers with the live elapsed time.
-                self.patch_live(&mut s);
-                self.stats = Some(s);
+        match ctx.compute_if_ready(self.timer.current()) {
+            Ok(Some(c)) => {
+                publish(self.store.data_dir(), &c.status);
+                self.stats = Some(c.stats);
                 self.error = None;
+                self.rhythm = self.timer.store().rhythm().unwrap_or(None);
             }
+            Ok(None) => self.load(cx),
             Err(e) => self.error = Some(e.to_string()),
         }
         self.publish();
     }
 
-    fn patch_live(&self, s: &mut Stats) {
-        let Some(cur) = self.timer.current() else {
-            return;
-        };
-        if cur.is_detached() {
-            return; // already counted to now by `sessions_at`
-        }
-        let stored = StudyStore::new(self.store.clone())
-            .session(cur.id)
-            .ok()
-            .flatten()
-            .map(|x| x.studied_time())
-            .unwrap_or(SignedDuration::ZERO);
-        let extra = (self.timer.elapsed() - stored).as_secs().max(0) / 60;
-        s.today_minutes.total += extra;
-        match cur.current_mode() {
-            Some(Mode::Coding) => s.today_minutes.coding += extra,
-            _ => s.today_minutes.reading += extra,
-        }
+    /// Starts the `totals` job: makes the stored totals ready to read,
+    /// rebuilding them from the sessions when missing, stale or damaged.
+    fn load(&mut self, cx: &mut Ctx) {
+        self.loading = true;
+        let study = StudyStore::with_fallback(self.store.clone(), self.timer.clock().zone());
+        self.mailbox.thread("totals", cx.waker(), move |job| {
+            let r = study
+                .totals()
+                .map(|(_, why)| why)
+                .map_err(|e| e.to_string());
+            job.send(Msg::TotalsReady(r));
+        });
     }
 
-    /// Keep `DATA/status.txt` current for `megarepo status`, which cannot
-    /// open the store while the app holds it. Written when the line changes
-    /// apart from the ticking seconds, or every 30 s while a session runs.
-    fn write_status_file(&self) {
-        let Some(stats) = &self.stats else { return };
-        let line = crate::study::service::status_text(stats, self.timer.current());
-        let mut last = self
-            .status_written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        // The line without its digits: changes of mode, pause, item, streak.
-        let shape: String = line.chars().filter(|c| !c.is_ascii_digit()).collect();
-        let due = match &*last {
-            Some((old_shape, at)) => {
-                *old_shape != shape || at.elapsed() >= std::time::Duration::from_secs(30)
+    fn on_msg(&mut self, msg: Msg, cx: &mut Ctx) {
+        match msg {
+            Msg::TotalsReady(r) => {
+                self.loading = false;
+                match r {
+                    Ok(Some(why @ Rebuilt::Damaged(_))) => {
+                        tracing::warn!("{why}");
+                        cx.error(why.to_string());
+                        self.notice = Some(why.to_string());
+                    }
+                    Ok(Some(why)) => tracing::info!("{why}"),
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.error = Some(e);
+                        return;
+                    }
+                }
+                self.refresh(cx);
             }
-            None => true,
-        };
-        if !due {
-            return;
-        }
-        match crate::study::service::write_status_file(self.store.data_dir(), &line) {
-            Ok(()) => *last = Some((shape, std::time::Instant::now())),
-            Err(e) => tracing::warn!("could not write the status file: {e}"),
         }
     }
 
-    fn publish(&self) {
+    /// The status bar's numbers; `stats` when there are some.
+    fn snapshot(&self, stats: Option<&Stats>) -> StatusSnapshot {
         let running = self.timer.current().map(|s| {
             let paused = s
                 .timed()
@@ -324,7 +367,7 @@ impl StatsPane {
                 self.timer.elapsed(),
             )
         });
-        let (today_minutes, goal_minutes, streak) = match &self.stats {
+        let (today_minutes, goal_minutes, streak) = match stats {
             Some(s) => (
                 s.today_minutes.total,
                 s.daily_goal_minutes,
@@ -332,14 +375,26 @@ impl StatsPane {
             ),
             None => (0, 60, 0),
         };
-        self.status.set(StatusSnapshot {
+        StatusSnapshot {
             running,
             today_minutes,
             goal_minutes,
             streak,
             left_running: !self.timer.orphans().is_empty(),
-        });
-        self.write_status_file();
+        }
+    }
+
+    /// Refreshes the status bar (the running timer's seconds); before the
+    /// first statistics, keeps the numbers the status file gave.
+    fn publish(&self) {
+        let mut snap = self.snapshot(self.stats.as_ref());
+        if self.stats.is_none() {
+            let old = self.status.get();
+            snap.today_minutes = old.today_minutes;
+            snap.goal_minutes = old.goal_minutes;
+            snap.streak = old.streak;
+        }
+        self.status.set(snap);
     }
 
     fn command(&mut self, cx: &mut Ctx, what: &str, r: Result<(), String>) {
@@ -347,7 +402,7 @@ impl StatsPane {
             Ok(()) => cx.info(what.to_string()),
             Err(e) => cx.error(e),
         }
-        self.refresh();
+        self.refresh(cx);
     }
 
     fn start_or_stop(&mut self, cx: &mut Ctx, with_item: bool) {
@@ -438,6 +493,9 @@ impl StatsPane {
     fn lines(&self, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         let mut lines = Vec::new();
         let now = self.timer.clock().now();
+        if let Some(n) = &self.notice {
+            lines.push(Line::styled(n.clone(), theme.error));
+        }
         if let Some(o) = self.timer.orphans().first() {
             lines.push(Line::styled(
                 format!(
@@ -471,8 +529,8 @@ impl StatsPane {
                         theme.text,
                     ),
                 ];
-                if let Ok(Some(r)) = self.timer.store().rhythm() {
-                    let p = match pomodoro(s, &r, now) {
+                if let Some(r) = &self.rhythm {
+                    let p = match pomodoro(s, r, now) {
                         Pomodoro::Work { block, remaining } => {
                             format!(" · pomodoro {block}: {} left", fmt_elapsed(remaining))
                         }
@@ -494,8 +552,9 @@ impl StatsPane {
             )),
         }
         let Some(st) = &self.stats else {
-            if let Some(e) = &self.error {
-                lines.push(Line::styled(e.clone(), theme.error));
+            match &self.error {
+                Some(e) => lines.push(Line::styled(e.clone(), theme.error)),
+                None => lines.push(Line::styled("Reading the statistics…", theme.dim)),
             }
             return lines;
         };
@@ -815,14 +874,26 @@ impl Pane for StatsPane {
                 })
             }
             Cmd::Rhythm => self.toggle_rhythm(cx),
-            Cmd::Refresh => self.refresh(),
+            Cmd::Refresh => self.refresh(cx),
         }
         Handled::Yes
     }
 
-    fn on_select(&mut self, sel: &Selection, _cx: &mut Ctx) {
+    fn on_select(&mut self, sel: &Selection, cx: &mut Ctx) {
         if let Some(id) = sel.id {
             self.selected_item = Some(id.to_string());
+        }
+        // The app hands every pane a context for the first time here, as it
+        // starts: the first statistics are read in the background, after
+        // the first frame.
+        if self.stats.is_none() && !self.loading {
+            self.load(cx);
+        }
+    }
+
+    fn on_wake(&mut self, cx: &mut Ctx) {
+        for msg in self.mailbox.drain() {
+            self.on_msg(msg, cx);
         }
     }
 
@@ -830,8 +901,8 @@ impl Pane for StatsPane {
         status_bar_spans(&self.status.get(), theme)
     }
 
-    fn on_show(&mut self, _cx: &mut Ctx) {
-        self.refresh();
+    fn on_show(&mut self, cx: &mut Ctx) {
+        self.refresh(cx);
     }
 
     fn tick_every(&self) -> Option<Duration> {
@@ -856,7 +927,7 @@ impl Pane for StatsPane {
         // Recompute when a checkpoint reached the store (every 30 s while
         // running), and on every (once a minute) tick when idle.
         if wrote || self.timer.current().is_none() || self.ticks.is_multiple_of(30) {
-            self.refresh();
+            self.refresh(cx);
         } else {
             self.publish();
         }
@@ -878,6 +949,7 @@ impl Pane for StatsPane {
     }
 
     fn shutdown(&mut self) {
+        self.mailbox.cancel_all();
         if let Err(e) = self.timer.flush() {
             tracing::error!("saving the running session on exit failed: {e}");
         }

@@ -18,7 +18,16 @@ use std::path::{Path, PathBuf};
 pub use progress::ItemProgress;
 
 /// Version of the layout of the trees below. Bump it with a migration.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// - 1: progress, sessions, journal, study settings, ui.
+/// - 2: adds the study totals (`study_days`, `study_items`, `study_starts`,
+///   `study_open` and `meta/study_totals`, see `study::stored`), kept in
+///   step with every session write. The migration from 1 writes nothing
+///   but the version: the totals are missing, and missing totals are
+///   rebuilt from the sessions on first use. The version is raised on open
+///   so that an older megarepo, which would write sessions without the
+///   totals, refuses the store instead of leaving the totals stale.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -51,6 +60,10 @@ pub enum StoreError {
 pub struct Store {
     db: sled::Db,
     path: PathBuf,
+    /// Serialises read-modify-write updates that span trees within this
+    /// process (a session and the study totals); other processes are kept
+    /// out by sled's lock on the whole store.
+    writes: std::sync::Arc<std::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -105,7 +118,11 @@ impl Store {
                 other => break other?,
             }
         };
-        let store = Store { db, path };
+        let store = Store {
+            db,
+            path,
+            writes: Default::default(),
+        };
         store.check_schema()?;
         Ok(store)
     }
@@ -140,6 +157,12 @@ impl Store {
                         found,
                         supported: SCHEMA_VERSION,
                     });
+                }
+                if found < SCHEMA_VERSION {
+                    // Every migration so far only adds trees that are
+                    // rebuilt when missing (see SCHEMA_VERSION).
+                    meta.insert("schema_version", SCHEMA_VERSION.to_string().as_bytes())
+                        .map_err(|e| classify(&self.path, e))?;
                 }
             }
             None => {
@@ -217,6 +240,15 @@ impl Store {
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush().map_err(|e| classify(&self.path, e))?;
         Ok(())
+    }
+
+    /// Held while one update reads and writes several trees (a session and
+    /// the totals derived from it), so two threads of this process never
+    /// interleave such updates.
+    pub fn write_lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        // The guarded value is `()`: a panic while holding it cannot leave
+        // anything half-changed in memory, so a poisoned lock is still fine.
+        self.writes.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn err(&self, e: sled::Error) -> StoreError {

@@ -22,7 +22,7 @@ use serde_json::json;
 use super::clock::Clock;
 use super::days::{fmt_elapsed, fmt_minutes};
 use super::journal::{self, Field, JournalEntry};
-use super::service::{StudyCtx, session_line, status_text};
+use super::service::{StudyCtx, publish, report_to_stderr, session_line, status_now};
 use super::session::{Mode, Phase, Session};
 use super::timefmt::{parse_date, zone_name};
 use super::timer::{CHECKPOINT_EVERY, Timer};
@@ -143,7 +143,8 @@ pub fn timer(ctx: &StudyCtx<'_>, cmd: TimerCmd, out: &mut dyn Write) -> Result<(
             writeln!(out, "started {} session {}", mode, s.id)?;
             if foreground {
                 out.flush()?;
-                run_foreground(&mut timer, out)?;
+                publish_status(ctx)?;
+                run_foreground(ctx, &mut timer, out)?;
             }
         }
         TimerCmd::Stop => {
@@ -313,6 +314,16 @@ pub fn timer(ctx: &StudyCtx<'_>, cmd: TimerCmd, out: &mut dyn Write) -> Result<(
         }
     }
     study.flush()?;
+    publish_status(ctx)?;
+    Ok(())
+}
+
+/// Keeps `DATA/status.json` current after a change (the store's write
+/// removed it first), so `megarepo status` need not open the store.
+fn publish_status(ctx: &StudyCtx<'_>) -> Result<()> {
+    let (file, rebuilt) = status_now(ctx.store, ctx.clock)?;
+    report_to_stderr(rebuilt.as_ref());
+    publish(ctx.store.data_dir(), &file);
     Ok(())
 }
 
@@ -330,7 +341,11 @@ fn session_json(s: &Session) -> serde_json::Value {
 
 /// Keeps a session running in this process until Ctrl-C, checkpointing it.
 /// `MEGAREPO_CHECKPOINT_SECS` (1..=60) shortens the interval for tests.
-fn run_foreground(timer: &mut Timer<&dyn Clock>, out: &mut dyn Write) -> Result<()> {
+fn run_foreground(
+    ctx: &StudyCtx<'_>,
+    timer: &mut Timer<&dyn Clock>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let every = std::env::var("MEGAREPO_CHECKPOINT_SECS")
         .ok()
         .and_then(|v| v.parse::<i64>().ok())
@@ -355,7 +370,11 @@ fn run_foreground(timer: &mut Timer<&dyn Clock>, out: &mut dyn Write) -> Result<
     // Ends on Ctrl-C, or when the signal thread could not start (its
     // sender is dropped): either way the session is stopped cleanly.
     while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(wait) {
-        timer.tick()?;
+        if timer.tick()? {
+            // The checkpoint removed the status file; this process holds
+            // the store, so it writes the file again.
+            publish_status(ctx)?;
+        }
     }
     let s = timer.stop()?;
     writeln!(
@@ -367,23 +386,47 @@ fn run_foreground(timer: &mut Timer<&dyn Clock>, out: &mut dyn Write) -> Result<
     Ok(())
 }
 
-/// `megarepo status`: one line for a shell prompt or tmux.
+/// `megarepo status` with the store open: one line for a shell prompt or
+/// tmux, computed from the totals and written to the status file for the
+/// next call (which then reads only that file: see [`status_fast`]).
 pub fn status(ctx: &StudyCtx<'_>, out: &mut dyn Write) -> Result<()> {
-    let stats = ctx.stats()?;
-    let study = ctx.study();
-    let now = ctx.clock.now();
-    let open = study
-        .sessions_at(now)?
-        .into_iter()
-        .rev()
-        .find(Session::is_open);
-    writeln!(out, "{}", status_text(&stats, open.as_ref()))?;
+    status_with_store(ctx.store, ctx.clock, out)
+}
+
+/// [`status`] on an open store, without the roadmap (the line needs none).
+pub fn status_with_store(
+    store: &crate::store::Store,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (file, rebuilt) = status_now(store, clock)?;
+    report_to_stderr(rebuilt.as_ref());
+    publish(store.data_dir(), &file);
+    writeln!(out, "{}", file.line)?;
     Ok(())
+}
+
+/// `megarepo status` without the store: the line from the status file when
+/// it was written today in the learner's zone. `None` when it must be
+/// recomputed (missing, another day or zone, unreadable); the stale file,
+/// if any, comes back for the case where the store cannot be opened.
+pub fn status_fast(
+    data_dir: &std::path::Path,
+    clock: &dyn Clock,
+) -> Result<String, Option<Box<super::status::StatusFile>>> {
+    use super::status::{Read, read};
+    match read(data_dir, clock.now(), &clock.zone()) {
+        Read::Fresh(line) => Ok(line),
+        Read::Stale(f) => Err(Some(f)),
+        Read::Missing | Read::Unreadable(_) => Err(None),
+    }
 }
 
 /// `megarepo stats [--json]`
 pub fn stats(ctx: &StudyCtx<'_>, json: bool, out: &mut dyn Write) -> Result<()> {
-    let s = ctx.stats()?;
+    let computed = ctx.compute(None)?;
+    report_to_stderr(computed.rebuilt.as_ref());
+    let s = computed.stats;
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
         return Ok(());
@@ -497,13 +540,14 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
             let Some(e) = study.journal(date)? else {
                 bail!("no journal entry for {date}");
             };
-            let minutes = ctx.stats_minutes_on(date)?;
-            writeln!(out, "{}", e.to_markdown(minutes))?;
+            let (days, rebuilt) = ctx.days_now()?;
+            report_to_stderr(rebuilt.as_ref());
+            writeln!(out, "{}", e.to_markdown(days.on(date).minutes()))?;
         }
         JournalCmd::Export { dir } => {
             let entries = study.journal_entries()?;
-            let sessions = study.sessions_at(now)?;
-            let days = super::days::study_days(&sessions, &ctx.clock.zone());
+            let (days, rebuilt) = ctx.days_now()?;
+            report_to_stderr(rebuilt.as_ref());
             let minutes_of = |d: Date| days.on(d).minutes();
             let written = journal::export(&entries, &minutes_of, &dir)?;
             let n = written.len();

@@ -26,13 +26,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::session::{Mode, Segment, Session, SessionKind};
 use super::timefmt::{self, zone_from_name};
 
 /// Seconds studied in each mode.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModeSplit {
     pub reading: i64,
     pub coding: i64,
@@ -139,24 +139,35 @@ fn next_midnight(date: Date, tz: &TimeZone) -> Option<Timestamp> {
         .map(|z| z.timestamp())
 }
 
+/// The seconds a session gives each local date, in order: a manual entry
+/// gives its minutes to the date it names; a timed session's studied
+/// segments are cut at every midnight of the session's zone. The one place
+/// that decides where study time goes: [`study_days`] and the stored per-day
+/// totals (`study::totals`) both add up these parts, so they cannot drift.
+pub fn day_parts(s: &Session, fallback: &TimeZone) -> Vec<(Date, Mode, i64)> {
+    match &s.kind {
+        SessionKind::Manual(m) => vec![(m.date, m.mode, i64::from(m.minutes) * 60)],
+        SessionKind::Timed(_) => {
+            let tz = session_zone(s, fallback);
+            let mut out = Vec::new();
+            for seg in s.studied() {
+                for (date, secs) in split_by_day(&seg, &tz) {
+                    out.push((date, seg.mode, secs));
+                }
+            }
+            out
+        }
+    }
+}
+
 /// Builds the per-day view of all sessions. `fallback` is the learner's
 /// current zone, used for sessions whose zone name cannot be resolved.
 pub fn study_days(sessions: &[Session], fallback: &TimeZone) -> StudyDays {
     let mut days = StudyDays::default();
     for s in sessions {
         let item = s.item.as_deref();
-        match &s.kind {
-            SessionKind::Manual(m) => {
-                days.add(m.date, item, m.mode, i64::from(m.minutes) * 60);
-            }
-            SessionKind::Timed(_) => {
-                let tz = session_zone(s, fallback);
-                for seg in s.studied() {
-                    for (date, secs) in split_by_day(&seg, &tz) {
-                        days.add(date, item, seg.mode, secs);
-                    }
-                }
-            }
+        for (date, mode, secs) in day_parts(s, fallback) {
+            days.add(date, item, mode, secs);
         }
     }
     days.travel = travel_days(sessions, fallback);
@@ -175,19 +186,34 @@ pub fn travel_days(sessions: &[Session], fallback: &TimeZone) -> BTreeSet<Date> 
     for pair in timed.windows(2) {
         let (_, prev) = pair[0];
         let (start, next) = pair[1];
-        if prev.zone == next.zone {
-            continue;
-        }
-        let old = start.to_zoned_datetime(session_zone(prev, fallback)).date();
-        let new = start.to_zoned_datetime(session_zone(next, fallback)).date();
-        let mut d = old;
-        // Offsets differ by at most 26 hours, so this runs at most twice.
-        while d < new {
-            out.insert(d);
-            match d.tomorrow() {
-                Ok(n) => d = n,
-                Err(_) => break,
-            }
+        out.extend(travel_between(&prev.zone, &next.zone, start, fallback));
+    }
+    out
+}
+
+/// The dates jumped over between two consecutive timed sessions: the one
+/// before was started in `prev_zone`, the next in `next_zone` at `start`.
+/// Empty unless the zone names differ and the move went east.
+pub fn travel_between(
+    prev_zone: &str,
+    next_zone: &str,
+    start: Timestamp,
+    fallback: &TimeZone,
+) -> Vec<Date> {
+    if prev_zone == next_zone {
+        return Vec::new();
+    }
+    let resolve = |name: &str| zone_from_name(name).unwrap_or_else(|| fallback.clone());
+    let old = start.to_zoned_datetime(resolve(prev_zone)).date();
+    let new = start.to_zoned_datetime(resolve(next_zone)).date();
+    let mut out = Vec::new();
+    let mut d = old;
+    // Offsets differ by at most 26 hours, so this runs at most twice.
+    while d < new {
+        out.push(d);
+        match d.tomorrow() {
+            Ok(n) => d = n,
+            Err(_) => break,
         }
     }
     out

@@ -5,8 +5,11 @@
 //! sessions ([`session`]) are cut into local days ([`days`]), days give
 //! streaks ([`streak`]), and all of it is summarised for the UI and the CLI
 //! ([`stats`]). The pomodoro rhythm ([`pomodoro`]) reads a session; the
-//! journal ([`journal`]) stands beside them. Storage and drawing live
-//! elsewhere and call in. The day and streak rules are written out in
+//! journal ([`journal`]) stands beside them. The sums the statistics need
+//! are kept per day ([`totals`]) as sessions are written ([`stored`]), so
+//! statistics cost what changed, not the whole history; the status line
+//! for prompts is kept in a small file ([`status`]). Drawing lives
+//! elsewhere and calls in. The day and streak rules are written out in
 //! `README-rules.md`.
 
 pub mod cli;
@@ -18,10 +21,12 @@ pub mod roadmap_link;
 pub mod service;
 pub mod session;
 pub mod stats;
+pub mod status;
 pub mod stored;
 pub mod streak;
 pub mod timefmt;
 pub mod timer;
+pub mod totals;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use days::{ModeSplit, StudyDays, study_days};

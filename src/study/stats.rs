@@ -90,6 +90,18 @@ pub struct StatsInput<'a> {
     pub progress: &'a Progress,
 }
 
+/// Everything [`Stats::from_days`] needs besides the per-day view.
+pub struct DaysInput<'a> {
+    pub today: Date,
+    pub settings: StudySettings,
+    /// The roadmap start date; when unset, the first study date (or today).
+    pub start_date: Option<Date>,
+    /// Maps a checklist item id to its roadmap section id.
+    pub section_of: &'a dyn Fn(&str) -> Option<String>,
+    pub solved: &'a BTreeSet<Date>,
+    pub progress: &'a Progress,
+}
+
 /// Minutes on one date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DayMinutes {
@@ -101,7 +113,7 @@ pub struct DayMinutes {
 }
 
 impl DayMinutes {
-    fn new(date: Date, split: ModeSplit) -> Self {
+    pub fn new(date: Date, split: ModeSplit) -> Self {
         // Minutes per mode are truncated separately; the total is computed
         // from seconds so it never loses a minute to the split.
         DayMinutes {
@@ -252,8 +264,26 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The statistics of a list of sessions (every session is read: the
+    /// app and the commands use [`Stats::from_days`] over stored totals).
     pub fn compute(input: &StatsInput<'_>) -> Stats {
         let days = study_days(input.sessions, input.zone);
+        Stats::from_days(
+            &days,
+            &DaysInput {
+                today: input.today,
+                settings: input.settings,
+                start_date: input.start_date,
+                section_of: input.section_of,
+                solved: input.solved,
+                progress: input.progress,
+            },
+        )
+    }
+
+    /// The statistics of a per-day view (from `study_days` or from the
+    /// stored totals: the two are equal).
+    pub fn from_days(days: &StudyDays, input: &DaysInput<'_>) -> Stats {
         let today = input.today;
         let settings = input.settings;
         let streak = streak(
@@ -292,9 +322,9 @@ impl Stats {
             balance_7_days: Balance::of(last7),
             total_minutes: days.by_date.values().map(ModeSplit::total).sum::<i64>() / 60,
             days_30,
-            weeks: weeks(&days),
-            sections: sections(&days, input.section_of),
-            heatmap: heatmap(&days, &streak, today, settings),
+            weeks: weeks(days),
+            sections: sections(days, input.section_of),
+            heatmap: heatmap(days, &streak, today, settings),
             fundamentals: project(
                 input.progress.fundamentals_total,
                 &input.progress.fundamentals_done,
@@ -317,22 +347,32 @@ impl Stats {
     /// The one-line summary for `megarepo status` and the status bar:
     /// `today 45m/60m · R 20m C 25m · streak 6`.
     pub fn status_line(&self) -> String {
-        let t = &self.today_minutes;
-        let pending = if self.streak.today_counts || self.streak.current == 0 {
-            ""
-        } else {
-            " (today pending)"
-        };
-        format!(
-            "today {}/{} · R {} C {} · streak {}{}",
-            super::days::fmt_minutes(t.total),
-            super::days::fmt_minutes(i64::from(self.daily_goal_minutes)),
-            super::days::fmt_minutes(t.reading),
-            super::days::fmt_minutes(t.coding),
+        status_line(
+            &self.today_minutes,
+            self.daily_goal_minutes,
             self.streak.current,
-            pending
+            self.streak.today_counts,
         )
     }
+}
+
+/// `today 45m/60m · R 20m C 25m · streak 6`, from its parts: the one
+/// format shared by [`Stats::status_line`] and the status file's reader.
+pub fn status_line(t: &DayMinutes, goal_minutes: u32, streak: u32, today_counts: bool) -> String {
+    let pending = if today_counts || streak == 0 {
+        ""
+    } else {
+        " (today pending)"
+    };
+    format!(
+        "today {}/{} · R {} C {} · streak {}{}",
+        super::days::fmt_minutes(t.total),
+        super::days::fmt_minutes(i64::from(goal_minutes)),
+        super::days::fmt_minutes(t.reading),
+        super::days::fmt_minutes(t.coding),
+        streak,
+        pending
+    )
 }
 
 fn weeks(days: &StudyDays) -> Vec<WeekTotal> {

@@ -160,6 +160,12 @@ impl Console {
         self
     }
 
+    /// Change the input line's prompt (a REPL's continuation prompt while a
+    /// statement spans lines).
+    pub fn set_prompt(&mut self, prompt: &'static str) {
+        self.prompt = prompt;
+    }
+
     pub fn set_placeholder(&mut self, text: impl Into<String>) {
         self.placeholder = text.into();
     }

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::bench::{self, BenchConfig};
 use crate::console::{self, render};
-use crate::engine::{BatchOp, Durability, Engine, KeyRange};
+use crate::engine::{Durability, Engine, KeyRange};
 use crate::log::{LogEngine, Options};
 use crate::sled_engine::SledEngine;
 
@@ -126,21 +126,6 @@ pub enum KvCommand {
     },
     /// Run console lines (see `help`) from the arguments, or from stdin.
     Console { line: Vec<String> },
-    /// Test helper: write keys with fsync-per-write and print each one as
-    /// it is acknowledged (used by the crash tests).
-    #[command(hide = true)]
-    CrashWriter {
-        #[arg(long, default_value_t = 0)]
-        start: u64,
-        #[arg(long, default_value_t = u64::MAX)]
-        count: u64,
-        /// Also compact by hand after every N steps.
-        #[arg(long)]
-        compact_every: Option<u64>,
-        /// Segment size, small so rotation and compaction happen often.
-        #[arg(long, default_value_t = 64 * 1024)]
-        segment_size: u64,
-    },
 }
 
 /// A key that was looked up and not found.
@@ -247,23 +232,6 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             write!(out, "{}", report.table())?;
         }
         return Ok(());
-    }
-    if let KvCommand::CrashWriter {
-        start,
-        count,
-        compact_every,
-        segment_size,
-    } = args.cmd
-    {
-        let opts = Options {
-            durability: args.durability,
-            segment_size,
-            ..Options::default()
-        };
-        let dir = args.dir()?;
-        let engine = LogEngine::open(dir, opts)
-            .with_context(|| format!("cannot open store {}", dir.display()))?;
-        return crash_writer(&engine, start, count, compact_every, out);
     }
     match &args.cmd {
         KvCommand::Verify => {
@@ -410,50 +378,9 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             }
         }
         // Handled before the store is opened.
-        KvCommand::Bench { .. }
-        | KvCommand::CrashWriter { .. }
-        | KvCommand::Verify
-        | KvCommand::Repair { .. } => {}
+        KvCommand::Bench { .. } | KvCommand::Verify | KvCommand::Repair { .. } => {}
     }
     engine.flush()?;
-    Ok(())
-}
-
-/// Write `c{i}` keys one by one, and every tenth step an atomic batch of
-/// three `b{i}/{j}` keys; then overwrite the key `hot` with `i`, so old
-/// versions pile up for compaction. Print `c i` or `b i` once a step is
-/// acknowledged.
-fn crash_writer(
-    engine: &dyn Engine,
-    start: u64,
-    count: u64,
-    compact_every: Option<u64>,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
-    let pad = "p".repeat(150);
-    for i in start..start.saturating_add(count) {
-        if i % 10 == 9 {
-            let ops: Vec<BatchOp> = (0..3)
-                .map(|j| BatchOp::Set {
-                    key: format!("b{i:010}/{j}").into_bytes(),
-                    value: format!("batch {i} part {j}").into_bytes(),
-                    ttl: None,
-                })
-                .collect();
-            engine.apply_batch(&ops)?;
-        } else {
-            engine.set(
-                format!("c{i:010}").as_bytes(),
-                format!("value {i}").as_bytes(),
-            )?;
-        }
-        engine.set(b"hot", format!("{i} {pad}").as_bytes())?;
-        writeln!(out, "{} {i}", if i % 10 == 9 { "b" } else { "c" })?;
-        out.flush()?;
-        if compact_every.is_some_and(|n| n > 0 && i % n == n - 1) {
-            engine.compact()?;
-        }
-    }
     Ok(())
 }
 

@@ -6,10 +6,12 @@
 #   first frame   the app's own log line ("first frame drawn N ms after
 #                 start"), median of RUNS starts in tmux at 120x40
 #   RSS           of the app 1 s after its first frame (last start)
-#   status        `megarepo status`, whole process (hyperfine, mean), with
+#   status        `megarepo status`, whole process (hyperfine: median, min,
+#                 and mean user+system CPU, which a loaded machine inflates
+#                 least; the load average is printed before and after), with
 #                 its status file current (what a prompt sees), and with the
 #                 file removed before each run (the once-a-day recompute)
-#   stats --json  whole process (hyperfine, mean)
+#   stats --json  whole process (hyperfine, as above)
 #   study open    Study pane shown: statistics from the totals, one frame
 #   study redraw  one frame of the Study pane (median of 20 x RUNS)
 #   journal open  Journal pane shown: entries read, one frame
@@ -70,12 +72,12 @@ for y in "${years[@]}"; do
   hf() { # name, then the command
     local name=$1; shift
     hyperfine -N -S none --warmup 3 --runs "${HF_RUNS:-30}" --export-json "$root/hf.json" "$@" >/dev/null 2>&1
-    R[$name,$y]=$(jq -r '.results[0] | "\(.mean*1000|.*100|round/100) ± \(.stddev*1000|.*100|round/100)"' "$root/hf.json")
+    R[$name,$y]=$(jq -r '.results[0] | "\(.median*1000|.*10|round/10) (min \(.min*1000|.*10|round/10), cpu \((.user+.system)*1000|.*10|round/10))"' "$root/hf.json")
   }
   hf status "$bin --data-dir $d status"
   hyperfine -N -S none --warmup 1 --runs "${HF_RUNS:-30}" --prepare "rm -f $d/status.json" \
     --export-json "$root/hf.json" "$bin --data-dir $d status" >/dev/null 2>&1
-  R[status_cold,$y]=$(jq -r '.results[0] | "\(.mean*1000|.*100|round/100) ± \(.stddev*1000|.*100|round/100)"' "$root/hf.json")
+  R[status_cold,$y]=$(jq -r '.results[0] | "\(.median*1000|.*10|round/10) (min \(.min*1000|.*10|round/10), cpu \((.user+.system)*1000|.*10|round/10))"' "$root/hf.json")
   hf stats "$bin --data-dir $d stats --json"
   hf search "$bin --data-dir $d search quasiquote"
   hf jsearch "$bin --data-dir $d journal list --search quasiquote"

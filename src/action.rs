@@ -25,6 +25,16 @@ pub enum Action {
     ContentChanged(Vec<PathBuf>),
     /// The terminal went away or a signal asked us to stop.
     Quit,
+    /// A command from the shell (`megarepo checklist done ID` while the app
+    /// is open), received on the app's socket (`runtime::socket`).
+    Remote(RemoteCall),
+}
+
+/// A shell command for the app: its arguments (as typed, without the
+/// program name) and where its answer goes.
+pub struct RemoteCall {
+    pub args: Vec<String>,
+    pub reply: tokio::sync::oneshot::Sender<crate::remote::Reply>,
 }
 
 /// The handle background tasks use to report back to the UI task.
@@ -54,6 +64,7 @@ impl std::fmt::Debug for Action {
             Action::Wake(p) => write!(f, "Wake({p})"),
             Action::ContentChanged(p) => write!(f, "ContentChanged({p:?})"),
             Action::Quit => write!(f, "Quit"),
+            Action::Remote(c) => write!(f, "Remote({:?})", c.args),
         }
     }
 }

@@ -8,7 +8,8 @@
 
 use crate::action::{Action, Sender};
 use crate::content::Content;
-use crate::pane::{Ctx, Handled, Pane, Request, Sidebar};
+use crate::pane::{Ctx, Handled, Pane, QuitQuestion, Request, Sidebar};
+use crate::remote::Reply;
 use crate::store::Store;
 use crate::theme::Theme;
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
@@ -61,6 +62,12 @@ pub struct App {
     status: Option<(String, bool)>,
     size: (u16, u16),
     pub quit: bool,
+    /// A pane's question before quitting (a timer running), and the tab
+    /// that asked; keys answer it until it is answered or cancelled.
+    quitting: Option<(usize, QuitQuestion)>,
+    /// The last ctrl-c, so a second one within a second quits from a text
+    /// input.
+    last_ctrl_c: Option<std::time::Instant>,
     /// When each tab was last ticked.
     last_tick: Vec<Option<std::time::Instant>>,
 }
@@ -204,6 +211,8 @@ impl App {
             status,
             size,
             quit: false,
+            quitting: None,
+            last_ctrl_c: None,
             last_tick: Vec::new(),
         };
         if app.tabs.is_empty() {
@@ -212,6 +221,17 @@ impl App {
         app.resize(size.0, size.1);
         app.sync_selection();
         Ok(app)
+    }
+
+    /// The terminal is below the size the layout needs: only the "too
+    /// small" screen is shown.
+    fn too_small(&self) -> bool {
+        self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
+    }
+
+    /// Show a one-line message in the status bar (true = error).
+    pub fn notify(&mut self, msg: String, error: bool) {
+        self.status = Some((msg, error));
     }
 
     /// Select a checklist item by id (expanding its ancestors).
@@ -455,7 +475,7 @@ impl App {
                 true
             }
             Action::Paste(text) => {
-                if self.focus == Focus::Main {
+                if self.focus == Focus::Main && !self.too_small() && self.quitting.is_none() {
                     let i = self.active;
                     self.with_pane(i, |p, cx| p.handle_paste(&text, cx));
                 }
@@ -468,8 +488,120 @@ impl App {
                 self.on_key(key);
                 true
             }
+            Action::Mouse(_) if self.too_small() || self.quitting.is_some() => false,
             Action::Mouse(ev) => self.on_mouse(ev),
+            Action::Remote(call) => {
+                let shown = shown_command(&call.args);
+                let reply = self.remote(call.args);
+                // Success shows itself (a tick, the timer in the status
+                // bar); a refusal is said, since the learner may not be
+                // looking at the shell that sent it.
+                match &reply.error {
+                    None => {
+                        tracing::info!("from the shell: {shown}");
+                        self.status = None;
+                    }
+                    Some(e) => self.status = Some((format!("from the shell: {shown}: {e}"), true)),
+                }
+                // The caller may have given up waiting; the change stands.
+                let _ = call.reply.send(reply);
+                true
+            }
         }
+    }
+
+    /// Run a command from the shell (`crate::remote`) as the command line
+    /// would, on the app's store, and answer with what it printed. A pane
+    /// that owns the state the command acts on (the study pane's timer)
+    /// runs it; otherwise the command line's own code runs on the store.
+    /// Either way the screen follows at once.
+    fn remote(&mut self, args: Vec<String>) -> Reply {
+        use clap::Parser;
+        let argv = std::iter::once("megarepo".to_string()).chain(args);
+        let cli = match crate::cli::Cli::try_parse_from(argv) {
+            Ok(c) => c,
+            Err(e) => {
+                let text = e.to_string();
+                let line = text.lines().next().unwrap_or("").trim();
+                return Reply::error(line.strip_prefix("error: ").unwrap_or(line));
+            }
+        };
+        let Some(cmd) = cli.command.filter(crate::cli::uses_store) else {
+            return Reply::error(
+                "the app runs only the commands that use its store (checklist, timer, status, stats, journal); run the others directly",
+            );
+        };
+        let mut out = Vec::new();
+        let mut pending = Some(Box::new(cmd));
+        let mut result = Ok(());
+        for i in 0..self.tabs.len() {
+            let Some(cmd) = pending.take() else { break };
+            match self.with_pane(i, |p, cx| p.remote(cmd, &mut out, cx)) {
+                Ok(r) => result = r,
+                Err(cmd) => pending = Some(cmd),
+            }
+        }
+        if let Some(cmd) = pending {
+            result = crate::cli::run_on_store(&self.content, &self.store, *cmd, &mut out);
+            if let Err(e) = self.store.flush() {
+                tracing::error!("flush after a shell command failed: {e}");
+            }
+        }
+        // The screen follows: the checklist, and every pane's view of the data.
+        if let Err(e) = self.sidebar.reload(&self.store) {
+            tracing::warn!("reloading progress: {e}");
+        }
+        self.sync_selection();
+        for i in 0..self.tabs.len() {
+            self.with_pane(i, |p, cx| p.on_data_changed(cx));
+        }
+        match result {
+            Ok(()) => Reply::ok(String::from_utf8_lossy(&out).into_owned()),
+            Err(e) => Reply::error(format!("{e:#}")),
+        }
+    }
+
+    /// Quit, unless a pane has a question first (a timer running).
+    fn request_quit(&mut self, from: usize) {
+        for i in from..self.tabs.len() {
+            if let Some(q) = self.tabs[i].quit_question() {
+                self.quitting = Some((i, q));
+                return;
+            }
+        }
+        self.quit = true;
+    }
+
+    /// The question before quitting, if one is shown.
+    pub fn quit_question(&self) -> Option<&QuitQuestion> {
+        self.quitting.as_ref().map(|(_, q)| q)
+    }
+
+    /// Keys while the quit question is shown: one of its answers, or esc /
+    /// ctrl-c / c to stay.
+    fn on_quit_key(&mut self, key: KeyEvent) {
+        let Some((tab, q)) = self.quitting.clone() else {
+            return;
+        };
+        let ctrl = key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => self.cancel_quit(),
+            KeyCode::Char('c') if ctrl => self.cancel_quit(),
+            KeyCode::Char(ch) if !ctrl && q.choices.iter().any(|(k, _)| *k == ch) => {
+                self.quitting = None;
+                self.with_pane(tab, |p, cx| p.quit_answer(ch, cx));
+                self.request_quit(tab + 1);
+            }
+            KeyCode::Char('c') if !ctrl => self.cancel_quit(),
+            _ => {}
+        }
+    }
+
+    fn cancel_quit(&mut self) {
+        self.quitting = None;
+        self.status = Some(("not quitting".into(), false));
     }
 
     fn reload_content(&mut self) {
@@ -489,9 +621,38 @@ impl App {
     fn on_key(&mut self, key: KeyEvent) {
         // The status line is a message about the previous key.
         self.status = None;
+        if self.quitting.is_some() {
+            self.on_quit_key(key);
+            return;
+        }
+        let too_small = self.too_small();
+        let capturing = self.focus == Focus::Main && self.tabs[self.active].captures_text();
         match ALWAYS.lookup(&key) {
             Some(Always::Quit) => {
-                self.quit = true;
+                // In a text input ctrl-c belongs to the input (it cancels
+                // it; the kernel console sends it on as ETX); a second one
+                // within a second quits.
+                let now = std::time::Instant::now();
+                let again = self
+                    .last_ctrl_c
+                    .is_some_and(|t| now.duration_since(t) < Duration::from_secs(1));
+                self.last_ctrl_c = Some(now);
+                if capturing && !again && !too_small {
+                    let i = self.active;
+                    self.with_pane(i, |p, cx| p.handle_key(key, cx));
+                    if self.status.is_none() {
+                        self.status = Some(("ctrl-c again within a second quits".into(), false));
+                    }
+                    return;
+                }
+                self.request_quit(0);
+                return;
+            }
+            _ if too_small => {
+                // Behind the "too small" screen nothing acts but q and ctrl-c.
+                if key.code == KeyCode::Char('q') && !capturing {
+                    self.request_quit(0);
+                }
                 return;
             }
             Some(Always::GoTab) => {
@@ -526,11 +687,10 @@ impl App {
             }
             return;
         }
-        let capturing = self.focus == Focus::Main && self.tabs[self.active].captures_text();
         if !capturing && let Some(cmd) = GLOBAL.lookup(&key) {
             let n = self.tabs.len();
             match cmd {
-                Global::Quit => self.quit = true,
+                Global::Quit => self.request_quit(0),
                 Global::Help => {
                     self.help = true;
                     self.help_scroll = 0;
@@ -633,6 +793,16 @@ impl App {
 
     pub fn draw(&self, f: &mut Frame) {
         let area = f.area();
+        if let Some((_, q)) = &self.quitting
+            && (area.width < MIN_WIDTH || area.height < MIN_HEIGHT)
+        {
+            // Too small for the app, but the question must still be seen.
+            f.render_widget(
+                Paragraph::new(self.quit_lines(q)).wrap(ratatui::widgets::Wrap { trim: false }),
+                area,
+            );
+            return;
+        }
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             let msg = vec![
                 Line::styled("Terminal too small", self.theme.title),
@@ -683,6 +853,57 @@ impl App {
         if self.help {
             self.draw_help(f, area);
         }
+        if let Some((_, q)) = &self.quitting {
+            self.draw_quit(f, area, q);
+        }
+    }
+
+    fn quit_lines(&self, q: &QuitQuestion) -> Vec<Line<'static>> {
+        let mut lines = vec![
+            Line::styled(q.text.clone(), self.theme.title),
+            Line::raw(""),
+        ];
+        for (k, what) in &q.choices {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {k:<5}"), self.theme.key),
+                Span::styled(what.clone(), self.theme.text),
+            ]));
+        }
+        lines.push(Line::from(vec![
+            Span::styled("  esc  ", self.theme.key),
+            Span::styled("don't quit", self.theme.text),
+        ]));
+        lines
+    }
+
+    fn draw_quit(&self, f: &mut Frame, area: Rect, q: &QuitQuestion) {
+        let lines = self.quit_lines(q);
+        let w = area.width.saturating_sub(4).min(64);
+        let text_w = w.saturating_sub(2).max(1) as usize;
+        // Wrapped height of the question line plus one line per answer.
+        let rows: u16 = lines
+            .iter()
+            .map(|l| (l.width().max(1).div_ceil(text_w)) as u16)
+            .sum();
+        let h = (rows + 2).min(area.height);
+        let [v] = Layout::vertical([Constraint::Length(h)])
+            .flex(Flex::Center)
+            .areas(area);
+        let [r] = Layout::horizontal([Constraint::Length(w)])
+            .flex(Flex::Center)
+            .areas(v);
+        f.render_widget(Clear, r);
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .border_style(self.theme.border_focused)
+            .title(Span::styled(" Quit? ", self.theme.title));
+        f.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .style(self.theme.text)
+                .wrap(ratatui::widgets::Wrap { trim: false }),
+            r,
+        );
     }
 
     fn draw_status(&self, f: &mut Frame, area: Rect) {
@@ -696,7 +917,16 @@ impl App {
                 },
             )),
             None => {
-                let mut spans = vec![Span::styled(" megarepo ", self.theme.title)];
+                // The mode first, where even a narrow terminal shows it.
+                let typing = self.focus == Focus::Main && self.tabs[self.active].captures_text();
+                let mut spans = if typing {
+                    vec![
+                        Span::styled(" TYPING ", self.theme.tab_active),
+                        Span::styled(" esc leaves · ctrl-c twice quits ", self.theme.dim),
+                    ]
+                } else {
+                    vec![Span::styled(" megarepo ", self.theme.title)]
+                };
                 for t in &self.tabs {
                     let part = t.status(&self.theme);
                     if !part.is_empty() {
@@ -711,7 +941,9 @@ impl App {
                     ),
                     self.theme.text,
                 ));
-                spans.push(Span::styled("· ? help · q quit", self.theme.dim));
+                if !typing {
+                    spans.push(Span::styled("· ? help · q quit", self.theme.dim));
+                }
                 Line::from(spans)
             }
         };
@@ -818,6 +1050,21 @@ impl App {
         }
         full
     }
+}
+
+/// A shell command as the learner would recognise it: without the global
+/// options (`--data-dir DIR`) that only said where to send it.
+fn shown_command(args: &[String]) -> String {
+    let mut words = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--data-dir" || a == "--content-dir" {
+            it.next();
+        } else if !a.starts_with("--data-dir=") && !a.starts_with("--content-dir=") {
+            words.push(a.as_str());
+        }
+    }
+    words.join(" ")
 }
 
 fn tab_label(i: usize, title: &str) -> String {

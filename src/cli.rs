@@ -40,6 +40,12 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// The arguments as typed (without the program name), set by `main`:
+    /// what is sent to the running app when it holds the store. None when
+    /// one of them is not UTF-8.
+    #[arg(skip)]
+    pub argv: Option<Vec<String>>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,7 +178,7 @@ impl Env {
 /// Run a headless command and return its exit status (the project tools
 /// have their own: pm distinguishes bad usage, not found and I/O). The TUI
 /// (no command) is started by `main`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
+pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     if let Some(Command::Status) = cli.command {
         // Before the content is loaded: a prompt runs this on every line.
         let data_dir = cli
@@ -183,6 +189,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let env = Env::new(&cli);
+    read_journal_from_stdin(&mut cli)?;
     match cli.command {
         Some(Command::Pm(mut pm_cli)) => {
             if pm_cli.workspace.is_none() {
@@ -211,26 +218,181 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         command => {
-            run_app_command(env, command, out)?;
+            run_app_command(env, command, cli.argv, out)?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
+/// `echo text | megarepo journal add`: with no text on the command line
+/// and no terminal to edit in, the text is standard input (an editor on a
+/// pipe cannot work). It becomes the command's text, so the app gets it too.
+fn read_journal_from_stdin(cli: &mut Cli) -> Result<()> {
+    use std::io::{IsTerminal, Read};
+    let Some(Command::Journal(crate::study::cli::JournalCmd::Add {
+        text, title, tags, ..
+    })) = &mut cli.command
+    else {
+        return Ok(());
+    };
+    if !text.is_empty() || title.is_some() || !tags.is_empty() || std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    let mut buf = String::new();
+    std::io::stdin()
+        .take(crate::remote::MAX_REQUEST as u64 / 2)
+        .read_to_string(&mut buf)
+        .context("reading the entry from standard input")?;
+    if buf.trim().is_empty() {
+        bail!(
+            "nothing to add: standard input was empty (give the text, or run on a terminal to use $EDITOR)"
+        );
+    }
+    let buf = buf.trim_end().to_string();
+    if let Some(argv) = &mut cli.argv {
+        if !argv.iter().any(|a| a == "--") {
+            argv.push("--".into());
+        }
+        argv.push(buf.clone());
+    }
+    text.push(buf);
+    Ok(())
+}
+
+/// Commands that need the store. With no app open they open it here; while
+/// the app holds it they are sent to the app, which applies them and
+/// answers with the same output (see `crate::remote`).
+fn store_command(
+    env: &Env,
+    command: Command,
+    argv: Option<Vec<String>>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use crate::remote::{self, RemoteError};
+    // Ask a listening app first: opening the store it holds would wait.
+    let refused = match remote::connect(&env.data_dir) {
+        Ok(conn) => return send_to_app(conn, &command, argv, out),
+        Err(RemoteError::NoApp(_)) => None,
+        Err(e @ RemoteError::Unsafe { .. }) => Some(e),
+        Err(e) => return Err(e.into()),
+    };
+    match Store::open(&env.data_dir) {
+        Ok(store) => {
+            let r = run_on_store(&env.content, &store, command, out);
+            store.flush()?;
+            r
+        }
+        Err(crate::store::StoreError::Locked(p)) => {
+            if let Some(e) = refused {
+                return Err(e.into());
+            }
+            // The app may have just started: it takes the store, then listens.
+            match remote::connect(&env.data_dir) {
+                Ok(conn) => send_to_app(conn, &command, argv, out),
+                Err(RemoteError::NoApp(_)) => Err(crate::store::StoreError::Locked(p).into()),
+                Err(e) => Err(e.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn send_to_app(
+    conn: crate::remote::Connection,
+    command: &Command,
+    argv: Option<Vec<String>>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use crate::study::cli::{JournalCmd, TimerCmd};
+    match command {
+        Command::Timer(TimerCmd::Start {
+            foreground: true, ..
+        }) => bail!(
+            "the app is open and holds the timer: start it there (s on the Study tab) or with `megarepo timer start` without --foreground"
+        ),
+        Command::Journal(JournalCmd::Add {
+            text, title, tags, ..
+        }) if text.is_empty() && title.is_none() && tags.is_empty() => bail!(
+            "the app is open: write the entry in its Journal tab, or give the text (`megarepo journal add TEXT`, or pipe it in)"
+        ),
+        _ => {}
+    }
+    let Some(args) = argv else {
+        bail!("an argument is not valid UTF-8, so it cannot be sent to the running app");
+    };
+    let reply = conn.call(&args)?;
+    if reply.ok {
+        out.write_all(reply.out.as_bytes())?;
+        Ok(())
+    } else {
+        bail!(
+            "{}",
+            reply
+                .error
+                .unwrap_or_else(|| "the app refused the command".into())
+        )
+    }
+}
+
+/// Run a store command on an open store: the command line's way, and the
+/// app's for commands no pane claims (`App::update` on `Action::Remote`).
+pub fn run_on_store(
+    content: &crate::content::Content,
+    store: &Store,
+    command: Command,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let clock = crate::study::clock::SystemClock::new();
+    let cx = crate::study::service::StudyCtx {
+        store,
+        clock: &clock,
+        roadmap: &content.roadmap,
+    };
+    match command {
+        Command::Checklist(cmd) => checklist(content, store, cmd, out),
+        Command::Timer(cmd) => crate::study::cli::timer(&cx, cmd, out),
+        Command::Status => crate::study::cli::status(&cx, out),
+        Command::Stats { json } => crate::study::cli::stats(&cx, json, out),
+        Command::Journal(cmd) => crate::study::cli::journal(&cx, cmd, out),
+        _ => bail!("this command does not use the store, so the app does not run it"),
+    }
+}
+
+/// Does this command need the store (and so go to the app while it runs)?
+pub fn uses_store(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Checklist(_)
+            | Command::Timer(_)
+            | Command::Status
+            | Command::Stats { .. }
+            | Command::Journal(_)
+    )
+}
+
 /// The app's own commands (checklist, sheets, study, kv, kernel).
-fn run_app_command(env: Env, command: Option<Command>, out: &mut dyn Write) -> Result<()> {
+fn run_app_command(
+    env: Env,
+    command: Option<Command>,
+    argv: Option<Vec<String>>,
+    out: &mut dyn Write,
+) -> Result<()> {
     match command {
         None => bail!("no subcommand: `megarepo` alone starts the app (see `megarepo --help`)"),
         Some(Command::Pm(_) | Command::Net(_) | Command::Db(_) | Command::Exercise(_)) => {
             unreachable_project_command()
         }
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "megarepo", out);
+            // clap_complete panics on a write error (`| head`): render into
+            // memory, then write, so a closed pipe is an ordinary error.
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "megarepo", &mut buf);
+            out.write_all(&buf)?;
             Ok(())
         }
-        Some(Command::Checklist(cmd)) => {
+        Some(cmd) if uses_store(&cmd) => {
             env.warn_content();
-            checklist(&env, cmd, out)
+            store_command(&env, cmd, argv, out)
         }
         Some(Command::Kv(mut args)) => {
             if args.dir.is_none() {
@@ -255,16 +417,7 @@ fn run_app_command(env: Env, command: Option<Command>, out: &mut dyn Write) -> R
         }
         Some(Command::Sheet(cmd)) => sheet(&env, cmd, out),
         Some(Command::Search { term, json }) => search(&env, &term, json, out),
-        Some(Command::Timer(cmd)) => {
-            study(&env, out, |cx, out| crate::study::cli::timer(cx, cmd, out))
-        }
-        Some(Command::Status) => status(&env.data_dir, out),
-        Some(Command::Stats { json }) => {
-            study(&env, out, |cx, out| crate::study::cli::stats(cx, json, out))
-        }
-        Some(Command::Journal(cmd)) => study(&env, out, |cx, out| {
-            crate::study::cli::journal(cx, cmd, out)
-        }),
+        Some(_) => bail!("internal: a store command reached the wrong dispatcher"),
     }
 }
 
@@ -432,29 +585,13 @@ fn search(env: &Env, term: &str, json: bool, out: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
-/// Run a study command (timer, status, stats, journal) with the store open
-/// and the system clock in the learner's time zone.
-fn study(
-    env: &Env,
+fn checklist(
+    content: &crate::content::Content,
+    store: &Store,
+    cmd: ChecklistCmd,
     out: &mut dyn Write,
-    f: impl FnOnce(&crate::study::service::StudyCtx, &mut dyn Write) -> Result<()>,
 ) -> Result<()> {
-    env.warn_content();
-    let store = env.open_store()?;
-    let clock = crate::study::clock::SystemClock::new();
-    let cx = crate::study::service::StudyCtx {
-        store: &store,
-        clock: &clock,
-        roadmap: &env.content.roadmap,
-    };
-    let r = f(&cx, out);
-    store.flush()?;
-    r
-}
-
-fn checklist(env: &Env, cmd: ChecklistCmd, out: &mut dyn Write) -> Result<()> {
-    let store = env.open_store()?;
-    let roadmap = &env.content.roadmap;
+    let roadmap = &content.roadmap;
     let now = Timestamp::now();
     match cmd {
         ChecklistCmd::List { filter, json } => {
@@ -523,27 +660,37 @@ fn checklist(env: &Env, cmd: ChecklistCmd, out: &mut dyn Write) -> Result<()> {
                 }
             }
         }
-        ChecklistCmd::Done { id } => set_done(env, &store, &id, true, now, out)?,
-        ChecklistCmd::Undo { id } => set_done(env, &store, &id, false, now, out)?,
+        ChecklistCmd::Done { id } => set_done(roadmap, store, &id, true, now, out)?,
+        ChecklistCmd::Undo { id } => set_done(roadmap, store, &id, false, now, out)?,
         ChecklistCmd::Inc { id, n } => {
-            let node = env.node(&id)?;
+            let node = roadmap.require(&id)?;
             if !is_leaf_item(node) {
                 bail!("`{id}` is not a single item; counters live on items without sub-items");
             }
-            let p = store.add_count(&id, n, node.target, now)?;
-            store.flush()?;
-            match node.target {
-                Some(t) => writeln!(
-                    out,
-                    "{id}: {}/{t}{}",
-                    p.count,
-                    if p.done { " (done)" } else { "" }
-                )?,
-                None => writeln!(out, "{id}: {}", p.count)?,
+            let Some(target) = node.target else {
+                bail!(
+                    "`{id}` has no counter (counters are on counted items such as codewars-50); use `checklist done {id}`"
+                );
+            };
+            if n.unsigned_abs() > u64::from(target) {
+                bail!("{n} is more than `{id}`'s whole target ({target}); nothing was changed");
             }
+            let p = store.add_count(&id, n, Some(target), now)?;
+            store.flush()?;
+            writeln!(
+                out,
+                "{id}: {}/{target}{}",
+                p.count,
+                if p.done { " (done)" } else { "" }
+            )?;
         }
         ChecklistCmd::Note { id, text } => {
-            env.node(&id)?;
+            roadmap.require(&id)?;
+            if !text.is_empty() && text.trim().is_empty() {
+                bail!(
+                    "a note of only spaces is not saved; give some text, or \"\" to clear the note"
+                );
+            }
             store.set_note(&id, &text, now)?;
             store.flush()?;
             writeln!(
@@ -596,14 +743,14 @@ fn checklist(env: &Env, cmd: ChecklistCmd, out: &mut dyn Write) -> Result<()> {
 }
 
 fn set_done(
-    env: &Env,
+    roadmap: &crate::content::Roadmap,
     store: &Store,
     id: &str,
     done: bool,
     now: Timestamp,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let node = env.node(id)?;
+    let node = roadmap.require(id)?;
     match node.kind {
         Kind::Item => {}
         Kind::Section => bail!("`{id}` is a section; mark its items instead"),

@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod markdown;
 pub mod pane;
 pub mod panes;
+pub mod remote;
 pub mod runtime;
 pub mod store;
 pub mod study;

@@ -8,7 +8,14 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut cli = Cli::parse_from(&args);
+    // Kept as typed, to send to the running app when it holds the store.
+    cli.argv = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_str().map(str::to_string))
+        .collect();
     let result = if cli.command.is_none() {
         let env = Env::new(&cli);
         env.warn_content();

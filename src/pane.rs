@@ -101,6 +101,14 @@ impl Request {
     }
 }
 
+/// A question before quitting: a line of text and the answers, each a key
+/// and what it does ("s", "stop the session"). Cancel (esc) is the app's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuitQuestion {
+    pub text: String,
+    pub choices: Vec<(char, String)>,
+}
+
 /// Did the pane use the event? Unused keys go back to the app, which acts
 /// only on its own global keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +208,35 @@ pub trait Pane {
     /// Called once before the app exits: cancel jobs, stop child
     /// processes, flush.
     fn shutdown(&mut self) {}
+
+    /// A command from the shell, sent to the running app (`crate::remote`).
+    /// A pane that owns live state the command acts on (the study pane's
+    /// timer) runs it here, writing what the command prints to `out`, and
+    /// returns `Ok(result)`; any other pane hands it back with `Err(cmd)`,
+    /// and the app runs it on the store like the command line would.
+    fn remote(
+        &mut self,
+        cmd: Box<crate::cli::Command>,
+        _out: &mut dyn std::io::Write,
+        _cx: &mut Ctx,
+    ) -> Result<anyhow::Result<()>, Box<crate::cli::Command>> {
+        Err(cmd)
+    }
+
+    /// The learner's data changed outside the pane (a shell command went
+    /// through the app): reload what is shown.
+    fn on_data_changed(&mut self, _cx: &mut Ctx) {}
+
+    /// Asked when the learner quits: something this pane runs would be
+    /// lost or left in doubt (a study session running). The app shows the
+    /// question; the answer comes to [`Pane::quit_answer`].
+    fn quit_question(&self) -> Option<QuitQuestion> {
+        None
+    }
+
+    /// The learner picked `choice` (one of the question's keys); the app
+    /// quits afterwards. Cancel never reaches the pane.
+    fn quit_answer(&mut self, _choice: char, _cx: &mut Ctx) {}
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme);
 }

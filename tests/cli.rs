@@ -339,3 +339,104 @@ fn study_settings_change_the_streak_rule_and_bad_values_change_nothing() {
         "a rejected call wrote nothing"
     );
 }
+
+fn megarepo_stdin(data: &std::path::Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("MEGAREPO_HOME")
+        .env("EDITOR", "false")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn counters_are_bounded_and_only_on_counted_items() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(
+        d.path(),
+        &["checklist", "inc", "codewars-50", "99999999999"],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("more than"), "{}", stderr(&o));
+    let o = megarepo(d.path(), &["checklist", "inc", "codewars-50", "49"]);
+    assert_eq!(stdout(&o), "codewars-50: 49/50\n");
+    let o = megarepo(d.path(), &["checklist", "inc", "codewars-50", "5"]);
+    assert_eq!(stdout(&o), "codewars-50: 50/50 (done)\n");
+    let o = megarepo(d.path(), &["checklist", "inc", "rust-book"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("has no counter"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1);
+    let o = megarepo(d.path(), &["checklist", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let book = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "rust-book")
+        .unwrap();
+    assert!(book["count"].is_null(), "{book}");
+}
+
+#[test]
+fn blank_notes_and_empty_journal_text_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["checklist", "note", "rust-book", "   "]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("only spaces"), "{}", stderr(&o));
+    let o = megarepo(d.path(), &["journal", "add", ""]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("nothing to add"), "{}", stderr(&o));
+    let o = megarepo(d.path(), &["journal", "list"]);
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn journal_add_reads_standard_input_without_a_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo_stdin(d.path(), &["journal", "add"], "from stdin\nsecond line\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let today = jiff::ZonedDateTime::now().date().to_string();
+    let o = megarepo(d.path(), &["journal", "show", &today]);
+    assert!(stdout(&o).contains("from stdin"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("second line"), "{}", stdout(&o));
+    // Empty input changes nothing.
+    let o = megarepo_stdin(d.path(), &["journal", "add", "--date", "2026-01-02"], "");
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("standard input was empty"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn completions_into_a_closed_pipe_end_quietly() {
+    let d = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the pipe before the script is written (`| head -0`): every
+    // write fails with EPIPE, whatever the pipe buffer holds.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert_ne!(o.status.code(), Some(101));
+}

@@ -46,6 +46,10 @@ impl T {
 
     /// Type a line into the console and press enter.
     fn line(&mut self, s: &str) {
+        // Panes open in navigation mode; `i` starts typing.
+        if !self.pane.captures_text() {
+            self.key(KeyCode::Char('i'));
+        }
         assert!(self.pane.captures_text(), "the console is not taking text");
         for c in s.chars() {
             self.h.key_event(
@@ -421,4 +425,29 @@ fn a_damaged_file_is_reported_and_left_alone() {
     t.wait_for("the database is closed");
     t.pane.shutdown();
     assert_eq!(std::fs::read(&file).unwrap(), junk, "the file is untouched");
+}
+
+#[test]
+fn a_file_in_use_is_reported_and_o_tries_again_once_it_is_free() {
+    let d = tempfile::tempdir().unwrap();
+    let file = DbPane::file(d.path());
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let holder = minidb::Database::open(&file).unwrap();
+    let mut t = T::new(d.path());
+    t.show();
+    let s = t.wait_for("cannot open");
+    assert!(s.contains("in use by another process"), "{s}");
+    drop(holder);
+    t.key(KeyCode::Esc);
+    t.key(KeyCode::Char('o'));
+    t.wait_for("opened");
+    // A paste of several lines runs as typed, a `--` comment included.
+    t.key(KeyCode::Char('i'));
+    let (r, _) = t.h.call(&mut t.pane, |p, cx| {
+        p.handle_paste("SELECT 41 + 1 AS answer -- the comment ends here\n;\n", cx)
+    });
+    assert_eq!(r, Handled::Yes);
+    let s = t.wait_for("SELECT 1 row ");
+    assert!(s.lines().any(|l| l.starts_with("    42 ")), "{s}");
+    t.pane.shutdown();
 }

@@ -22,10 +22,7 @@ struct Session(String);
 impl Session {
     fn start(name: &str, cmd: &str) -> Session {
         assert!(
-            Command::new("tmux")
-                .arg("-V")
-                .output()
-                .is_ok_and(|o| o.status.success()),
+            tmux().arg("-V").output().is_ok_and(|o| o.status.success()),
             "these tests drive the app in tmux: install it (apt-get install -y tmux)"
         );
         let name = format!("megarepo-test-{name}-{}", std::process::id());
@@ -317,26 +314,217 @@ fn status_works_while_the_app_holds_the_store() {
     );
     let s = Session::start("status", &app_cmd(d.path()));
     s.wait_for("Rust Language Fundamentals");
-    // the app holds the store; status still answers, from the app's line
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let out = loop {
-        let o = cli(d.path(), &["status"]);
-        if o.status.success() {
-            break String::from_utf8_lossy(&o.stdout).into_owned();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    // the app holds the store; status answers, from the app itself
+    let out = cli_until_ok(d.path(), &["status"]);
     assert!(out.contains("today 35m/1h00m"), "{out}");
     assert!(out.contains("streak 1"), "{out}");
     assert_eq!(out.lines().count(), 1);
-    // a command that must write still refuses, naming the store
-    let o = cli(d.path(), &["checklist", "done", "rust-book"]);
-    assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("in use by another running megarepo"));
+    assert!(!d.path().join("status.txt").exists());
     s.keys(&["q"]);
+}
+
+/// Run a command until it succeeds (the app may still be starting); its stdout.
+fn cli_until_ok(data: &Path, args: &[&str]) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let o = cli(data, args);
+        if o.status.success() {
+            return String::from_utf8_lossy(&o.stdout).into_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn wait_gone(s: &Session) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.alive() {
+        assert!(
+            Instant::now() < deadline,
+            "app did not quit; screen:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn shell_commands_change_the_open_app_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    let s = Session::start("remote", &app_cmd(d.path()));
+    s.wait_for("Rust Language Fundamentals");
+    assert!(!s.screen().contains("[x] Complete \"The Rust"));
+    // Ticked from the shell: the same words as without the app, and the
+    // app's checklist shows it.
+    let out = cli_until_ok(d.path(), &["checklist", "done", "rust-book"]);
+    assert_eq!(out, "rust-book: done\n");
+    s.wait_for("[x] Complete \"The Rust");
+    let mode = std::fs::metadata(d.path().join("megarepo.sock"))
+        .unwrap()
+        .permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+        0o600
+    );
+    // Read-only commands work too.
+    let list = cli_until_ok(d.path(), &["checklist", "list", "--filter", "done"]);
+    assert!(list.contains("(rust-book)"), "{list}");
+    let json = cli_until_ok(d.path(), &["stats", "--json"]);
+    assert!(json.trim_start().starts_with('{'), "{json}");
+    // An error is the command's own error, one line, non-zero exit.
+    let o = cli(d.path(), &["checklist", "done", "rust-bok"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("did you mean `rust-book`"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    // The timer started from the shell is the app's timer.
+    let out = cli_until_ok(d.path(), &["timer", "start", "--mode", "coding"]);
+    assert!(out.starts_with("started coding session"), "{out}");
+    s.wait_for("● coding");
+    let st = cli_until_ok(d.path(), &["status"]);
+    assert!(st.starts_with("running coding 0:00:"), "{st}");
+    let jr = cli_until_ok(d.path(), &["journal", "add", "from the shell"]);
+    assert!(jr.starts_with("saved journal entry"), "{jr}");
+    // Quitting asks about the running session; keep it running.
+    s.keys(&["q"]);
+    s.wait_for("A study session is running");
+    s.keys(&["k"]);
+    wait_gone(&s);
+    // The app is gone: the session goes on counting, not frozen.
+    let st = cli_until_ok(d.path(), &["timer", "status"]);
+    assert!(st.starts_with("running coding 0:00:"), "{st}");
+    let out = cli_until_ok(
+        d.path(),
+        &[
+            "journal",
+            "show",
+            &jiff::ZonedDateTime::now().date().to_string(),
+        ],
+    );
+    assert!(out.contains("from the shell"), "{out}");
+    let out = cli_until_ok(d.path(), &["timer", "stop"]);
+    assert!(out.starts_with("stopped session 1"), "{out}");
+    assert!(!d.path().join("megarepo.sock").exists());
+}
+
+#[test]
+fn quitting_with_a_running_timer_asks_and_each_answer_does_what_it_says() {
+    let d = tempfile::tempdir().unwrap();
+    let s = Session::start("quitask", &app_cmd(d.path()));
+    s.wait_for("Rust Language Fundamentals");
+    s.keys(&["F4"]); // Study (after Today, Item, Sheets)
+    s.wait_for("No session running");
+    s.keys(&["s"]);
+    s.wait_for("timer started");
+    // esc: stay, the session still runs
+    s.keys(&["q"]);
+    s.wait_for("A study session is running");
+    s.keys(&["Escape"]);
+    s.wait_for("not quitting");
+    assert!(s.alive());
+    // s: stop it and quit
+    s.keys(&["q"]);
+    s.wait_for("A study session is running");
+    s.keys(&["s"]);
+    wait_gone(&s);
+    let st = cli_until_ok(d.path(), &["timer", "status"]);
+    assert_eq!(st, "no session running\n");
+    let st = cli_until_ok(d.path(), &["status"]);
+    assert!(!st.contains("running"), "{st}");
+    // Without a session, q quits at once.
+    let s = Session::start("quitask2", &app_cmd(d.path()));
+    s.wait_for("Rust Language Fundamentals");
+    s.keys(&["q"]);
+    wait_gone(&s);
+}
+
+#[test]
+fn a_stale_socket_is_replaced_and_an_open_one_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let sock = d.path().join("megarepo.sock");
+    // A crashed app's socket, and open to everyone.
+    drop(std::os::unix::net::UnixListener::bind(&sock).unwrap());
+    std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let s = Session::start("stale", &app_cmd(d.path()));
+    s.wait_for("Rust Language Fundamentals");
+    let out = cli_until_ok(d.path(), &["checklist", "done", "rust-book"]);
+    assert_eq!(out, "rust-book: done\n");
+    assert_eq!(
+        std::fs::metadata(&sock).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // Someone opened the socket to others: the command line will not use it.
+    std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let o = cli(d.path(), &["checklist", "undo", "rust-book"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("refusing the socket"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("0666"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1);
+    std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // Garbage gets one line back and the app goes on.
+    {
+        use std::io::{BufRead, Write};
+        let mut c = std::os::unix::net::UnixStream::connect(&sock).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        c.write_all(b"rm -rf /\n").unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(c).read_line(&mut line).unwrap();
+        assert!(line.contains("\"ok\":false"), "{line}");
+        assert!(line.contains("not JSON"), "{line}");
+    }
+    let out = cli_until_ok(d.path(), &["checklist", "list", "--filter", "done"]);
+    assert!(out.contains("(rust-book)"), "{out}");
+    s.keys(&["q"]);
+    wait_gone(&s);
+}
+
+#[test]
+fn behind_the_too_small_screen_keys_do_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let s = Session::start("small", &app_cmd(d.path()));
+    s.wait_for("Rust Language Fundamentals");
+    // Sized by hand, whatever other clients the tmux server has.
+    tmux()
+        .args(["set-option", "-w", "-t", &s.0, "window-size", "manual"])
+        .status()
+        .unwrap();
+    tmux()
+        .args(["resize-window", "-t", &s.0, "-x", "60", "-y", "20"])
+        .status()
+        .unwrap();
+    s.wait_for("Terminal too small");
+    s.keys(&["j", "j", "Space", "F4", "s"]); // F4: Study
+    tmux()
+        .args(["resize-window", "-t", &s.0, "-x", "100", "-y", "30"])
+        .status()
+        .unwrap();
+    let screen = s.wait_for("Rust Language Fundamentals");
+    assert!(!screen.contains("[x]"), "{screen}");
+    assert!(!screen.contains("● reading"), "{screen}");
+    // Ctrl-C in a text input (the KV console) does not quit the app.
+    s.keys(&["F8"]); // KV (Today, Item, Sheets, Study, Journal, Exercises, PM, KV)
+    s.wait_for("┏ KV");
+    s.keys(&["i"]);
+    s.wait_for("TYPING");
+    s.keys(&["C-c"]);
+    s.wait_for("ctrl-c again within a second quits");
+    s.keys(&["?"]);
+    s.wait_for("Keys");
+    assert!(s.alive());
+    s.keys(&["Escape", "q"]);
+    wait_gone(&s);
+    let out = cli_until_ok(d.path(), &["checklist", "list", "--filter", "done"]);
+    assert!(!out.contains("[x]"), "{out}");
 }

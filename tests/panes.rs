@@ -94,6 +94,8 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     let mut h = Harness::new(d.path());
     h.show("KV");
     h.pump_until("opened", Duration::from_secs(20));
+    // Showing the tab never lands in the console; `i` starts typing.
+    h.key(KeyCode::Char('i'));
     h.text("set lang \"rust 2024\"");
     h.key(KeyCode::Enter);
     h.pump_until("OK", Duration::from_secs(10));
@@ -353,6 +355,7 @@ fn the_kv_pane_shows_what_recovery_did_on_open() {
     h.show("KV");
     let s = h.pump_until("recovery on open", Duration::from_secs(20));
     assert!(s.contains("opened"), "the store still opens: {s}");
+    h.key(KeyCode::Char('i'));
     h.text("get kept");
     h.key(KeyCode::Enter);
     h.pump_until_screen("`yes` under `> get kept`", Duration::from_secs(10), |s| {

@@ -621,7 +621,7 @@ impl DbPane {
                 let n = o.tables.len();
                 self.console.push(
                     format!(
-                        "opened {} ({n} table{}; esc leaves the input line, ? lists keys)",
+                        "opened {} ({n} table{}; i or enter types SQL, esc leaves it, ? lists keys)",
                         self.path_shown(),
                         plural(n as u64)
                     ),

@@ -10,6 +10,7 @@ pub mod item;
 pub mod journal;
 pub mod kernel;
 pub mod kv;
+pub mod net;
 pub mod pm;
 pub mod sheets;
 pub mod stats;
@@ -42,6 +43,7 @@ pub fn tabs(
         Box::new(exercises::ExercisesPane::new(clock)),
         Box::new(pm::PmPane::new()),
         Box::new(kv::KvPane::new()),
+        Box::new(net::NetPane::new()),
         Box::new(db::DbPane::new()),
         Box::new(kernel::KernelPane::new()),
     ])
@@ -62,4 +64,4 @@ pub fn shell(store: &Store, content: &Content) -> Result<Shell, StoreError> {
 
 /// Pane names the roadmap may already use for panes this build does not
 /// have yet; opening one says so in the status line.
-pub const PLANNED: &[&str] = &["net"];
+pub const PLANNED: &[&str] = &[];

@@ -43,6 +43,7 @@ use crate::study::streak::DayMark;
 use crate::study::timefmt::parse_date;
 use crate::study::{Clock, StudyStore, Timer};
 use crate::theme::Theme;
+use crate::tui::input::{InputEvent, LineInput};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 
 pub const ID: &str = "stats";
@@ -60,6 +61,8 @@ enum Cmd {
     StartDate,
     Rhythm,
     Refresh,
+    Down,
+    Up,
 }
 
 const KEYS: Keymap<Cmd> = Keymap::new(&[
@@ -107,6 +110,13 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
         "recompute the statistics",
         Cmd::Refresh,
     ),
+    bind(
+        &[Key::code(KeyCode::Down)],
+        "down",
+        "scroll down",
+        Cmd::Down,
+    ),
+    bind(&[Key::code(KeyCode::Up)], "up", "scroll up", Cmd::Up),
 ]);
 
 /// Only while a session left running by a crash waits for a decision.
@@ -194,12 +204,6 @@ pub fn status_bar_spans(s: &StatusSnapshot, theme: &Theme) -> Vec<Span<'static>>
     out
 }
 
-/// An inline text field for the start date.
-#[derive(Debug, Clone, Default)]
-struct DateInput {
-    text: String,
-}
-
 /// What the pane's background jobs report.
 enum Msg {
     /// The totals are ready to read (rebuilt first, and why, if they had
@@ -216,7 +220,10 @@ pub struct StatsPane {
     status: StudyStatus,
     selected_item: Option<String>,
     ticks: u32,
-    input: Option<DateInput>,
+    /// The start date being typed (the same line editor as everywhere).
+    input: Option<LineInput>,
+    /// First line shown (the pane is taller than small terminals).
+    scroll: u16,
     /// The pomodoro rhythm, read when the statistics are (not while drawing).
     rhythm: Option<Rhythm>,
     mailbox: Mailbox<Msg>,
@@ -248,6 +255,7 @@ impl StatsPane {
             selected_item: None,
             ticks: 0,
             input: None,
+            scroll: 0,
             rhythm,
             mailbox: Mailbox::new(),
             loading: false,
@@ -475,7 +483,7 @@ impl StatsPane {
             return;
         };
         let today = self.timer.clock().today();
-        let r = parse_date(&input.text).and_then(|d| {
+        let r = parse_date(input.text().trim()).and_then(|d| {
             if d > today {
                 return Err(format!("start date {d} is in the future"));
             }
@@ -675,15 +683,20 @@ impl StatsPane {
                 ),
             ]));
         }
-        if let Some(input) = &self.input {
-            lines.push(Line::raw(""));
-            lines.push(Line::from(vec![
-                Span::styled("Start date (YYYY-MM-DD): ", theme.key),
-                Span::styled(format!("{}▏", input.text), theme.text),
-                Span::styled("  enter save · esc cancel", theme.dim),
-            ]));
-        }
         lines
+    }
+
+    /// The start-date field, drawn at the top of the pane while it is
+    /// edited, so it is seen at any height.
+    fn input_lines(&self, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+        let Some(input) = &self.input else {
+            return Vec::new();
+        };
+        vec![
+            input.line("Start date (YYYY-MM-DD): ", width, theme.key),
+            Line::styled("enter save · esc cancel · ctrl-u clear", theme.dim),
+            Line::raw(""),
+        ]
     }
 }
 
@@ -801,14 +814,14 @@ impl Pane for StatsPane {
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
         if let Some(input) = &mut self.input {
-            match key.code {
-                KeyCode::Enter => self.finish_input(cx),
-                KeyCode::Esc => self.input = None,
-                KeyCode::Backspace => {
-                    input.text.pop();
+            match input.handle_key(key) {
+                InputEvent::Submit(text) => {
+                    // Submit clears the editor; keep the text for finish_input.
+                    input.set_text(&text);
+                    self.finish_input(cx);
                 }
-                KeyCode::Char(c) if input.text.len() < 10 => input.text.push(c),
-                _ => {}
+                InputEvent::Cancel => self.input = None,
+                InputEvent::Edited | InputEvent::Unhandled => {}
             }
             return Handled::Yes;
         }
@@ -865,16 +878,18 @@ impl Pane for StatsPane {
             Cmd::GoalUp => self.adjust_goal(cx, 15),
             Cmd::GoalDown => self.adjust_goal(cx, -15),
             Cmd::StartDate => {
-                self.input = Some(DateInput {
-                    text: self
+                self.input = Some(LineInput::with_text(
+                    &self
                         .stats
                         .as_ref()
                         .map(|s| s.start_date.to_string())
                         .unwrap_or_default(),
-                })
+                ))
             }
             Cmd::Rhythm => self.toggle_rhythm(cx),
             Cmd::Refresh => self.refresh(cx),
+            Cmd::Down => self.scroll = self.scroll.saturating_add(1),
+            Cmd::Up => self.scroll = self.scroll.saturating_sub(1),
         }
         Handled::Yes
     }
@@ -898,7 +913,76 @@ impl Pane for StatsPane {
     }
 
     fn status(&self, theme: &Theme) -> Vec<Span<'static>> {
-        status_bar_spans(&self.status.get(), theme)
+        // The elapsed time is read from the clock now, never from the last
+        // tick's snapshot, so the status bar cannot show a stale time.
+        let mut snap = self.status.get();
+        if let Some((_, _, elapsed)) = &mut snap.running {
+            *elapsed = self.timer.elapsed();
+        }
+        status_bar_spans(&snap, theme)
+    }
+
+    fn remote(
+        &mut self,
+        cmd: Box<crate::cli::Command>,
+        out: &mut dyn std::io::Write,
+        cx: &mut Ctx,
+    ) -> Result<anyhow::Result<()>, Box<crate::cli::Command>> {
+        use crate::cli::Command;
+        use crate::study::cli::{self as study_cli, Host};
+        let clock = self.timer.clock().clone();
+        let ctx = StudyCtx {
+            store: &self.store,
+            clock: &*clock,
+            roadmap: &self.roadmap,
+        };
+        // The live session is written first, so what the store says (today's
+        // minutes, the stats) is true to the second.
+        let r = match *cmd {
+            Command::Timer(c) => study_cli::timer_on(&ctx, &mut self.timer, Host::App, c, out),
+            Command::Stats { json } => self
+                .timer
+                .flush()
+                .map_err(anyhow::Error::from)
+                .and_then(|()| study_cli::stats(&ctx, json, out)),
+            other => return Err(Box::new(other)),
+        };
+        self.refresh(cx);
+        Ok(r)
+    }
+
+    fn on_data_changed(&mut self, cx: &mut Ctx) {
+        self.refresh(cx);
+    }
+
+    fn quit_question(&self) -> Option<crate::pane::QuitQuestion> {
+        let s = self.timer.current()?;
+        Some(crate::pane::QuitQuestion {
+            text: format!(
+                "A study session is running ({} {}). Stop it before quitting?",
+                s.current_mode().unwrap_or(Mode::Reading),
+                fmt_elapsed(self.timer.elapsed())
+            ),
+            choices: vec![
+                ('s', "stop it now and quit".into()),
+                (
+                    'k',
+                    "keep it running and quit (it goes on counting; `megarepo timer stop` or the next start of the app ends it)".into(),
+                ),
+            ],
+        })
+    }
+
+    fn quit_answer(&mut self, choice: char, cx: &mut Ctx) {
+        let r = match choice {
+            's' => self.timer.stop().map(|_| ()).map_err(|e| e.to_string()),
+            'k' => self.timer.detach_current().map_err(|e| e.to_string()),
+            _ => Ok(()),
+        };
+        if let Err(e) = r {
+            cx.error(format!("the session could not be saved: {e}"));
+        }
+        self.refresh(cx);
     }
 
     fn on_show(&mut self, cx: &mut Ctx) {
@@ -956,7 +1040,21 @@ impl Pane for StatsPane {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let lines = self.lines(theme, area.width);
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        let mut lines = self.input_lines(theme, area.width);
+        let fixed = lines.len() as u16;
+        lines.extend(self.lines(theme, area.width));
+        // Never scroll past the last screenful (lines may wrap: a bound).
+        let max = (lines.len() as u16).saturating_sub(area.height.saturating_sub(fixed).max(1));
+        let scroll = if self.input.is_some() {
+            0
+        } else {
+            self.scroll.min(max)
+        };
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            area,
+        );
     }
 }

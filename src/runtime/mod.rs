@@ -7,6 +7,7 @@
 //! when something changed. Ticks run only while a pane asks for them, so
 //! an idle app sleeps in `select!` and uses no CPU.
 
+pub mod socket;
 pub mod terminal;
 
 use crate::action::{Action, Sender};
@@ -90,6 +91,19 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
     }
     let _watcher = watch_content(&folders, sender.clone());
     spawn_signals(sender.clone());
+    // Shell commands reach the app here while it holds the store.
+    let socket = match socket::bind(app.store.data_dir()) {
+        Ok(bound) => Some(bound.serve(sender.clone(), crate::remote::my_uid())),
+        Err(e) => {
+            tracing::warn!("{e}");
+            app.notify(e.to_string(), true);
+            None
+        }
+    };
+    // Before this version a running app kept DATA/status.txt for `megarepo
+    // status`; the command now asks the app, so a leftover file would only
+    // show a frozen line to whatever still reads it.
+    let _ = std::fs::remove_file(app.store.data_dir().join("status.txt"));
 
     let mut events = EventStream::new();
     app.prepare_draw();
@@ -144,6 +158,10 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         if redraw && !app.quit {
             term.draw(|f| app.draw(f))?;
         }
+    }
+    if let Some((path, task)) = socket {
+        task.abort();
+        socket::remove(&path);
     }
     app.shutdown();
     tracing::info!("bye");

@@ -106,7 +106,9 @@ impl Store {
         now: Timestamp,
     ) -> Result<ItemProgress, StoreError> {
         self.update_progress(id, now, |p| {
-            let n = (p.count as i64 + delta).clamp(0, u32::MAX as i64) as u32;
+            // A counter never passes its target: 50 of 50 problems is done.
+            let top = target.unwrap_or(u32::MAX);
+            let n = (p.count as i64).saturating_add(delta).clamp(0, top as i64) as u32;
             p.count = n;
             if let Some(t) = target {
                 let reached = n >= t;

@@ -127,11 +127,33 @@ pub enum JournalCmd {
     Export { dir: PathBuf },
 }
 
-/// `megarepo timer ...`
+/// Who runs a timer command: this process (the command line, where a
+/// session started keeps running with nobody watching) or the open app
+/// (which owns the session and checkpoints it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    Cli,
+    App,
+}
+
+/// `megarepo timer ...` with the store open here.
 pub fn timer(ctx: &StudyCtx<'_>, cmd: TimerCmd, out: &mut dyn Write) -> Result<()> {
+    ctx.study().ensure_start_date(ctx.clock.today())?;
+    let mut timer = Timer::open(ctx.study(), ctx.clock)?;
+    timer_on(ctx, &mut timer, Host::Cli, cmd, out)
+}
+
+/// `megarepo timer ...` on a timer already open: the command line's, or
+/// the app's own (the study pane's) when the command came over its socket.
+pub fn timer_on<C: Clock>(
+    ctx: &StudyCtx<'_>,
+    timer: &mut Timer<C>,
+    host: Host,
+    cmd: TimerCmd,
+    out: &mut dyn Write,
+) -> Result<()> {
     let study = ctx.study();
     study.ensure_start_date(ctx.clock.today())?;
-    let mut timer = Timer::open(study.clone(), ctx.clock)?;
     match cmd {
         TimerCmd::Start {
             mode,
@@ -139,12 +161,17 @@ pub fn timer(ctx: &StudyCtx<'_>, cmd: TimerCmd, out: &mut dyn Write) -> Result<(
             foreground,
         } => {
             ctx.check_item(&item)?;
-            let s = timer.start(mode, item, !foreground)?;
+            if foreground && host == Host::App {
+                bail!("the app is open and runs the timer: start it without --foreground");
+            }
+            // From the command line a session runs with nobody watching;
+            // in the app it is the app's, like one started with `s`.
+            let s = timer.start(mode, item, !foreground && host == Host::Cli)?;
             writeln!(out, "started {} session {}", mode, s.id)?;
             if foreground {
                 out.flush()?;
                 publish_status(ctx)?;
-                run_foreground(ctx, &mut timer, out)?;
+                run_foreground(ctx, timer, out)?;
             }
         }
         TimerCmd::Stop => {
@@ -179,13 +206,10 @@ pub fn timer(ctx: &StudyCtx<'_>, cmd: TimerCmd, out: &mut dyn Write) -> Result<(
                 bail!("no session was left running");
             };
             timer.keep_orphan(id)?;
-            // From here on it runs like a command-line session.
-            if let Some(s) = timer.current() {
-                let mut s = s.clone();
-                if let super::session::SessionKind::Timed(t) = &mut s.kind {
-                    t.detached = true;
-                }
-                study.save_session(&s)?;
+            // From the command line it runs on with nobody watching; in the
+            // app, the app watches it.
+            if host == Host::Cli {
+                timer.detach_current()?;
             }
             writeln!(out, "kept session {id}; it is running")?;
         }
@@ -207,11 +231,9 @@ pub fn timer(ctx: &StudyCtx<'_>, cmd: TimerCmd, out: &mut dyn Write) -> Result<(
                     (Some(s), _) => writeln!(out, "{}", session_line(s))?,
                     (None, Some(o)) => writeln!(
                         out,
-                        "session {} was left running (last alive {}); `megarepo timer keep` or `megarepo timer stop`",
+                        "session {} was {}; `megarepo timer keep` (counts the time since) or `megarepo timer stop` (ends it then)",
                         o.id,
-                        o.timed()
-                            .map(|t| t.checkpoint.to_string())
-                            .unwrap_or_default()
+                        left_running_since(o, &ctx.clock.zone(), now)
                     )?,
                     (None, None) => writeln!(out, "no session running")?,
                 }
@@ -341,9 +363,9 @@ fn session_json(s: &Session) -> serde_json::Value {
 
 /// Keeps a session running in this process until Ctrl-C, checkpointing it.
 /// `MEGAREPO_CHECKPOINT_SECS` (1..=60) shortens the interval for tests.
-fn run_foreground(
+fn run_foreground<C: Clock>(
     ctx: &StudyCtx<'_>,
-    timer: &mut Timer<&dyn Clock>,
+    timer: &mut Timer<C>,
     out: &mut dyn Write,
 ) -> Result<()> {
     let every = std::env::var("MEGAREPO_CHECKPOINT_SECS")
@@ -384,6 +406,21 @@ fn run_foreground(
         fmt_elapsed(s.studied_time())
     )?;
     Ok(())
+}
+
+/// "left running since 14:07" (the app's last sign of life, local time;
+/// with the date when it was not today).
+pub fn left_running_since(s: &Session, zone: &jiff::tz::TimeZone, now: jiff::Timestamp) -> String {
+    let Some(t) = s.timed() else {
+        return "left running".into();
+    };
+    let at = t.checkpoint.to_zoned_datetime(zone.clone());
+    let today = now.to_zoned_datetime(zone.clone()).date();
+    if at.date() == today {
+        format!("left running since {}", at.strftime("%H:%M"))
+    } else {
+        format!("left running since {}", at.strftime("%Y-%m-%d %H:%M"))
+    }
 }
 
 /// `megarepo status` with the store open: one line for a shell prompt or
@@ -492,6 +529,10 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
             let mut e = study
                 .journal(date)?
                 .unwrap_or_else(|| JournalEntry::new(date, now));
+            let joined = text.join(" ");
+            if !text.is_empty() && joined.trim().is_empty() {
+                bail!("nothing to add: the text is empty (nothing was saved)");
+            }
             if text.is_empty() && title.is_none() && tags.is_empty() {
                 let edited = edit_in_editor(&e.to_editor_text())?;
                 e.update_from_editor_text(&edited, now);
@@ -500,7 +541,7 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
                     e.title = t.trim().to_string();
                 }
                 e.add_tags(tags.iter().map(String::as_str));
-                e.append(field, &text.join(" "), now);
+                e.append(field, &joined, now);
                 e.updated = now;
             }
             study.save_journal(&e)?;

@@ -222,6 +222,23 @@ impl<C: Clock> Timer<C> {
         Ok(false)
     }
 
+    /// Lets the current session run on with no process watching it (the
+    /// command line's sessions, and "keep it running" when the app quits):
+    /// it counts to the wall clock until stopped.
+    pub fn detach_current(&mut self) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        if let Some(s) = &mut self.current {
+            s.checkpoint(now);
+            if let super::session::SessionKind::Timed(t) = &mut s.kind {
+                t.detached = true;
+            }
+            self.store.save_session(s)?;
+            self.store.flush()?;
+            self.last_write = now;
+        }
+        Ok(())
+    }
+
     /// Writes the current session now (on quit).
     pub fn flush(&mut self) -> Result<(), StoreError> {
         let now = self.clock.now();

@@ -152,11 +152,13 @@ impl Console {
         }
     }
 
-    /// Add an input line shown with `prompt`; the console starts typing.
+    /// Add an input line shown with `prompt`. The console starts in
+    /// navigation mode: showing a tab never lands in text input, the
+    /// pane's `i` / `enter` starts typing (`set_typing`), esc leaves.
     pub fn with_input(mut self, prompt: &'static str) -> Self {
         self.input = Some(LineInput::new());
         self.prompt = prompt;
-        self.typing = true;
+        self.typing = false;
         self
     }
 
@@ -495,6 +497,9 @@ mod tests {
     fn console_input_submits_keeps_history_and_leaves_on_esc() {
         use crossterm::event::KeyModifiers;
         let mut c = Console::new(100).with_input("kv> ");
+        // A console starts in navigation mode; the pane's `i` starts typing.
+        assert!(!c.typing());
+        c.set_typing(true);
         assert!(c.typing());
         for ch in "get a".chars() {
             c.handle_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));

@@ -20,7 +20,7 @@ pub enum InputEvent {
     Edited,
     /// Enter: the line is returned and the input cleared.
     Submit(String),
-    /// Esc.
+    /// Esc, or ctrl-c (which also clears the line).
     Cancel,
     /// A key the input does not use.
     Unhandled,
@@ -70,6 +70,13 @@ impl LineInput {
                 InputEvent::Submit(line)
             }
             KeyCode::Esc => InputEvent::Cancel,
+            // As in a shell: ctrl-c abandons the line.
+            KeyCode::Char('c') if ctrl => {
+                self.text.clear();
+                self.cursor = 0;
+                self.browsing = None;
+                InputEvent::Cancel
+            }
             KeyCode::Char('a') if ctrl => {
                 self.cursor = 0;
                 InputEvent::Edited

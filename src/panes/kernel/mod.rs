@@ -485,8 +485,9 @@ impl Pane for KernelPane {
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
         if self.console.typing() {
-            // Control keys go to the kernel as control bytes (ctrl-c is the
-            // app's quit key and never reaches here).
+            // Control keys go to the kernel as control bytes, ctrl-c as ETX
+            // as a terminal would (the app quits on a second one within a
+            // second).
             if key.modifiers.contains(KeyModifiers::CONTROL)
                 && let KeyCode::Char(c) = key.code
                 && c.is_ascii_alphabetic()

@@ -24,6 +24,7 @@ fn main() {
 
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     write_embedded_sheets(&root, &collection.files, &out_dir);
+    write_embedded_exercises(&root, &out_dir);
     let dir = out_dir.join("sheet_examples");
     let generated = examples::generate(&collection);
     let mut files = vec![(out_dir.join("sheet_examples.rs"), generated.index(&dir))];
@@ -74,6 +75,46 @@ fn write_embedded_sheets(root: &Path, files: &[PathBuf], out_dir: &Path) {
     }
     source.push_str("]\n");
     let target = out_dir.join("embedded_sheets.rs");
+    if let Err(e) = write_if_changed(&target, &source) {
+        println!("cargo:warning=cannot write {}: {e}", target.display());
+    }
+}
+
+/// `embedded_exercises.rs`: every file of `lessons/exercises/*/` as a slice
+/// of (folder, file, text), so `Bank::from_files` works in a binary run
+/// away from its checkout. `lessons/` is already watched for reruns.
+fn write_embedded_exercises(root: &Path, out_dir: &Path) {
+    let bank = root.join("lessons/exercises");
+    let mut rows: Vec<(String, String, PathBuf)> = Vec::new();
+    if let Ok(folders) = std::fs::read_dir(&bank) {
+        for folder in folders.flatten().map(|e| e.path()).filter(|p| p.is_dir()) {
+            let Some(name) = folder.file_name().map(|s| s.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            let Ok(files) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for file in files.flatten().map(|e| e.path()) {
+                if !file.is_file() || std::fs::read_to_string(&file).is_err() {
+                    continue;
+                }
+                let Some(f) = file.file_name().map(|s| s.to_string_lossy().into_owned()) else {
+                    continue;
+                };
+                rows.push((name.clone(), f, file));
+            }
+        }
+    }
+    rows.sort();
+    let mut source = String::from("&[\n");
+    for (folder, file, path) in rows {
+        source.push_str(&format!(
+            "    ({folder:?}, {file:?}, include_str!({:?})),\n",
+            path.to_string_lossy()
+        ));
+    }
+    source.push_str("]\n");
+    let target = out_dir.join("embedded_exercises.rs");
     if let Err(e) = write_if_changed(&target, &source) {
         println!("cargo:warning=cannot write {}: {e}", target.display());
     }

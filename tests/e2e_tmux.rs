@@ -181,8 +181,9 @@ fn tick_quit_restart_still_ticked() {
     let s = Session::start("tick2", &app_cmd(d.path()));
     let screen = s.wait_for("Rust Language Fundamentals");
     assert!(screen.contains("[x] Complete \"The Rust"), "{screen}");
-    // the selection was remembered too
-    assert!(screen.contains("State  Done"), "{screen}");
+    // the selection was remembered too (the item pane, F2 after Today, shows it)
+    s.keys(&["F2"]);
+    s.wait_for("State  Done");
     s.keys(&["q"]);
 
     // the second session may still be exiting (holding the store): retry briefly
@@ -233,7 +234,7 @@ fn a_saved_sheet_reloads_live_in_the_reader() {
     );
     let s = Session::start("reload", &cmd);
     s.wait_for("Rust Language Fundamentals");
-    s.keys(&["F2"]);
+    s.keys(&["F3"]); // Sheets (Today is F1, Item F2)
     // Filter first: with every sheet listed, the new one is below the fold.
     s.keys(&["/", "z", "z", "-", "r", "e", "l"]);
     s.wait_for("zz-reload");
@@ -422,7 +423,7 @@ fn quitting_with_a_running_timer_asks_and_each_answer_does_what_it_says() {
     let d = tempfile::tempdir().unwrap();
     let s = Session::start("quitask", &app_cmd(d.path()));
     s.wait_for("Rust Language Fundamentals");
-    s.keys(&["F3"]);
+    s.keys(&["F4"]); // Study (after Today, Item, Sheets)
     s.wait_for("No session running");
     s.keys(&["s"]);
     s.wait_for("timer started");
@@ -504,7 +505,7 @@ fn behind_the_too_small_screen_keys_do_nothing() {
         .status()
         .unwrap();
     s.wait_for("Terminal too small");
-    s.keys(&["j", "j", "Space", "F3", "s"]);
+    s.keys(&["j", "j", "Space", "F4", "s"]); // F4: Study
     tmux()
         .args(["resize-window", "-t", &s.0, "-x", "100", "-y", "30"])
         .status()
@@ -513,7 +514,7 @@ fn behind_the_too_small_screen_keys_do_nothing() {
     assert!(!screen.contains("[x]"), "{screen}");
     assert!(!screen.contains("● reading"), "{screen}");
     // Ctrl-C in a text input (the KV console) does not quit the app.
-    s.keys(&["F6"]);
+    s.keys(&["F8"]); // KV (Today, Item, Sheets, Study, Journal, Exercises, PM, KV)
     s.wait_for("┏ KV");
     s.keys(&["i"]);
     s.wait_for("TYPING");

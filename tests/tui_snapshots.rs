@@ -5,18 +5,29 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use megarepo::action::Action;
-use megarepo::app::App;
+use megarepo::app::{App, Shell};
 use megarepo::harness::Harness;
+use megarepo::study::clock::{Clock, FixedClock};
 use megarepo::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use std::sync::Arc;
 
 /// The app on the real tab set, with the harness whose runtime it uses
 /// (keep it alive as long as the app).
 fn app(dir: &std::path::Path, w: u16, h: u16) -> (App, Harness) {
     // The real tab set; none of these panes starts work until shown.
+    // A fixed clock: the Today view shows the date.
     let h_ = Harness::new(dir).unwrap();
-    let shell = megarepo::panes::shell(&h_.store, &h_.content).unwrap();
+    let clock: Arc<dyn Clock + Send + Sync> =
+        Arc::new(FixedClock::at_local("UTC", "2026-12-01T09:00").unwrap());
+    let shell = Shell {
+        sidebar: Box::new(
+            megarepo::panes::checklist::ChecklistPane::new(h_.content.roadmap.clone(), &h_.store)
+                .unwrap(),
+        ),
+        tabs: megarepo::panes::tabs(&h_.store, &h_.content, clock).unwrap(),
+    };
     let app = App::new(
         h_.store.clone(),
         h_.content.clone(),
@@ -33,6 +44,13 @@ fn render(app: &App, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     term.draw(|f| app.draw(f)).unwrap();
     term.backend().to_string()
+}
+
+/// Show the tab titled `title` (found by title: F-key numbers move when a
+/// tab is added).
+fn show(app: &mut App, title: &str) {
+    let i = app.tab_titles().iter().position(|t| t == title).unwrap();
+    key(app, KeyCode::F(i as u8 + 1));
 }
 
 fn key(app: &mut App, code: KeyCode) {
@@ -79,7 +97,8 @@ fn help_overlay_scrolls_to_the_last_binding_at_80x24() {
         key(&mut a, KeyCode::Char('j'));
     }
     let screen = render(&a, 80, 24);
-    assert!(screen.contains("open the item's links"), "{screen}");
+    // The last binding of the Today view, the first tab.
+    assert!(screen.contains("its guiding principles"), "{screen}");
     assert!(!screen.contains("more (j)"), "{screen}");
     key(&mut a, KeyCode::Esc);
     assert!(!render(&a, 80, 24).contains("Keys"));
@@ -115,6 +134,9 @@ fn toggling_with_keys_writes_through_to_the_store() {
 fn counters_filter_and_collapse() {
     let dir = tempfile::tempdir().unwrap();
     let (mut a, _h) = app(dir.path(), 100, 30);
+    // The item pane shows the section bars; tab gives the checklist the keys.
+    show(&mut a, "Item");
+    key(&mut a, KeyCode::Tab);
     a.select_item("codewars-50");
     for _ in 0..3 {
         key(&mut a, KeyCode::Char('+'));

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 /// is reported instead of producing a dead link.
 pub const PANES: &[&str] = &[
     "checklist",
+    "today",
     "sheets",
     "stats",
     "journal",

@@ -155,6 +155,10 @@ pub struct Meta {
     pub check: CheckKind,
 }
 
+/// `(folder, file, text)` of every shipped exercise file, from build.rs.
+const EMBEDDED: &[(&str, &str, &str)] =
+    include!(concat!(env!("OUT_DIR"), "/embedded_exercises.rs"));
+
 /// One exercise of the bank.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exercise {
@@ -252,6 +256,13 @@ impl Bank {
             bank.add(load_one(&dir, sheets, text));
         }
         bank
+    }
+
+    /// The bank compiled into the binary by build.rs (every file of
+    /// `lessons/exercises/*/`), sheet links checked against the embedded
+    /// sheets.
+    pub fn embedded() -> Bank {
+        Bank::from_files(EMBEDDED, &sheet_names(None))
     }
 
     /// Keep a loaded exercise, or its problem; a number used twice is a

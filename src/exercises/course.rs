@@ -37,6 +37,7 @@
 //! # }
 //! ```
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -96,6 +97,18 @@ impl Course {
     pub fn open(data_dir: &Path, content_dir: Option<&Path>) -> Result<Course, CourseError> {
         let bank = Bank::load_resolved(content_dir)?;
         Course::with_bank(bank, data_dir)
+    }
+
+    /// The bank of the content folder when there is one, else the copy
+    /// embedded in the binary (an installed `megarepo` still has exercises).
+    pub fn open_any(data_dir: &Path, content_dir: Option<&Path>) -> Result<Course, CourseError> {
+        let on_disk = crate::content::resolve_dir(content_dir)
+            .is_some_and(|d| d.join(super::bank::BANK_DIR).is_dir());
+        if on_disk {
+            Course::open(data_dir, content_dir)
+        } else {
+            Course::with_bank(Bank::embedded(), data_dir)
+        }
     }
 
     /// The same with a bank loaded elsewhere (say, one embedded in the
@@ -194,6 +207,33 @@ impl Course {
         )
     }
 
+    /// Mark `today` as a day the daily challenge was solved, when `name`
+    /// is today's pick (for `topic`) and was solved today. Returns true
+    /// when the day is newly marked: count it on the roadmap's
+    /// daily-challenge item then.
+    pub fn mark_daily(
+        &mut self,
+        name: &str,
+        today: Date,
+        topic: Option<Topic>,
+    ) -> Result<bool, CourseError> {
+        let is_pick = self.daily(today, topic).is_some_and(|e| e.name == name);
+        let solved_today = self.workspace.state.solved.get(name) == Some(&today);
+        if !is_pick || !solved_today || self.workspace.state.daily.contains_key(&today) {
+            return Ok(false);
+        }
+        self.workspace.state.daily.insert(today, name.to_string());
+        self.workspace.save()?;
+        Ok(true)
+    }
+
+    /// Re-read the workspace state (another face, the CLI or another pane,
+    /// may have written it).
+    pub fn reload_state(&mut self) -> Result<(), CourseError> {
+        self.workspace = Workspace::open(&self.workspace.root)?;
+        Ok(())
+    }
+
     /// Hint `level` (1-3), or the next unseen one when `None`; returns the
     /// level shown and its text.
     pub fn hint(&mut self, name: &str, level: Option<u8>) -> Result<(u8, String), CourseError> {
@@ -242,4 +282,11 @@ impl Course {
         self.workspace.save()?;
         Ok(p)
     }
+}
+
+/// The days a daily challenge was solved in the workspace of `data_dir`
+/// (empty when there is none yet), for the streak and the heatmap.
+pub fn daily_days(data_dir: &Path) -> Result<BTreeSet<Date>, CourseError> {
+    let ws = Workspace::open(&Workspace::dir(data_dir))?;
+    Ok(ws.state.daily.keys().copied().collect())
 }

@@ -75,6 +75,10 @@ pub struct State {
     /// The last progress imported from a rustlings checkout.
     #[serde(default)]
     pub rustlings: Option<RustlingsProgress>,
+    /// Days the daily challenge was solved, with the exercise solved: these
+    /// days count for the study streak and the heatmap.
+    #[serde(default)]
+    pub daily: BTreeMap<Date, String>,
 }
 
 /// What `init` did, file by file (names, not paths).

@@ -800,6 +800,18 @@ impl Pane for StatsPane {
         "Study".into()
     }
 
+    /// `timer`: start or stop the timer (the Today view's `s`), so the
+    /// timer keeps one owner.
+    fn open_at(&mut self, target: &str, cx: &mut Ctx) -> Result<(), String> {
+        match target {
+            "timer" => {
+                self.start_or_stop(cx, false);
+                Ok(())
+            }
+            _ => Err(format!("the study pane cannot open `{target}`")),
+        }
+    }
+
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
         if let Some(input) = &mut self.input {
             match input.handle_key(key) {

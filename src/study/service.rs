@@ -145,9 +145,13 @@ impl StudyCtx<'_> {
         let progress = roadmap_link::progress(self.roadmap, &records, &zone);
         let sections = roadmap_link::section_map(self.roadmap);
         let section_of = |item: &str| sections.get(item).cloned();
-        // Daily challenges arrive in a later issue; until then no date is
-        // counted by a solved challenge.
-        let solved = BTreeSet::new();
+        // Days the daily challenge was solved count for the streak and
+        // the heatmap (the exercise workspace's state; none before init).
+        let solved =
+            crate::exercises::course::daily_days(self.store.data_dir()).unwrap_or_else(|e| {
+                tracing::warn!("daily challenges not counted: {e}");
+                BTreeSet::new()
+            });
         let stats = Stats::from_days(
             &days,
             &DaysInput {

@@ -1,0 +1,486 @@
+//! The Today view, the screen the app opens on: today's goal and timer, the
+//! streak, today's challenge, the next open roadmap items, the last journal
+//! line and one of the roadmap's guiding principles. Every part opens its
+//! pane with one key.
+//!
+//! The view owns nothing: it reads the study statistics through
+//! `study::service` (as the study pane does), the open session from the
+//! store, the exercise workspace's state through [`Course`], and asks the
+//! study pane to start or stop the timer (`Request::Open { pane: "stats",
+//! at: "timer" }`), so the timer has one owner. What it shows is gathered
+//! in [`TodayPane::refresh`] when the view is shown, when the roadmap's
+//! progress changes, and every few seconds while a timer runs; drawing
+//! only reads. Loading the exercise bank is a `load` job.
+
+use crate::content::Roadmap;
+use crate::content::roadmap::Kind;
+use crate::exercises::Course;
+use crate::jobs::Mailbox;
+use crate::pane::{Ctx, Handled, Pane, Request, Selection};
+use crate::panes::exercises::roadmap_topic;
+use crate::study::clock::Clock;
+use crate::study::service::{StudyCtx, session_line};
+use crate::study::{Stats, StudyStore};
+use crate::theme::Theme;
+use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const ID: &str = "today";
+
+/// How many open roadmap items the view lists.
+const NEXT_ITEMS: usize = 5;
+
+enum Msg {
+    Loaded(Box<Result<Course, String>>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Timer,
+    Study,
+    Challenge,
+    Item(usize),
+    Journal,
+    Principles,
+}
+
+const KEYS: Keymap<Cmd> = Keymap::new(&[
+    bind(
+        &[Key::ch('s')],
+        "s",
+        "start / stop the study timer",
+        Cmd::Timer,
+    ),
+    bind(
+        &[Key::ch('g')],
+        "g",
+        "open the study pane (goal, streak, heatmap)",
+        Cmd::Study,
+    ),
+    bind(
+        &[Key::ch('c'), Key::code(KeyCode::Enter)],
+        "c / enter",
+        "open today's challenge in the exercises pane",
+        Cmd::Challenge,
+    ),
+    bind(
+        &[
+            Key::ch('1'),
+            Key::ch('2'),
+            Key::ch('3'),
+            Key::ch('4'),
+            Key::ch('5'),
+        ],
+        "1-5",
+        "open the next roadmap item's pane",
+        Cmd::Item(0),
+    ),
+    bind(&[Key::ch('l')], "l", "open the journal", Cmd::Journal),
+    bind(
+        &[Key::ch('p')],
+        "p",
+        "go to the roadmap (its guiding principles)",
+        Cmd::Principles,
+    ),
+]);
+
+/// One open roadmap item and where it opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextItem {
+    pub id: String,
+    pub title: String,
+    pub section: String,
+    /// The sheet it reads, if any (opened in the sheets pane).
+    pub sheet: Option<String>,
+    /// The pane it names, if any.
+    pub pane: Option<String>,
+}
+
+/// The first `n` open items of the roadmap, in order.
+pub fn next_items(
+    roadmap: &Roadmap,
+    progress: &std::collections::HashMap<String, crate::store::ItemProgress>,
+    n: usize,
+) -> Vec<NextItem> {
+    let flat = roadmap.flatten();
+    flat.iter()
+        .filter(|e| e.node.kind == Kind::Item && e.node.children.is_empty())
+        .filter(|e| !progress.get(&e.node.id).is_some_and(|p| p.done))
+        .take(n)
+        .map(|e| NextItem {
+            id: e.node.id.clone(),
+            title: e.node.title.clone(),
+            section: e.section.to_string(),
+            sheet: e.node.sheet.clone(),
+            pane: e.node.pane.clone(),
+        })
+        .collect()
+}
+
+/// Today's guiding principle: one of the roadmap's, turning daily.
+pub fn principle(roadmap: &Roadmap, day_of_year: i16) -> Option<String> {
+    let section = roadmap.find("guiding-principles")?;
+    let n = section.children.len();
+    (n > 0).then(|| {
+        let i = usize::try_from(day_of_year).unwrap_or(0) % n;
+        section.children[i].title.clone()
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+struct Challenge {
+    name: String,
+    title: String,
+    topic: String,
+    solved_today: bool,
+}
+
+pub struct TodayPane {
+    clock: Arc<dyn Clock + Send + Sync>,
+    mailbox: Mailbox<Msg>,
+    course: Option<Course>,
+    loading: bool,
+    course_error: Option<String>,
+    stats: Option<Stats>,
+    stats_error: Option<String>,
+    /// The open session's line (`running reading 0:12 on item`).
+    timer: Option<String>,
+    challenge: Option<Challenge>,
+    next: Vec<NextItem>,
+    journal: Option<String>,
+    principle: Option<String>,
+}
+
+impl TodayPane {
+    pub fn new(clock: Arc<dyn Clock + Send + Sync>) -> Self {
+        TodayPane {
+            clock,
+            mailbox: Mailbox::new(),
+            course: None,
+            loading: false,
+            course_error: None,
+            stats: None,
+            stats_error: None,
+            timer: None,
+            challenge: None,
+            next: Vec::new(),
+            journal: None,
+            principle: None,
+        }
+    }
+
+    /// Today's challenge, once known.
+    pub fn challenge(&self) -> Option<&str> {
+        self.challenge.as_ref().map(|c| c.name.as_str())
+    }
+
+    /// The current streak, once the statistics are read.
+    pub fn streak(&self) -> Option<u32> {
+        self.stats.as_ref().map(|s| s.streak.current)
+    }
+
+    fn load(&mut self, cx: &mut Ctx) {
+        if self.loading || self.course.is_some() {
+            return;
+        }
+        self.loading = true;
+        let data_dir = cx.store.data_dir().to_path_buf();
+        let content_dir = cx.content.dir.clone();
+        self.mailbox.thread("load", cx.waker(), move |job| {
+            let r = Course::open_any(&data_dir, content_dir.as_deref()).map_err(|e| e.to_string());
+            job.send(Msg::Loaded(Box::new(r)));
+        });
+    }
+
+    /// Gather everything the view shows.
+    pub fn refresh(&mut self, cx: &mut Ctx) {
+        let roadmap = cx.content.roadmap.clone();
+        let study = StudyCtx {
+            store: cx.store,
+            clock: self.clock.as_ref(),
+            roadmap: &roadmap,
+        };
+        match study.stats() {
+            Ok(s) => {
+                self.stats = Some(s);
+                self.stats_error = None;
+            }
+            Err(e) => self.stats_error = Some(e.to_string()),
+        }
+        let store = StudyStore::new(cx.store.clone());
+        self.timer = store
+            .open_sessions()
+            .ok()
+            .and_then(|s| s.last().map(session_line));
+        self.journal = store.journal_entries().ok().and_then(|mut entries| {
+            entries.sort_by_key(|e| e.date);
+            entries.iter().rev().find_map(|e| {
+                let line = e
+                    .entry
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .or_else(|| (!e.title.trim().is_empty()).then_some(e.title.as_str()))?;
+                Some(format!("{}: {}", e.date, line.trim()))
+            })
+        });
+        let progress = cx.store.all_progress().unwrap_or_default();
+        self.next = next_items(&roadmap, &progress, NEXT_ITEMS);
+        let today = self.clock.today();
+        self.principle = principle(&roadmap, today.day_of_year());
+        if let Some(course) = &mut self.course {
+            if let Err(e) = course.reload_state() {
+                self.course_error = Some(e.to_string());
+            }
+            let topic = roadmap_topic(&roadmap, &progress);
+            self.challenge = course.daily(today, topic).map(|e| Challenge {
+                name: e.name.clone(),
+                title: e.title.clone(),
+                topic: e.topic.to_string(),
+                solved_today: course.workspace.state.daily.contains_key(&today),
+            });
+        }
+    }
+
+    fn open_item(&self, i: usize, cx: &mut Ctx) {
+        let Some(item) = self.next.get(i) else {
+            return cx.info(format!("there is no item {}", i + 1));
+        };
+        let r = match (&item.sheet, &item.pane) {
+            (Some(sheet), _) => Request::Open {
+                pane: "sheets".into(),
+                at: Some(sheet.clone()),
+            },
+            (None, Some(pane)) => Request::show(pane.clone()),
+            (None, None) => Request::FocusSidebar,
+        };
+        cx.request(r);
+    }
+
+    fn run(&mut self, cmd: Cmd, key: &KeyEvent, cx: &mut Ctx) {
+        match cmd {
+            Cmd::Timer => cx.request(Request::Open {
+                pane: "stats".into(),
+                at: Some("timer".into()),
+            }),
+            Cmd::Study => cx.request(Request::show("stats")),
+            Cmd::Challenge => match &self.challenge {
+                Some(c) => cx.request(Request::Open {
+                    pane: crate::panes::exercises::ID.into(),
+                    at: Some(c.name.clone()),
+                }),
+                None => cx.request(Request::show(crate::panes::exercises::ID)),
+            },
+            Cmd::Item(_) => {
+                let n = match key.code {
+                    KeyCode::Char(c) => c.to_digit(10).unwrap_or(1) as usize,
+                    _ => 1,
+                };
+                self.open_item(n.saturating_sub(1), cx);
+            }
+            Cmd::Journal => cx.request(Request::show("journal")),
+            Cmd::Principles => cx.request(Request::FocusSidebar),
+        }
+    }
+}
+
+impl Pane for TodayPane {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> String {
+        "Today".into()
+    }
+
+    fn keys(&self) -> Vec<KeyHelp> {
+        KEYS.help()
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        match KEYS.lookup(&key) {
+            Some(cmd) => {
+                self.run(cmd, &key, cx);
+                Handled::Yes
+            }
+            None => Handled::No,
+        }
+    }
+
+    fn on_show(&mut self, cx: &mut Ctx) {
+        self.load(cx);
+        self.refresh(cx);
+    }
+
+    fn on_select(&mut self, _sel: &Selection, cx: &mut Ctx) {
+        // Called at start-up (the view is the first tab) and whenever the
+        // roadmap's progress changes.
+        self.load(cx);
+        self.refresh(cx);
+    }
+
+    fn on_wake(&mut self, cx: &mut Ctx) {
+        for msg in self.mailbox.drain() {
+            match msg {
+                Msg::Loaded(r) => {
+                    self.loading = false;
+                    match *r {
+                        Ok(c) => {
+                            self.course = Some(c);
+                            self.course_error = None;
+                        }
+                        Err(e) => self.course_error = Some(e),
+                    }
+                    self.refresh(cx);
+                }
+            }
+        }
+    }
+
+    fn tick_every(&self) -> Option<Duration> {
+        // The timer line moves while a session is open.
+        self.timer.as_ref().map(|_| Duration::from_secs(5))
+    }
+
+    fn tick(&mut self, cx: &mut Ctx) {
+        self.refresh(cx);
+    }
+
+    fn shutdown(&mut self) {
+        self.mailbox.cancel_all();
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let key = |k: &str| Span::styled(format!("[{k}] "), theme.key);
+        let label = |l: &str| Span::styled(format!("{l:<10}"), theme.title);
+        let mut lines: Vec<Line> = vec![
+            Line::styled(
+                format!("Today · {}", self.clock.today().strftime("%A %-d %B %Y")),
+                theme.title,
+            ),
+            Line::raw(""),
+        ];
+        // Goal and timer.
+        match (&self.stats, &self.stats_error) {
+            (Some(s), _) => {
+                let t = &s.today_minutes;
+                lines.push(Line::from(vec![
+                    key("g"),
+                    label("Goal"),
+                    Span::styled(
+                        format!(
+                            "{} of {} ({}%) · reading {} · coding {}",
+                            fmt(t.total),
+                            fmt(i64::from(s.daily_goal_minutes)),
+                            s.goal_percent,
+                            fmt(t.reading),
+                            fmt(t.coding)
+                        ),
+                        theme.text,
+                    ),
+                ]));
+                let pending = if s.streak.today_counts || s.streak.current == 0 {
+                    ""
+                } else {
+                    " (today still to count)"
+                };
+                lines.push(Line::from(vec![
+                    key("g"),
+                    label("Streak"),
+                    Span::styled(
+                        format!(
+                            "{} day{}{pending} · longest {}",
+                            s.streak.current,
+                            if s.streak.current == 1 { "" } else { "s" },
+                            s.streak.longest
+                        ),
+                        theme.accent,
+                    ),
+                ]));
+            }
+            (None, Some(e)) => lines.push(Line::styled(format!("statistics: {e}"), theme.error)),
+            (None, None) => {}
+        }
+        lines.push(Line::from(vec![
+            key("s"),
+            label("Timer"),
+            match &self.timer {
+                Some(t) => Span::styled(format!("{t} (s stops it)"), theme.ok),
+                None => Span::styled("stopped (s starts it)", theme.dim),
+            },
+        ]));
+        lines.push(Line::raw(""));
+        // Today's challenge.
+        let challenge = match (&self.challenge, &self.course_error) {
+            (Some(c), _) => Span::styled(
+                format!(
+                    "{} · {} ({}){}",
+                    c.name,
+                    c.title,
+                    c.topic,
+                    if c.solved_today {
+                        " ✓ solved today"
+                    } else {
+                        ""
+                    }
+                ),
+                if c.solved_today {
+                    theme.done
+                } else {
+                    theme.accent
+                },
+            ),
+            (None, Some(e)) => Span::styled(e.clone(), theme.error),
+            (None, None) if self.course.is_some() => {
+                Span::styled("every exercise is solved", theme.done)
+            }
+            (None, None) => Span::styled("loading…", theme.dim),
+        };
+        lines.push(Line::from(vec![key("c"), label("Challenge"), challenge]));
+        lines.push(Line::raw(""));
+        // The next items.
+        lines.push(Line::styled("Next on the roadmap", theme.title));
+        for (i, item) in self.next.iter().enumerate() {
+            let opens = match (&item.sheet, &item.pane) {
+                (Some(s), _) => format!(" → sheet {s}"),
+                (None, Some(p)) => format!(" → {p}"),
+                (None, None) => String::new(),
+            };
+            lines.push(Line::from(vec![
+                key(&(i + 1).to_string()),
+                Span::styled(item.title.clone(), theme.open),
+                Span::styled(format!(" · {}{opens}", item.section), theme.dim),
+            ]));
+        }
+        if self.next.is_empty() {
+            lines.push(Line::styled("the whole roadmap is done", theme.done));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            key("l"),
+            label("Journal"),
+            match &self.journal {
+                Some(j) => Span::styled(j.clone(), theme.text),
+                None => Span::styled("nothing written yet", theme.dim),
+            },
+        ]));
+        if let Some(p) = &self.principle {
+            lines.push(Line::from(vec![
+                key("p"),
+                label("Principle"),
+                Span::styled(p.clone(), theme.accent),
+            ]));
+        }
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
+}
+
+fn fmt(minutes: i64) -> String {
+    crate::study::days::fmt_minutes(minutes)
+}

@@ -1,0 +1,277 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The exercises pane and the Today view, driven as the learner drives
+//! them: saves in a real workspace re-check through notify and cargo, the
+//! daily challenge's pass marks the streak and the checklist, and Today
+//! opens the Exercises pane at the day's challenge.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use megarepo::action::Action;
+use megarepo::app::App;
+use megarepo::content::Content;
+use megarepo::exercises::{Course, bank};
+use megarepo::harness::Harness;
+use megarepo::pane::Pane;
+use megarepo::panes::exercises::{DAILY_ITEM, ExercisesPane, roadmap_topic};
+use megarepo::store::Store;
+use megarepo::study::SystemClock;
+use megarepo::study::clock::Clock;
+use megarepo::study::service::StudyCtx;
+use megarepo::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const TESTS: &str = "#[cfg(test)]\nmod tests {\n    #[test]\n    fn answers() {\n        assert_eq!(super::answer(), 42);\n    }\n}\n";
+
+/// A content folder with a one-exercise bank (no tokio: builds in seconds).
+fn tiny_content(root: &Path) {
+    let dir = root.join(bank::BANK_DIR).join("001-answer");
+    write(
+        &dir.join("exercise.yaml"),
+        "title: The answer\ntopic: basics\nsheet: ownership\nhints: [look, closer, \"return 42\"]\ncheck: test\n",
+    );
+    write(
+        &dir.join("README.md"),
+        "# The answer\n\nReturn the answer (see the `ownership` sheet).\n",
+    );
+    write(
+        &dir.join("starter.rs"),
+        &format!("fn answer() -> u32 {{\n    todo!()\n}}\n\n{TESTS}"),
+    );
+    write(
+        &dir.join("solution.rs"),
+        &format!("fn answer() -> u32 {{\n    42\n}}\n\n{TESTS}"),
+    );
+}
+
+fn key(h: &Harness, pane: &mut dyn Pane, c: char) {
+    h.key(pane, KeyCode::Char(c));
+}
+
+#[test]
+fn a_save_checks_in_the_pane_a_second_save_cancels_the_first_and_the_daily_pass_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (content, data) = (tmp.path().join("content"), tmp.path().join("data"));
+    tiny_content(&content);
+    let c = Course::open_any(&data, Some(&content)).unwrap();
+    assert!(c.bank.problems.is_empty(), "{:?}", c.bank.problems);
+    assert_eq!(c.bank.exercises.len(), 1);
+    let store = Store::open(&data).unwrap();
+    let mut h = Harness::with(store, Content::load(Some(&content))).unwrap();
+    let clock: Arc<dyn Clock + Send + Sync> = Arc::new(SystemClock::new());
+    let mut pane = ExercisesPane::new(clock.clone());
+    h.call(&mut pane, |p, cx| p.on_show(cx));
+    pump(&mut h, &mut pane, 60, "the course loaded", |p| {
+        p.is_loaded()
+    });
+    assert!(!pane.watching(), "no workspace yet, nothing to watch");
+    assert_eq!(pane.daily_name(), Some("001-answer"));
+    key(&h, &mut pane, 'i');
+    assert!(pane.watching(), "init starts watch mode");
+    assert_eq!(pane.selected_name(), Some("001-answer"));
+    let file = data.join("exercises/exercises/001-answer.rs");
+    assert!(file.is_file());
+
+    // A save with a compile error: the result shows the error code.
+    write(
+        &file,
+        &format!("fn answer() -> u32 {{\n    \"42\"\n}}\n\n{TESTS}"),
+    );
+    pump(&mut h, &mut pane, 240, "the save was checked", |p| {
+        p.result("001-answer").is_some()
+    });
+    let r = pane.result("001-answer").unwrap();
+    assert!(!r.passed);
+    assert!(
+        r.errors()
+            .any(|d| d.code.as_deref() == Some("E0308") && d.line == 2),
+        "{}",
+        r.summary()
+    );
+    // Drawn readably: the code and the place.
+    let screen = draw(&mut pane);
+    assert!(screen.contains("error[E0308]"), "{screen}");
+    assert!(screen.contains("exercises/001-answer.rs:2:"), "{screen}");
+
+    // First save of two: right, but its test sleeps; the second save must
+    // cancel it, and its result must never be shown.
+    let marker = tmp.path().join("first-check-running");
+    write(
+        &file,
+        &format!(
+            "fn answer() -> u32 {{\n    std::fs::write({marker:?}, \"running\").unwrap();\n    std::thread::sleep(std::time::Duration::from_secs(120));\n    42\n}}\n\n{TESTS}"
+        ),
+    );
+    let deadline = Instant::now() + Duration::from_secs(240);
+    while !marker.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the first check never ran its test"
+        );
+        h.pump(&mut pane);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(pane.running(), Some("001-answer"));
+    let second_save = Instant::now();
+    write(
+        &file,
+        &format!("fn answer() -> u32 {{\n    42\n}}\n\n{TESTS}"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(100);
+    loop {
+        h.pump(&mut pane);
+        if let Some(r) = pane.result("001-answer") {
+            if r.passed {
+                break;
+            }
+            // Only the old compile error may still be shown meanwhile.
+            assert!(r.errors().any(|d| d.code.as_deref() == Some("E0308")));
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the second save did not pass in time (was the sleeping check waited for?)"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(second_save.elapsed() < Duration::from_secs(100));
+    assert_eq!(pane.running(), None);
+    let screen = draw(&mut pane);
+    assert!(screen.contains("001-answer passes"), "{screen}");
+
+    // The daily challenge was solved: the day is marked in the workspace,
+    // the streak counts it, and the roadmap's counter went up once.
+    let today = clock.today();
+    let days = megarepo::exercises::course::daily_days(&data).unwrap();
+    assert!(days.contains(&today), "{days:?}");
+    let stats = StudyCtx {
+        store: &h.store,
+        clock: clock.as_ref(),
+        roadmap: &h.content.roadmap,
+    }
+    .stats()
+    .unwrap();
+    assert!(stats.streak.today_counts);
+    assert_eq!(stats.streak.current, 1);
+    let p = h.store.progress(DAILY_ITEM).unwrap().expect("counted");
+    assert_eq!(p.count, 1);
+    // A later save of the solved exercise does not count the day again.
+    write(
+        &file,
+        &format!("fn answer() -> u32 {{\n    40 + 2\n}}\n\n{TESTS}"),
+    );
+    pump(&mut h, &mut pane, 240, "the re-check started", |p| {
+        p.running().is_some()
+    });
+    pump(&mut h, &mut pane, 240, "the re-check ended", |p| {
+        p.running().is_none()
+    });
+    assert!(pane.result("001-answer").unwrap().passed);
+    assert_eq!(h.store.progress(DAILY_ITEM).unwrap().unwrap().count, 1);
+    h.call(&mut pane, |p, _| p.shutdown());
+}
+
+/// Deliver the pane's wake-ups until `done` holds; fails after `secs`.
+fn pump(
+    h: &mut Harness,
+    pane: &mut ExercisesPane,
+    secs: u64,
+    what: &str,
+    done: impl Fn(&ExercisesPane) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        h.pump(pane);
+        if done(pane) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn draw(pane: &mut ExercisesPane) -> String {
+    let theme = Theme::plain();
+    let area = ratatui::layout::Rect::new(0, 0, 110, 36);
+    pane.on_resize(area, &theme);
+    pane.before_draw();
+    let mut t = Terminal::new(TestBackend::new(110, 36)).unwrap();
+    t.draw(|f| pane.draw(f, area, &theme)).unwrap();
+    t.backend().to_string()
+}
+
+#[test]
+fn the_app_opens_on_today_which_opens_the_challenge_in_the_exercises_pane() {
+    let d = tempfile::tempdir().unwrap();
+    let mut io = Harness::new(d.path()).unwrap();
+    let shell = megarepo::panes::shell(&io.store, &io.content).unwrap();
+    let mut app = App::new(
+        io.store.clone(),
+        io.content.clone(),
+        Theme::plain(),
+        io.io(),
+        (120, 40),
+        shell,
+    )
+    .unwrap();
+    assert_eq!(app.tab_titles()[app.active], "Today");
+
+    // What Today should offer: the course's pick for today and the topic.
+    let course = Course::open_any(d.path(), None).unwrap();
+    let topic = roadmap_topic(&io.content.roadmap, &io.store.all_progress().unwrap());
+    let pick = course
+        .daily(SystemClock::new().today(), topic)
+        .expect("a challenge")
+        .clone();
+
+    let screen = |app: &App| {
+        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        t.draw(|f| app.draw(f)).unwrap();
+        t.backend().to_string()
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        io.pump_app(&mut app);
+        let s = screen(&app);
+        if s.contains(&pick.name) {
+            assert!(s.contains("Streak"), "{s}");
+            assert!(s.contains("Next on the roadmap"), "{s}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Today never showed {}:\n{s}",
+            pick.name
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Focus the tab, then one key opens the challenge.
+    app.update(Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.tab_titles()[app.active], "Exercises");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        io.pump_app(&mut app);
+        let s = screen(&app);
+        // The instructions of the picked exercise are shown.
+        if s.contains(&pick.title) && s.contains("today's challenge") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the exercises pane never showed {}:\n{s}",
+            pick.title
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    app.shutdown();
+}

@@ -71,11 +71,11 @@ for y in "${years[@]}"; do
   # Whole-process commands.
   hf() { # name, then the command
     local name=$1; shift
-    hyperfine -N -S none --warmup 3 --runs "${HF_RUNS:-30}" --export-json "$root/hf.json" "$@" >/dev/null 2>&1
+    hyperfine -N --warmup 3 --runs "${HF_RUNS:-30}" --export-json "$root/hf.json" "$@" >/dev/null 2>&1
     R[$name,$y]=$(jq -r '.results[0] | "\(.median*1000|.*10|round/10) (min \(.min*1000|.*10|round/10), cpu \((.user+.system)*1000|.*10|round/10))"' "$root/hf.json")
   }
   hf status "$bin --data-dir $d status"
-  hyperfine -N -S none --warmup 1 --runs "${HF_RUNS:-30}" --prepare "rm -f $d/status.json" \
+  hyperfine -N --warmup 1 --runs "${HF_RUNS:-30}" --prepare "rm -f $d/status.json" \
     --export-json "$root/hf.json" "$bin --data-dir $d status" >/dev/null 2>&1
   R[status_cold,$y]=$(jq -r '.results[0] | "\(.median*1000|.*10|round/10) (min \(.min*1000|.*10|round/10), cpu \((.user+.system)*1000|.*10|round/10))"' "$root/hf.json")
   hf stats "$bin --data-dir $d stats --json"

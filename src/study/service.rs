@@ -145,13 +145,7 @@ impl StudyCtx<'_> {
         let progress = roadmap_link::progress(self.roadmap, &records, &zone);
         let sections = roadmap_link::section_map(self.roadmap);
         let section_of = |item: &str| sections.get(item).cloned();
-        // Days the daily challenge was solved count for the streak and
-        // the heatmap (the exercise workspace's state; none before init).
-        let solved =
-            crate::exercises::course::daily_days(self.store.data_dir()).unwrap_or_else(|e| {
-                tracing::warn!("daily challenges not counted: {e}");
-                BTreeSet::new()
-            });
+        let solved = solved_days(self.store);
         let stats = Stats::from_days(
             &days,
             &DaysInput {
@@ -192,6 +186,16 @@ impl StudyCtx<'_> {
     }
 }
 
+/// Days the daily challenge was solved: they count for the streak and the
+/// heatmap (the exercise workspace's state; none before `exercise init`).
+/// One place, so `status` and the statistics agree on the streak.
+fn solved_days(store: &Store) -> BTreeSet<jiff::civil::Date> {
+    crate::exercises::course::daily_days(store.data_dir()).unwrap_or_else(|e| {
+        tracing::warn!("daily challenges not counted: {e}");
+        BTreeSet::new()
+    })
+}
+
 /// The status line's parts as of now, without the roadmap (the line needs
 /// none): what `megarepo status` computes when the file is out of date.
 pub fn status_now(store: &Store, clock: &dyn Clock) -> Result<(StatusFile, Option<Rebuilt>)> {
@@ -205,7 +209,7 @@ pub fn status_now(store: &Store, clock: &dyn Clock) -> Result<(StatusFile, Optio
         open,
         settings,
     } = as_of_now(&study, totals, now, &zone, None)?;
-    let solved = BTreeSet::new();
+    let solved = solved_days(store);
     let st = streak(&days.by_date, &solved, &days.travel, today, settings.streak);
     let status = StatusFile {
         format: status::FORMAT,

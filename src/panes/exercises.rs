@@ -289,12 +289,7 @@ impl ExercisesPane {
             return;
         }
         self.loading = true;
-        let data_dir = cx.store.data_dir().to_path_buf();
-        let content_dir = cx.content.dir.clone();
-        self.mailbox.thread("load", cx.waker(), move |job| {
-            let r = Course::open_any(&data_dir, content_dir.as_deref()).map_err(|e| e.to_string());
-            job.send(Msg::Loaded(Box::new(r)));
-        });
+        load_course(&mut self.mailbox, cx, Msg::Loaded);
     }
 
     fn on_loaded(&mut self, course: Course, cx: &mut Ctx) {
@@ -1025,4 +1020,19 @@ impl ExercisesPane {
             .collect();
         f.render_widget(Paragraph::new(lines), area);
     }
+}
+
+/// Open the course (the learner's workspace and the bank) on a job, off the
+/// UI task; the Exercises and Today panes both start this way.
+pub(super) fn load_course<M: Send + 'static>(
+    mailbox: &mut Mailbox<M>,
+    cx: &Ctx,
+    loaded: fn(Box<Result<Course, String>>) -> M,
+) {
+    let data_dir = cx.store.data_dir().to_path_buf();
+    let content_dir = cx.content.dir.clone();
+    mailbox.thread("load", cx.waker(), move |job| {
+        let r = Course::open_any(&data_dir, content_dir.as_deref()).map_err(|e| e.to_string());
+        job.send(loaded(Box::new(r)));
+    });
 }

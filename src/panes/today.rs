@@ -190,12 +190,7 @@ impl TodayPane {
             return;
         }
         self.loading = true;
-        let data_dir = cx.store.data_dir().to_path_buf();
-        let content_dir = cx.content.dir.clone();
-        self.mailbox.thread("load", cx.waker(), move |job| {
-            let r = Course::open_any(&data_dir, content_dir.as_deref()).map_err(|e| e.to_string());
-            job.send(Msg::Loaded(Box::new(r)));
-        });
+        super::exercises::load_course(&mut self.mailbox, cx, Msg::Loaded);
     }
 
     /// Gather everything the view shows.

@@ -155,6 +155,10 @@ pub struct TodayPane {
     next: Vec<NextItem>,
     journal: Option<String>,
     principle: Option<String>,
+    /// The progress the view was last computed for: moving the checklist
+    /// cursor changes only the selection, and must not recompute the
+    /// statistics and reread the journal on every key.
+    seen_progress: Option<std::collections::HashMap<String, crate::store::ItemProgress>>,
 }
 
 impl TodayPane {
@@ -165,6 +169,7 @@ impl TodayPane {
             course: None,
             loading: false,
             course_error: None,
+            seen_progress: None,
             stats: None,
             stats_error: None,
             timer: None,
@@ -313,11 +318,15 @@ impl Pane for TodayPane {
         self.refresh(cx);
     }
 
-    fn on_select(&mut self, _sel: &Selection, cx: &mut Ctx) {
-        // Called at start-up (the view is the first tab) and whenever the
-        // roadmap's progress changes.
+    fn on_select(&mut self, sel: &Selection, cx: &mut Ctx) {
+        // Called at start-up (the view is the first tab), on every cursor
+        // move and whenever the roadmap's progress changes: recompute only
+        // in the first and last case.
         self.load(cx);
-        self.refresh(cx);
+        if self.seen_progress.as_ref() != Some(sel.progress) {
+            self.seen_progress = Some(sel.progress.clone());
+            self.refresh(cx);
+        }
     }
 
     fn on_wake(&mut self, cx: &mut Ctx) {

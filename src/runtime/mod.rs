@@ -158,6 +158,13 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         if redraw && !app.quit {
             term.draw(|f| app.draw(f))?;
         }
+        if terminal::take_bell() {
+            use std::io::Write as _;
+            let w = term.backend_mut();
+            if let Err(e) = w.write_all(b"\x07").and_then(|()| w.flush()) {
+                tracing::warn!("ringing the bell failed: {e}");
+            }
+        }
     }
     if let Some((path, task)) = socket {
         task.abort();

@@ -67,3 +67,18 @@ impl Drop for Guard {
         restore();
     }
 }
+
+/// A bell asked for by a pane (a pomodoro phase ended), rung by the
+/// event loop through its terminal handle after the next update, so the
+/// BEL byte never lands in the middle of a frame being drawn.
+static BELL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Ring the terminal bell once, soon (see [`BELL`]).
+pub fn ring_bell() {
+    BELL.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether a bell was asked for since the last call.
+pub fn take_bell() -> bool {
+    BELL.swap(false, std::sync::atomic::Ordering::Relaxed)
+}

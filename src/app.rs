@@ -205,7 +205,7 @@ impl App {
             sidebar: shell.sidebar,
             tabs: shell.tabs,
             active: 0,
-            focus: Focus::Checklist,
+            focus: Focus::Main,
             help: false,
             help_scroll: 0,
             status,

@@ -168,7 +168,8 @@ fn tick_quit_restart_still_ticked() {
     let d = tempfile::tempdir().unwrap();
     let s = Session::start("tick", &app_cmd(d.path()));
     s.wait_for("Rust Language Fundamentals");
-    s.keys(&["j", "j", "Space"]);
+    // The app opens on Today; esc gives the checklist the keys.
+    s.keys(&["Escape", "j", "j", "Space"]);
     s.wait_for("[x] Complete \"The Rust");
     s.keys(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -251,8 +251,7 @@ fn the_app_opens_on_today_which_opens_the_challenge_in_the_exercises_pane() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    // Focus the tab, then one key opens the challenge.
-    app.update(Action::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+    // The app opens with Today focused: one key opens the challenge.
     app.update(Action::Key(KeyEvent::new(
         KeyCode::Char('c'),
         KeyModifiers::NONE,

@@ -114,17 +114,32 @@ pub enum ChecklistCmd {
         json: bool,
     },
     /// Mark an item done (an item with sub-items marks all of them).
-    Done { id: String },
+    Done {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Mark an item not done.
-    Undo { id: String },
+    Undo {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Add N (default 1, may be negative) to an item's counter.
     Inc {
         id: String,
         #[arg(allow_negative_numbers = true, default_value_t = 1)]
         n: i64,
+        #[arg(long)]
+        json: bool,
     },
     /// Set (or with an empty text, clear) an item's note.
-    Note { id: String, text: String },
+    Note {
+        id: String,
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Progress per section and overall.
     Progress {
         #[arg(long)]
@@ -808,9 +823,9 @@ fn checklist(
                 }
             }
         }
-        ChecklistCmd::Done { id } => set_done(roadmap, store, &id, true, now, out)?,
-        ChecklistCmd::Undo { id } => set_done(roadmap, store, &id, false, now, out)?,
-        ChecklistCmd::Inc { id, n } => {
+        ChecklistCmd::Done { id, json } => set_done(roadmap, store, &id, true, now, json, out)?,
+        ChecklistCmd::Undo { id, json } => set_done(roadmap, store, &id, false, now, json, out)?,
+        ChecklistCmd::Inc { id, n, json } => {
             let node = roadmap.require(&id)?;
             if !is_leaf_item(node) {
                 bail!("`{id}` is not a single item; counters live on items without sub-items");
@@ -825,14 +840,19 @@ fn checklist(
             }
             let p = store.add_count(&id, n, Some(target), now)?;
             store.flush()?;
-            writeln!(
-                out,
-                "{id}: {}/{target}{}",
-                p.count,
-                if p.done { " (done)" } else { "" }
-            )?;
+            if json {
+                let v = json!({"id": id, "count": p.count, "target": target, "done": p.done});
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{id}: {}/{target}{}",
+                    p.count,
+                    if p.done { " (done)" } else { "" }
+                )?;
+            }
         }
-        ChecklistCmd::Note { id, text } => {
+        ChecklistCmd::Note { id, text, json } => {
             roadmap.require(&id)?;
             if !text.is_empty() && text.trim().is_empty() {
                 bail!(
@@ -841,11 +861,20 @@ fn checklist(
             }
             store.set_note(&id, &text, now)?;
             store.flush()?;
-            writeln!(
-                out,
-                "{id}: note {}",
-                if text.is_empty() { "cleared" } else { "saved" }
-            )?;
+            if json {
+                let note = (!text.is_empty()).then_some(&text);
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&json!({"id": id, "note": note}))?
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{id}: note {}",
+                    if text.is_empty() { "cleared" } else { "saved" }
+                )?;
+            }
         }
         ChecklistCmd::Progress { json } => {
             let progress = store.all_progress()?;
@@ -904,6 +933,7 @@ fn set_done(
     id: &str,
     done: bool,
     now: Timestamp,
+    json: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
     let node = roadmap.require(id)?;
@@ -920,7 +950,14 @@ fn set_done(
     }
     store.flush()?;
     let word = if done { "done" } else { "not done" };
-    if leaves.len() == 1 {
+    if json {
+        let v = json!({
+            "id": id,
+            "done": done,
+            "items": leaves.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else if leaves.len() == 1 {
         writeln!(out, "{id}: {word}")?;
     } else {
         writeln!(out, "{id}: {word} ({} items)", leaves.len())?;

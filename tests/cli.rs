@@ -652,3 +652,30 @@ fn the_readme_lists_every_command() {
         "not in README's command list: {missing:?}"
     );
 }
+
+#[test]
+fn checklist_changes_answer_in_json_too() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["checklist", "done", "rust-book", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["done"], true);
+    assert_eq!(v["items"][0], "rust-book");
+    let o = megarepo(
+        d.path(),
+        &["checklist", "inc", "codewars-50", "3", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["count"].as_u64(), v["target"].as_u64()),
+        (Some(3), Some(50))
+    );
+    let o = megarepo(
+        d.path(),
+        &["checklist", "note", "rust-book", "chapter 4", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["note"], "chapter 4");
+    let o = megarepo(d.path(), &["checklist", "undo", "rust-book", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["done"], false);
+}

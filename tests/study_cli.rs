@@ -715,6 +715,7 @@ fn journal_show_json_and_plain_words_for_bad_dates() {
         serde_json::from_str(&f.run("journal show today --json").unwrap()).unwrap();
     assert_eq!(v["title"], "Traits");
     assert_eq!(v["studied_minutes"], 0);
+    assert_eq!(v["updated"], "2026-12-01T21:00:00+01:00");
     let err = f.run("journal show 30/11/2026").unwrap_err();
     assert_eq!(
         err,
@@ -784,4 +785,18 @@ fn sessions_and_rm_work_while_the_app_is_open() {
     let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
     assert_eq!(v["total_minutes"], 0);
     app.shutdown();
+}
+
+#[test]
+fn removing_a_session_keeps_the_status_file_right() {
+    let f = Fixture::new("2026-12-01T21:00");
+    f.run("timer log --date today --minutes 45 --mode coding")
+        .unwrap();
+    let dir = f.store.data_dir().to_path_buf();
+    let line = cli::status_fast(&dir, &f.clock).unwrap();
+    assert!(line.starts_with("today 45m/1h00m"), "{line}");
+    f.run("timer rm 1 --yes").unwrap();
+    // The file `megarepo status` reads without the store was written again.
+    let line = cli::status_fast(&dir, &f.clock).unwrap();
+    assert!(line.starts_with("today 0m/1h00m"), "{line}");
 }

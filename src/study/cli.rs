@@ -755,7 +755,12 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
                     }
                 }
                 None if json => {
-                    writeln!(out, "{}", serde_json::to_string_pretty(&entries)?)?;
+                    let zone = ctx.clock.zone();
+                    let v = entries
+                        .iter()
+                        .map(|e| entry_json(e, &zone))
+                        .collect::<Result<Vec<_>>>()?;
+                    writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
                 }
                 None if entries.is_empty() => {
                     writeln!(
@@ -784,7 +789,7 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
             report_to_stderr(rebuilt.as_ref());
             let minutes = days.on(date).minutes();
             if json {
-                let mut v = serde_json::to_value(&e)?;
+                let mut v = entry_json(&e, &ctx.clock.zone())?;
                 if let Some(o) = v.as_object_mut() {
                     o.insert("studied_minutes".into(), json!(minutes));
                 }
@@ -805,6 +810,16 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
         }
     }
     Ok(())
+}
+
+/// A journal entry as JSON, its time of last change in local time to the
+/// second (the store keeps UTC to the nanosecond).
+fn entry_json(e: &JournalEntry, zone: &jiff::tz::TimeZone) -> Result<serde_json::Value> {
+    let mut v = serde_json::to_value(e)?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("updated".into(), json!(local_rfc3339(e.updated, zone)));
+    }
+    Ok(v)
 }
 
 /// Opens `text` in `$VISUAL`/`$EDITOR` (default `vi`) and returns the result.

@@ -62,7 +62,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The study timer: start, stop, pause, switch mode, log time done away.
+    /// The study timer: start, stop, pause, switch mode, log time done away,
+    /// list and remove sessions.
     #[command(subcommand)]
     Timer(crate::study::cli::TimerCmd),
     /// One short line for a shell prompt or tmux: today's minutes, split, streak.

@@ -679,3 +679,21 @@ fn checklist_changes_answer_in_json_too() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["done"], false);
 }
+
+#[test]
+fn date_options_are_refused_in_plain_words() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["exercise", "daily", "--date", "30/11/2026"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("expected today, yesterday or YYYY-MM-DD, like 2026-11-30"),
+        "{err}"
+    );
+    assert!(!err.contains("four digit integer"), "{err}");
+    let o = megarepo(d.path(), &["journal", "show", "30/11/2026"]);
+    assert_eq!(
+        stderr(&o),
+        "error: bad date \"30/11/2026\": expected today, yesterday or YYYY-MM-DD, like 2026-11-30\n"
+    );
+}

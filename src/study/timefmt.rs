@@ -124,6 +124,19 @@ pub fn parse_day(text: &str, today: Date) -> Result<Date, String> {
     }
 }
 
+/// A date option for clap (`value_parser = date_arg`): like [`parse_day`]
+/// with today in the system's zone, the error without the value (clap
+/// names it already), so no parser internals reach the learner.
+pub fn date_arg(text: &str) -> Result<Date, String> {
+    let today = Timestamp::now()
+        .to_zoned_datetime(TimeZone::system())
+        .date();
+    parse_day(text, today).map_err(|e| match e.split_once(": ") {
+        Some((_, rest)) => rest.to_string(),
+        None => e,
+    })
+}
+
 /// An instant as the learner reads it: local time to the minute, `14:07`
 /// when it falls on the day of `now`, else `2026-11-30 14:07`.
 pub fn local_minute(at: Timestamp, zone: &TimeZone, now: Timestamp) -> String {

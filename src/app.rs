@@ -367,6 +367,7 @@ impl App {
                     self.sync_selection();
                 }
                 Request::Open { pane, at } => self.open(&pane, at),
+                Request::Act { pane, at } => self.act(&pane, &at),
                 Request::FocusSidebar => self.focus = Focus::Checklist,
                 Request::Sidebar(key) => {
                     self.with_sidebar(|s, cx| s.handle_key(key, cx));
@@ -405,6 +406,27 @@ impl App {
             self.status = Some((why, true));
             self.active = before.0;
             self.focus = before.1;
+        }
+    }
+
+    /// Let the pane called `name` act on `at` where it is, without showing
+    /// it; then every pane reloads what it shows.
+    fn act(&mut self, name: &str, at: &str) {
+        let Some(i) = self.tab_index(name) else {
+            self.status = Some((
+                format!("the {name} pane is not part of this build yet"),
+                false,
+            ));
+            return;
+        };
+        if let Err(why) = self.with_pane(i, |p, cx| p.open_at(at, cx)) {
+            self.status = Some((why, true));
+            return;
+        }
+        for j in 0..self.tabs.len() {
+            if j != i {
+                self.with_pane(j, |p, cx| p.on_data_changed(cx));
+            }
         }
     }
 

@@ -84,6 +84,10 @@ pub enum Request {
     /// Switch to the pane with this id (or alias), and open it at a target
     /// (a sheet, a table, a port, an exercise) when one is given.
     Open { pane: String, at: Option<String> },
+    /// Have another pane act on a target without showing it (Today's `s`
+    /// starts the study pane's timer and stays on Today). Every pane then
+    /// sees the data changed.
+    Act { pane: String, at: String },
     /// Give the roadmap focus.
     FocusSidebar,
     /// Hand a key to the roadmap (the item pane's space, + and -).
@@ -224,7 +228,8 @@ pub trait Pane {
     }
 
     /// The learner's data changed outside the pane (a shell command went
-    /// through the app): reload what is shown.
+    /// through the app, or another pane acted on a `Request::Act`): reload
+    /// what is shown.
     fn on_data_changed(&mut self, _cx: &mut Ctx) {}
 
     /// Asked when the learner quits: something this pane runs would be

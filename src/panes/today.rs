@@ -265,9 +265,10 @@ impl TodayPane {
 
     fn run(&mut self, cmd: Cmd, key: &KeyEvent, cx: &mut Ctx) {
         match cmd {
-            Cmd::Timer => cx.request(Request::Open {
+            // Start or stop the timer where it lives, and stay here.
+            Cmd::Timer => cx.request(Request::Act {
                 pane: "stats".into(),
-                at: Some("timer".into()),
+                at: "timer".into(),
             }),
             Cmd::Study => cx.request(Request::show("stats")),
             Cmd::Challenge => match &self.challenge {
@@ -345,6 +346,10 @@ impl Pane for TodayPane {
                 }
             }
         }
+    }
+
+    fn on_data_changed(&mut self, cx: &mut Ctx) {
+        self.refresh(cx);
     }
 
     fn tick_every(&self) -> Option<Duration> {

@@ -8,7 +8,7 @@
 
 use crate::action::{Action, Sender};
 use crate::content::Content;
-use crate::pane::{Ctx, Handled, Pane, QuitQuestion, Request, Sidebar};
+use crate::pane::{Ctx, Foreground, Handled, Pane, QuitQuestion, Request, Sidebar};
 use crate::remote::Reply;
 use crate::store::Store;
 use crate::theme::Theme;
@@ -65,6 +65,8 @@ pub struct App {
     /// A pane's question before quitting (a timer running), and the tab
     /// that asked; keys answer it until it is answered or cancelled.
     quitting: Option<(usize, QuitQuestion)>,
+    /// A program waiting to be given the terminal (the event loop runs it).
+    foreground: Option<Foreground>,
     /// The last ctrl-c, so a second one within a second quits from a text
     /// input.
     last_ctrl_c: Option<std::time::Instant>,
@@ -212,6 +214,7 @@ impl App {
             size,
             quit: false,
             quitting: None,
+            foreground: None,
             last_ctrl_c: None,
             last_tick: Vec::new(),
         };
@@ -221,6 +224,19 @@ impl App {
         app.resize(size.0, size.1);
         app.sync_selection();
         Ok(app)
+    }
+
+    /// The program a pane asked to run with the terminal, once.
+    pub fn take_foreground(&mut self) -> Option<Foreground> {
+        self.foreground.take()
+    }
+
+    /// The terminal is back from a foreground program: say how it went.
+    pub fn foreground_done(&mut self, what: &str, result: Result<(), String>) {
+        self.status = Some(match result {
+            Ok(()) => (format!("back from {what}"), false),
+            Err(e) => (format!("{what}: {e}"), true),
+        });
     }
 
     /// The terminal is below the size the layout needs: only the "too
@@ -368,6 +384,7 @@ impl App {
                 }
                 Request::Open { pane, at } => self.open(&pane, at),
                 Request::Act { pane, at } => self.act(&pane, &at),
+                Request::Foreground(job) => self.foreground = Some(job),
                 Request::FocusSidebar => self.focus = Focus::Checklist,
                 Request::Sidebar(key) => {
                     self.with_sidebar(|s, cx| s.handle_key(key, cx));

@@ -76,6 +76,16 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A program to run in the foreground with the terminal: the app leaves
+/// raw mode and the alternate screen, waits for it, and comes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Foreground {
+    pub program: String,
+    pub args: Vec<String>,
+    /// What it is, for the status line afterwards ("editing 022-....rs").
+    pub what: String,
+}
+
 /// Something a pane asks the app to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
@@ -88,6 +98,10 @@ pub enum Request {
     /// starts the study pane's timer and stays on Today). Every pane then
     /// sees the data changed.
     Act { pane: String, at: String },
+    /// Hand the terminal to a program (a terminal editor) until it exits,
+    /// then take it back and redraw. The pane sees its work through its
+    /// own means (the exercises watcher sees the save).
+    Foreground(Foreground),
     /// Give the roadmap focus.
     FocusSidebar,
     /// Hand a key to the roadmap (the item pane's space, + and -).

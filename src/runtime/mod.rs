@@ -155,6 +155,16 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         while let Ok(a) = rx.try_recv() {
             redraw |= app.update(a);
         }
+        // A pane asked to hand the terminal to a program (an editor): stop
+        // reading input (crossterm's reader would race the program for
+        // stdin), run it, and read again once it is back.
+        if let Some(job) = app.take_foreground() {
+            drop(events);
+            let result = terminal::run_in_foreground(&mut term, &job);
+            events = EventStream::new();
+            app.foreground_done(&job.what, result);
+            redraw = true;
+        }
         if redraw && !app.quit {
             term.draw(|f| app.draw(f))?;
         }

@@ -240,7 +240,27 @@ pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         }
         Some(Command::Db(args)) => minidb::cli::run(args),
         Some(Command::Exercise(cmd)) => {
-            crate::exercises::cli::run(cmd, &env.data_dir, env.content.dir.as_deref(), out)?;
+            let topic = || roadmap_topic(&env);
+            let count_day = || {
+                let mut said = Vec::new();
+                store_call(
+                    &env,
+                    &["checklist", "inc", crate::panes::exercises::DAILY_ITEM],
+                    &mut said,
+                )?;
+                Ok(String::from_utf8_lossy(&said).into_owned())
+            };
+            let roadmap = crate::exercises::cli::Roadmap {
+                topic: &topic,
+                count_day: &count_day,
+            };
+            crate::exercises::cli::run(
+                cmd,
+                &env.data_dir,
+                env.content.dir.as_deref(),
+                &roadmap,
+                out,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         command => {
@@ -283,6 +303,33 @@ fn read_journal_from_stdin(cli: &mut Cli) -> Result<()> {
     }
     text.push(buf);
     Ok(())
+}
+
+/// Run a store command given as arguments (`["checklist", "inc", ID]`),
+/// through the running app when there is one.
+fn store_call(env: &Env, args: &[&str], out: &mut dyn Write) -> Result<()> {
+    use clap::Parser;
+    let argv: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let cli = Cli::try_parse_from(std::iter::once("megarepo".to_string()).chain(argv.clone()))?;
+    let Some(command) = cli.command else {
+        bail!("no command in {args:?}");
+    };
+    store_command(env, command, Some(argv), out)
+}
+
+/// The roadmap's current topic (the first open item's sheet), read from
+/// the store or the app; none when neither answers (the pick then ignores
+/// the roadmap, and says nothing worse than that).
+fn roadmap_topic(env: &Env) -> Option<crate::exercises::Topic> {
+    let mut listed = Vec::new();
+    store_call(env, &["checklist", "list", "--json"], &mut listed).ok()?;
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&listed).ok()?;
+    let done: HashSet<&str> = items
+        .iter()
+        .filter(|i| i["done"] == serde_json::Value::Bool(true))
+        .filter_map(|i| i["id"].as_str())
+        .collect();
+    crate::panes::exercises::roadmap_topic_by(&env.content.roadmap, |id| done.contains(id))
 }
 
 /// Commands that need the store. With no app open they open it here; while

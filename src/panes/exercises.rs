@@ -183,10 +183,16 @@ const CONFIRM_KEYS: Keymap<bool> = Keymap::new(&[
 
 /// The roadmap's current topic: that of the first open item with a sheet.
 pub fn roadmap_topic(roadmap: &Roadmap, progress: &HashMap<String, ItemProgress>) -> Option<Topic> {
+    roadmap_topic_by(roadmap, |id| progress.get(id).is_some_and(|p| p.done))
+}
+
+/// [`roadmap_topic`] with the done items told by `done` (the command line
+/// learns them from `checklist list --json`, through the app if it runs).
+pub fn roadmap_topic_by(roadmap: &Roadmap, done: impl Fn(&str) -> bool) -> Option<Topic> {
     roadmap
         .flatten()
         .into_iter()
-        .filter(|e| e.node.checkable() && !progress.get(&e.node.id).is_some_and(|p| p.done))
+        .filter(|e| e.node.checkable() && !done(&e.node.id))
         .find_map(|e| e.node.sheet.as_deref())
         .and_then(Topic::for_sheet)
 }

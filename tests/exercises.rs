@@ -591,7 +591,11 @@ fn a_failing_check_reports_where_and_why() {
     let tx2 = tx.clone();
     let a = checker.start(spec.clone(), move |r| tx.send(r).unwrap());
     let b = checker.start(spec, move |r| tx2.send(r).unwrap());
-    let mut reports = [rx.recv().unwrap(), rx.recv().unwrap()];
+    let next = || {
+        rx.recv_timeout(Duration::from_secs(240))
+            .expect("a check report")
+    };
+    let mut reports = [next(), next()];
     reports.sort_by_key(|r| r.id);
     assert_eq!((reports[0].id, reports[1].id), (a, b));
     assert!(matches!(reports[0].outcome, Err(CheckError::Cancelled)));

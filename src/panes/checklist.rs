@@ -530,6 +530,9 @@ impl ChecklistPane {
                     format!(" {:.0}/{:.0}", s.tally.done.floor(), s.tally.total)
                 }
                 (Kind::Item, Some(s)) => match s.count {
+                    // Ticked before the count reached its target: the tick
+                    // wins, as it does in the section's tally.
+                    Some((c, t)) if s.done && c < t => " done".to_string(),
                     Some((c, t)) => format!(" {c}/{t}"),
                     None if !is_leaf_item(r.node) => {
                         format!(" {:.0}/{:.0}", s.tally.done.floor(), s.tally.total)

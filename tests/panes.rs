@@ -366,3 +366,105 @@ fn the_kv_pane_shows_what_recovery_did_on_open() {
     });
     h.app.shutdown();
 }
+
+/// The journal editor at 80x24: a long line wraps by word and the terminal
+/// cursor sits where the typing goes; tab moves between fields; esc on a
+/// changed entry asks, `d` discards, ctrl-s saves.
+#[test]
+fn the_journal_editor_wraps_shows_the_cursor_and_asks_before_closing() {
+    use megarepo::study::StudyStore;
+    let dir = tempfile::tempdir().unwrap();
+    let io = megarepo::harness::Harness::new(dir.path()).unwrap();
+    let shell = megarepo::panes::shell(&io.store, &io.content).unwrap();
+    let (w, h) = (80u16, 24u16);
+    let mut app = App::new(
+        io.store.clone(),
+        io.content.clone(),
+        Theme::plain(),
+        io.io(),
+        (w, h),
+        shell,
+    )
+    .unwrap();
+    let press = |app: &mut App, code: KeyCode, m: KeyModifiers| {
+        app.update(Action::Key(KeyEvent::new(code, m)));
+    };
+    let type_text = |app: &mut App, s: &str| {
+        for c in s.chars() {
+            app.update(Action::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )));
+        }
+    };
+    let draw = |app: &App| {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| app.draw(f)).unwrap();
+        let cursor = t.get_cursor_position().unwrap();
+        (t.backend().to_string(), cursor)
+    };
+    let journal = app
+        .tab_titles()
+        .iter()
+        .position(|t| t == "Journal")
+        .unwrap();
+    press(&mut app, KeyCode::F(journal as u8 + 1), KeyModifiers::NONE);
+    press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    let long =
+        "Started the book. Borrowing is confusing but the compiler explains every error it finds";
+    type_text(&mut app, long);
+    let (screen, cursor) = draw(&app);
+    // Every word is on screen: the line wrapped instead of running off.
+    for word in ["Borrowing", "confusing", "compiler", "explains", "finds"] {
+        assert!(screen.contains(word), "`{word}` is not shown:\n{screen}");
+    }
+    // The terminal's cursor is right after the last word typed.
+    let row: String = screen
+        .lines()
+        .nth(usize::from(cursor.y))
+        .unwrap()
+        .chars()
+        .collect();
+    let before: String = row
+        .trim_matches('"')
+        .chars()
+        .take(usize::from(cursor.x))
+        .collect();
+    assert!(before.ends_with("finds"), "cursor at {cursor:?} in {row:?}");
+    // Tab goes to the Title field (the next field after the notes' last
+    // one wraps round to the first), typing goes there.
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Tab, KeyModifiers::NONE);
+        let (s, c) = draw(&app);
+        if s.lines().nth(usize::from(c.y)).unwrap().contains("Title:") {
+            break;
+        }
+    }
+    type_text(&mut app, "Day one");
+    assert!(draw(&app).0.contains("Title: Day one"));
+    // Esc asks; d discards and nothing is written.
+    press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    let (screen, _) = draw(&app);
+    assert!(
+        screen.contains("s save") && screen.contains("d discard"),
+        "{screen}"
+    );
+    assert!(screen.contains("k keep editing"), "{screen}");
+    press(&mut app, KeyCode::Char('d'), KeyModifiers::NONE);
+    let study = StudyStore::new(io.store.clone());
+    assert!(
+        study.journal_entries().unwrap().is_empty(),
+        "discard wrote the entry"
+    );
+    // Again, and ctrl-s saves.
+    press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    type_text(&mut app, long);
+    press(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let entries = study.journal_entries().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].entry, long);
+    // The view under the list wraps it too.
+    let (screen, _) = draw(&app);
+    assert!(screen.contains("finds"), "{screen}");
+    app.shutdown();
+}

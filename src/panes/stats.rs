@@ -719,7 +719,9 @@ impl StatsPane {
 
 /// What the heatmap's glyphs mean, each glyph before its label (the same
 /// glyphs as [`heat_glyph`]); two spaces between the pairs.
-pub const HEAT_LEGEND: &str = "· none  ░ some  ▒ streak  ▓ goal  █ 2×goal  * frozen  ~ travel";
+/// A no-break space joins each glyph to its label, so wrapping never
+/// parts them.
+pub const HEAT_LEGEND: &str = "·\u{a0}none  ░\u{a0}some  ▒\u{a0}streak  ▓\u{a0}goal  █\u{a0}2×goal  *\u{a0}frozen  ~\u{a0}travel";
 
 /// The glyph of a day in the heatmap.
 fn heat_glyph(mark: Option<DayMark>, level: u8) -> &'static str {
@@ -1118,7 +1120,7 @@ mod tests {
     fn heat_legend_puts_each_glyph_before_its_label() {
         let pairs: Vec<(&str, &str)> = HEAT_LEGEND
             .split("  ")
-            .map(|p| p.split_once(' ').unwrap_or((p, "")))
+            .map(|p| p.split_once('\u{a0}').unwrap_or((p, "")))
             .collect();
         let expect = [
             (heat_glyph(None, 0), "none"),

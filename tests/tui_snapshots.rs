@@ -342,3 +342,25 @@ fn help_overlay_uses_the_width_it_has() {
         "the description was cut"
     );
 }
+
+#[test]
+fn a_section_takes_a_note_and_the_item_pane_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _h) = app(dir.path(), 100, 30);
+    a.select_item("fundamentals");
+    key(&mut a, KeyCode::Char('n'));
+    for c in "book first, then drills".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.store.progress("fundamentals").unwrap().unwrap().note,
+        "book first, then drills"
+    );
+    let screen = render(&a, 100, 30);
+    assert!(screen.contains("Note (n to edit)"), "{screen}");
+    assert!(screen.contains("book first, then drills"), "{screen}");
+    // Whole items, no decimals, in the section's state line.
+    assert!(screen.contains("Section: 0 of 13 items done"), "{screen}");
+    a.shutdown();
+}

@@ -124,7 +124,12 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
         "open the item's cheat sheet",
         Cmd::Sheet,
     ),
-    bind(&[Key::ch('n')], "n", "write a note on the item", Cmd::Note),
+    bind(
+        &[Key::ch('n')],
+        "n",
+        "write a note on the item or section",
+        Cmd::Note,
+    ),
     bind(
         &[Key::ch('f')],
         "f",

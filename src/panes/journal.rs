@@ -665,7 +665,10 @@ impl Pane for JournalPane {
         match &self.mode {
             Mode::List => {
                 let mut lines = vec![Line::styled(
-                    "Journal · enter write · / search · `megarepo journal export DIR` publishes",
+                    text::truncate(
+                        "Journal · enter write · / search · pgdn/pgup scroll · `megarepo journal export DIR` publishes",
+                        usize::from(area.width),
+                    ),
                     theme.dim,
                 )];
                 if let Some(e) = &self.error {
@@ -764,7 +767,10 @@ impl Pane for JournalPane {
                     ])
                 } else {
                     Line::styled(
-                        format!("Editing {date} · ctrl-s saves · esc closes · tab next field"),
+                        text::truncate(
+                            &format!("Editing {date} · ctrl-s saves · esc closes · tab next field"),
+                            usize::from(area.width),
+                        ),
                         theme.dim,
                     )
                 };

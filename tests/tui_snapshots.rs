@@ -364,3 +364,18 @@ fn a_section_takes_a_note_and_the_item_pane_shows_it() {
     assert!(screen.contains("Section: 0 of 13 items done"), "{screen}");
     a.shutdown();
 }
+
+#[test]
+fn the_note_being_written_is_on_screen_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _h) = app(dir.path(), 80, 24);
+    // The section with the most text above its note.
+    a.select_item("fundamentals");
+    key(&mut a, KeyCode::Char('n'));
+    for c in "visible while typed".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("> visible while typed"), "{screen}");
+    a.shutdown();
+}

@@ -354,15 +354,35 @@ impl Pane for ItemPane {
                 ]));
             }
         }
-        {
+        // While the note is edited it is pinned to the bottom rows, so it is
+        // seen however long the item's text is.
+        let mut area = area;
+        if let Some(input) = &self.editing {
+            let [rest, note] = ratatui::layout::Layout::vertical([
+                ratatui::layout::Constraint::Min(0),
+                ratatui::layout::Constraint::Length(2),
+            ])
+            .areas(area);
+            f.render_widget(
+                Paragraph::new(vec![
+                    Line::styled(
+                        crate::tui::text::truncate(
+                            "Note · enter saves · esc cancels · ctrl-u clears",
+                            usize::from(note.width),
+                        ),
+                        theme.section,
+                    ),
+                    input.line("> ", note.width, theme.text),
+                ]),
+                note,
+            );
+            area = rest;
+        } else {
             lines.push(Line::raw(""));
             lines.push(Line::styled("Note (n to edit)", theme.section));
-            match &self.editing {
-                Some(input) => lines.push(input.line("> ", area.width, theme.text)),
-                None => match rec.map(|r| r.note.as_str()).filter(|n| !n.is_empty()) {
-                    Some(n) => lines.push(Line::styled(n.to_string(), theme.text)),
-                    None => lines.push(Line::styled("(none)", theme.dim)),
-                },
+            match rec.map(|r| r.note.as_str()).filter(|n| !n.is_empty()) {
+                Some(n) => lines.push(Line::styled(n.to_string(), theme.text)),
+                None => lines.push(Line::styled("(none)", theme.dim)),
             }
         }
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);

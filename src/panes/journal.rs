@@ -175,8 +175,43 @@ impl TextEditor {
         self.col = char_len(&self.lines[self.row]);
     }
 
+    /// Ctrl-u: delete from the start of the line to the cursor.
+    fn kill_to_start(&mut self) {
+        let line = &mut self.lines[self.row];
+        let at = byte_at(line, self.col);
+        line.replace_range(..at, "");
+        self.col = 0;
+    }
+
+    /// Ctrl-w: delete the word before the cursor (and the spaces after it).
+    fn kill_word(&mut self) {
+        let chars: Vec<char> = self.lines[self.row].chars().collect();
+        let mut start = self.col;
+        while start > 0 && chars[start - 1] == ' ' {
+            start -= 1;
+        }
+        while start > 0 && chars[start - 1] != ' ' {
+            start -= 1;
+        }
+        let line = &mut self.lines[self.row];
+        let (a, b) = (byte_at(line, start), byte_at(line, self.col));
+        line.replace_range(a..b, "");
+        self.col = start;
+    }
+
     /// Handles an editing key; returns false for keys it does not use.
+    /// The line-editing keys are those of every single-line input.
     pub fn handle_key(&mut self, key: KeyEvent) -> bool {
+        if key.modifiers.contains(KeyModifiers::CONTROL) {
+            match key.code {
+                KeyCode::Char('u') => self.kill_to_start(),
+                KeyCode::Char('w') => self.kill_word(),
+                KeyCode::Char('a') => self.home(),
+                KeyCode::Char('e') => self.end(),
+                _ => return false,
+            }
+            return true;
+        }
         match key.code {
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => self.insert(c),
             KeyCode::Enter => self.newline(),
@@ -344,6 +379,7 @@ enum EditCmd {
     Close,
     NextField,
     PrevField,
+    LineEdit,
 }
 
 const EDIT_KEYS: Keymap<EditCmd> = Keymap::new(&[
@@ -365,6 +401,17 @@ const EDIT_KEYS: Keymap<EditCmd> = Keymap::new(&[
         "shift-tab",
         "previous field",
         EditCmd::PrevField,
+    ),
+    bind(
+        &[
+            Key::ctrl('u'),
+            Key::ctrl('w'),
+            Key::ctrl('a'),
+            Key::ctrl('e'),
+        ],
+        "ctrl-u w a e",
+        "clear to the line's start, delete a word, line start, line end",
+        EditCmd::LineEdit,
     ),
 ]);
 
@@ -559,7 +606,7 @@ impl Pane for JournalPane {
                     Some(EditCmd::Close) => *asking = true,
                     Some(EditCmd::NextField) => editor.next_field(false),
                     Some(EditCmd::PrevField) => editor.next_field(true),
-                    None => {
+                    Some(EditCmd::LineEdit) | None => {
                         editor.handle_key(key);
                     }
                 }
@@ -857,6 +904,41 @@ mod tests {
         e.insert_str("a\tb\r\nc");
         assert_eq!(e.text(), "hlloa    b\ncwörld!\n");
         assert_eq!(e.cursor(), (1, 1));
+    }
+
+    #[test]
+    fn line_editing_keys_match_the_single_line_inputs() {
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        let mut e = TextEditor::new("first line\nsome more words");
+        e.down(1);
+        e.end();
+        assert!(e.handle_key(ctrl('w')));
+        assert_eq!(e.text(), "first line\nsome more \n");
+        assert!(e.handle_key(ctrl('u')));
+        assert_eq!(e.text(), "first line\n\n");
+        e.up(1);
+        assert!(e.handle_key(ctrl('a')));
+        assert_eq!(e.cursor(), (0, 0));
+        assert!(e.handle_key(ctrl('e')));
+        assert_eq!(e.cursor(), (0, 10));
+        // Tab is the pane's (next field), never a tab character.
+        assert!(!e.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+        assert_eq!(e.text(), "first line\n\n");
+    }
+
+    #[test]
+    fn tab_visits_title_tags_notes_and_each_heading() {
+        let mut e =
+            TextEditor::new("Title: t\nTags: x\n\nnotes\n\n## Challenges\n\n## Insights\nbody");
+        e.place_cursor(0, 0);
+        let mut rows = Vec::new();
+        for _ in 0..6 {
+            e.next_field(false);
+            rows.push(e.cursor().0);
+        }
+        assert_eq!(rows, [1, 3, 6, 8, 0, 1]);
+        e.next_field(true);
+        assert_eq!(e.cursor().0, 0);
     }
 
     #[test]

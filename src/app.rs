@@ -965,7 +965,7 @@ impl App {
     fn draw_status(&self, f: &mut Frame, area: Rect) {
         let line = match &self.status {
             Some((msg, err)) => Line::from(Span::styled(
-                format!(" {msg}"),
+                crate::tui::text::truncate(&format!(" {msg}"), usize::from(area.width)),
                 if *err {
                     self.theme.error
                 } else {

@@ -468,3 +468,31 @@ fn the_journal_editor_wraps_shows_the_cursor_and_asks_before_closing() {
     assert!(screen.contains("finds"), "{screen}");
     app.shutdown();
 }
+
+/// The Study pane names things as the learner reads them: the item's title
+/// (not its id) for the running session, which of pause or resume happened,
+/// and the Item pane names the tab a timer item opens by its title.
+#[test]
+fn study_wording_uses_titles_and_says_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(dir.path());
+    h.app.select_item("sheet-ownership");
+    h.show("Study");
+    h.key(KeyCode::Char('S'));
+    let screen = h.pump_until("running", Duration::from_secs(20));
+    assert!(screen.contains("on Ownership and Borrowing"), "{screen}");
+    assert!(!screen.contains("on sheet-ownership"), "{screen}");
+    h.key(KeyCode::Char('p'));
+    let screen = h.screen();
+    assert!(screen.contains("timer paused"), "{screen}");
+    h.key(KeyCode::Char('p'));
+    assert!(h.screen().contains("timer resumed"));
+    h.key(KeyCode::Char('s'));
+    // A timer item in the Item pane: the tab is called Study.
+    h.app.select_item("daily-half-reading");
+    h.show("Item");
+    let screen = h.screen();
+    assert!(screen.contains("the Study tab (enter)"), "{screen}");
+    assert!(!screen.contains("stats pane"), "{screen}");
+    h.app.shutdown();
+}

@@ -189,7 +189,10 @@ fn a_full_session_by_keys_survives_a_restart() {
     let store = Store::open(dir.path()).unwrap();
     let mut p = pane(&store, &c);
     assert!(p.status_snapshot().left_running);
-    assert!(render(&p, 100, 40).contains("was left running"));
+    let screen = render(&p, 100, 40);
+    assert!(screen.contains("was left running"));
+    // The "no session" hint would contradict the question above it.
+    assert!(!screen.contains("No session running"), "{screen}");
     press(&mut p, &store, 'x');
     assert!(!p.status_snapshot().left_running);
     let st = p.stats().unwrap();

@@ -738,6 +738,11 @@ impl Pane for JournalPane {
                     } else {
                         format!("  [{}]", e.tags.join(", "))
                     };
+                    // Date first, then the title, then tags, each cut to
+                    // what is left.
+                    let room = usize::from(area.width).saturating_sub(11);
+                    let title = text::truncate(&title, room);
+                    let tags = text::truncate(&tags, room.saturating_sub(title.chars().count()));
                     lines.push(Line::from(vec![
                         Span::styled(format!("{} ", e.date), theme.dim),
                         Span::styled(title, style),

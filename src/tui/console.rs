@@ -372,7 +372,10 @@ impl Console {
                 } else {
                     String::new()
                 };
-                Line::styled(format!("{more}{hint}"), theme.dim)
+                Line::styled(
+                    crate::tui::text::truncate(&format!("{more}{hint}"), usize::from(row.width)),
+                    theme.dim,
+                )
             };
             f.render_widget(Paragraph::new(line), row);
         }

@@ -126,9 +126,9 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     let (row, line) = screen
         .lines()
         .enumerate()
-        .find(|(_, l)| l.contains("[ run benchmark"))
-        .expect("the button is drawn");
-    let byte = line.find("[ run benchmark").unwrap();
+        .find(|(_, l)| l.contains("benchmark vs sled (b) ]"))
+        .expect("the button is drawn, whole");
+    let byte = line.find("benchmark vs sled").unwrap();
     let col = line[..byte].chars().count() as u16;
     h.app.update(Action::Mouse(crossterm::event::MouseEvent {
         kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),

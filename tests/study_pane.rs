@@ -199,6 +199,12 @@ fn a_full_session_by_keys_survives_a_restart() {
     // 40 minutes from the first session, 6 saved of the second.
     assert_eq!(st.today_minutes.total, 46);
     assert_eq!(st.sections[0].section, "rust-language");
+    // The pane names the section by its title, not its id.
+    let screen = render(&p, 100, 40);
+    assert!(
+        screen.contains("Sections Rust Language Fundamentals 40m"),
+        "{screen}"
+    );
     assert_eq!(st.sections[0].total, 40);
     assert!(c.today() == st.today);
 }

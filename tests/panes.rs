@@ -496,3 +496,50 @@ fn study_wording_uses_titles_and_says_what_happened() {
     assert!(!screen.contains("stats pane"), "{screen}");
     h.app.shutdown();
 }
+
+/// At 80x24 the Study pane scrolls to its last line (the projections),
+/// however many of its lines wrap.
+#[test]
+fn the_study_pane_scrolls_to_its_bottom_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let io = megarepo::harness::Harness::new(dir.path()).unwrap();
+    let shell = megarepo::panes::shell(&io.store, &io.content).unwrap();
+    let mut app = App::new(
+        io.store.clone(),
+        io.content.clone(),
+        Theme::plain(),
+        io.io(),
+        (80, 24),
+        shell,
+    )
+    .unwrap();
+    let mut io = io;
+    let draw = |app: &App| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| app.draw(f)).unwrap();
+        t.backend().to_string()
+    };
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('4'),
+        KeyModifiers::NONE,
+    )));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !draw(&app).contains("Last 26 weeks") {
+        io.pump_app(&mut app);
+        assert!(Instant::now() < deadline, "{}", draw(&app));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for _ in 0..80 {
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Down,
+            KeyModifiers::NONE,
+        )));
+    }
+    let screen = draw(&app);
+    assert!(screen.contains("Whole roadmap"), "{screen}");
+    assert!(
+        screen.contains("no pace"),
+        "the last row is cut off:\n{screen}"
+    );
+    app.shutdown();
+}

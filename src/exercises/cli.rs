@@ -59,8 +59,8 @@ pub enum ExerciseCmd {
         /// Prefer this topic (the roadmap's current one).
         #[arg(long)]
         topic: Option<Topic>,
-        /// Another date (YYYY-MM-DD) instead of today.
-        #[arg(long)]
+        /// Another date (YYYY-MM-DD, or yesterday) instead of today.
+        #[arg(long, value_parser = crate::study::timefmt::date_arg)]
         date: Option<Date>,
     },
     /// Import progress from a rustlings folder (or its .rustlings-state.txt).

@@ -535,6 +535,46 @@ fn behind_the_too_small_screen_keys_do_nothing() {
     assert!(!out.contains("[x]"), "{out}");
 }
 
+/// The real terminal: the digits switch tabs from the checklist, `z`
+/// zooms, and in the journal editor a line longer than the pane wraps with
+/// the terminal's own cursor shown where the typing goes.
+#[test]
+fn digits_zoom_and_the_journal_cursor_in_a_real_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    let s = Session::start("journal", &app_cmd(d.path()));
+    s.wait_for("Rust Language Fundamentals");
+    s.keys(&["4"]);
+    s.wait_for("Last 26 weeks");
+    s.keys(&["z"]);
+    s.wait_until("the zoomed Study tab", |sc| {
+        sc.contains("ZOOM") && !sc.contains("Rust Language Fundamentals")
+    });
+    s.keys(&["z", "5", "Enter"]);
+    s.wait_for("Editing");
+    let long = "Borrowing is confusing but the compiler explains every error it finds finally";
+    s.keys(&[long]);
+    let screen = s.wait_for("finally");
+    assert!(screen.contains("compiler"), "{screen}");
+    let o = tmux()
+        .args([
+            "display",
+            "-p",
+            "-t",
+            &s.0,
+            "#{cursor_flag} #{cursor_x} #{cursor_y}",
+        ])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let parts: Vec<usize> = shown.split(' ').filter_map(|p| p.parse().ok()).collect();
+    assert_eq!(parts.first(), Some(&1), "the cursor is hidden: {shown}");
+    // The cursor is right after the last word typed.
+    let row = screen.lines().nth(parts[2]).unwrap_or_default();
+    let before: String = row.chars().take(parts[1]).collect();
+    assert!(before.ends_with("finally"), "cursor {shown} on {row:?}");
+    s.keys(&["C-s", "q"]);
+}
+
 /// Issue 16's new user: the app opens on Today, `s` starts the timer, `c`
 /// opens the day's challenge, `i` makes the workspace, `e` hands the
 /// terminal to the editor (a script standing in for vi: it shows it has

@@ -127,7 +127,7 @@ fn damaged(detail: String) -> ConflictableTransactionError<String> {
 impl StudyStore {
     /// The study records of `store`, with the system's zone as the fallback.
     pub fn new(store: Store) -> Self {
-        Self::with_fallback(store, TimeZone::system())
+        Self::with_fallback(store, super::clock::system_zone())
     }
 
     /// With an explicit fallback zone (a command's clock, a test).
@@ -187,6 +187,7 @@ impl StudyStore {
         // A prompt must never show a line older than the data: the status
         // file goes before the change and is written again after it.
         super::status::invalidate(self.store.data_dir());
+        self.store.before_change();
         let (old, old_damage) = match self.session(id) {
             Ok(old) => (old, None),
             // The record being replaced is unreadable: it can be replaced,
@@ -712,6 +713,7 @@ impl StudyStore {
             }
             None => {
                 let tree = self.store.tree(STUDY)?;
+                self.store.before_change();
                 tree.remove("rhythm").map_err(|e| self.store.err(e))?;
                 Ok(())
             }
@@ -755,6 +757,34 @@ impl StudyStore {
             .into_iter()
             .map(|(_, e)| e)
             .collect())
+    }
+
+    /// The newest journal entry with something to show, and that line:
+    /// the last non-blank line of its text, else its title. Reads entries
+    /// newest first (keys are ISO dates, so key order is date order) and
+    /// stops at the first that has one, so the Today view costs the same
+    /// with three years of entries as with one.
+    pub fn latest_journal_line(&self) -> Result<Option<(Date, String)>, StoreError> {
+        for kv in self.store.tree(JOURNAL)?.iter().rev() {
+            let (k, v) = kv.map_err(|e| self.store.err(e))?;
+            let e: JournalEntry = serde_json::from_slice(&v).map_err(|e| StoreError::Damaged {
+                path: self.store.path().to_path_buf(),
+                detail: format!(
+                    "record {JOURNAL}/{} is unreadable: {e}",
+                    String::from_utf8_lossy(&k)
+                ),
+            })?;
+            let line = e
+                .entry
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .or_else(|| (!e.title.trim().is_empty()).then_some(e.title.as_str()));
+            if let Some(line) = line {
+                return Ok(Some((e.date, line.trim().to_string())));
+            }
+        }
+        Ok(None)
     }
 
     pub fn flush(&self) -> Result<(), StoreError> {

@@ -810,6 +810,38 @@ mod tests {
     use jiff::civil::date;
 
     #[test]
+    fn the_latest_journal_line_is_the_newest_entry_with_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Timestamp::from_second(1_750_000_000).unwrap();
+        let st = StudyStore::new(Store::open(dir.path()).unwrap());
+        assert_eq!(st.latest_journal_line().unwrap(), None);
+        let entry = |d, title: &str, text: &str| {
+            let mut e = JournalEntry::new(d, now);
+            e.title = title.into();
+            e.entry = text.into();
+            e
+        };
+        // Saved out of date order; the newest has no text, the one before
+        // only a title; a day in another year sorts by date too.
+        st.save_journal(&entry(date(2025, 3, 2), "", "first\nsecond line\n\n"))
+            .unwrap();
+        st.save_journal(&entry(date(2024, 12, 31), "", "last year"))
+            .unwrap();
+        assert_eq!(
+            st.latest_journal_line().unwrap(),
+            Some((date(2025, 3, 2), "second line".into()))
+        );
+        st.save_journal(&entry(date(2025, 3, 10), "  Lifetimes  ", " "))
+            .unwrap();
+        st.save_journal(&entry(date(2025, 3, 11), " ", "\n"))
+            .unwrap();
+        assert_eq!(
+            st.latest_journal_line().unwrap(),
+            Some((date(2025, 3, 10), "Lifetimes".into()))
+        );
+    }
+
+    #[test]
     fn sessions_settings_and_journal_persist() {
         let dir = tempfile::tempdir().unwrap();
         let now = Timestamp::from_second(1_750_000_000).unwrap();

@@ -73,7 +73,12 @@ impl Session {
     /// screen: every screen check waits for its condition, none sleeps a
     /// fixed time and hopes (tmux reads the terminal asynchronously).
     fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_within(what, Duration::from_secs(20), done)
+    }
+
+    /// `wait_until` with a longer deadline, for what runs cargo.
+    fn wait_within(&self, what: &str, limit: Duration, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let s = self.screen();
             if done(&s) {
@@ -168,7 +173,8 @@ fn tick_quit_restart_still_ticked() {
     let d = tempfile::tempdir().unwrap();
     let s = Session::start("tick", &app_cmd(d.path()));
     s.wait_for("Rust Language Fundamentals");
-    s.keys(&["j", "j", "Space"]);
+    // The app opens on Today; esc gives the checklist the keys.
+    s.keys(&["Escape", "j", "j", "Space"]);
     s.wait_for("[x] Complete \"The Rust");
     s.keys(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -527,4 +533,63 @@ fn behind_the_too_small_screen_keys_do_nothing() {
     wait_gone(&s);
     let out = cli_until_ok(d.path(), &["checklist", "list", "--filter", "done"]);
     assert!(!out.contains("[x]"), "{out}");
+}
+
+/// Issue 16's new user: the app opens on Today, `s` starts the timer, `c`
+/// opens the day's challenge, `i` makes the workspace, `e` hands the
+/// terminal to the editor (a script standing in for vi: it shows it has
+/// the screen, then saves the reference solution), and after the save the
+/// check passes, the streak counts the day and the checklist's
+/// daily-challenge item counts one.
+#[test]
+fn today_to_a_solved_daily_challenge_through_a_terminal_editor() {
+    let d = tempfile::tempdir().unwrap();
+    let bank = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/exercises");
+    let editor = d.path().join("fake-vi");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\necho \"FAKE-VI has the terminal: $1\"\nsleep 1\ncp \"{}/$(basename \"$1\" .rs)/solution.rs\" \"$1\"\n",
+            bank.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let data = d.path().join("data");
+    let s = Session::start(
+        "daily",
+        &format!("VISUAL= EDITOR={} {}", editor.display(), app_cmd(&data)),
+    );
+    // The challenge line reads "loading…" until the bank is read.
+    let challenge = |sc: &str| {
+        sc.lines()
+            .find_map(|l| l.split("[c] Challenge").nth(1))
+            .and_then(|r| r.split_whitespace().next())
+            .filter(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+            .map(str::to_string)
+    };
+    let screen = s.wait_until("today's challenge", |sc| challenge(sc).is_some());
+    let name = challenge(&screen).unwrap();
+    assert!(bank.join(&name).join("solution.rs").is_file(), "{name}");
+    s.keys(&["s"]);
+    s.wait_for("(s stops it)");
+    s.keys(&["c"]);
+    s.wait_for("┏ Exercises");
+    s.wait_for("solved · today's challenge");
+    s.keys(&["i"]);
+    s.wait_for(" new, 0 updated");
+    s.keys(&["e"]);
+    s.wait_for("FAKE-VI has the terminal");
+    // Back in the app, the save is checked and passes.
+    s.wait_within("the challenge solved", Duration::from_secs(240), |sc| {
+        sc.contains("today's challenge solved")
+    });
+    s.keys(&["F1"]);
+    let screen = s.wait_for("Streak    1 day");
+    assert!(screen.contains(" 1/100"), "{screen}");
+    s.keys(&["s"]);
+    s.wait_for("stopped (s starts it)");
+    s.keys(&["q"]);
+    wait_gone(&s);
 }

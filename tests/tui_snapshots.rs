@@ -118,6 +118,8 @@ fn too_small_terminal_says_so() {
 fn toggling_with_keys_writes_through_to_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let (mut a, _h) = app(dir.path(), 100, 30);
+    // The app opens on Today; esc gives the checklist the keys.
+    key(&mut a, KeyCode::Esc);
     // rows: fundamentals, rust-language, rust-book
     key(&mut a, KeyCode::Char('j'));
     key(&mut a, KeyCode::Char('j'));
@@ -193,6 +195,7 @@ fn notes_are_written_in_the_item_pane() {
     let dir = tempfile::tempdir().unwrap();
     let (mut a, _h) = app(dir.path(), 100, 30);
     a.select_item("rust-book");
+    key(&mut a, KeyCode::Esc);
     key(&mut a, KeyCode::Char('n'));
     for c in "ch. 4 twice".chars() {
         key(&mut a, KeyCode::Char(c));

@@ -226,6 +226,10 @@ pub struct StatsPane {
     scroll: u16,
     /// The pomodoro rhythm, read when the statistics are (not while drawing).
     rhythm: Option<Rhythm>,
+    /// Ring the terminal bell when a pomodoro phase ends (a setting).
+    bell: bool,
+    /// The pomodoro phase at the last tick, to notice when one ends.
+    phase: Option<Pomodoro>,
     mailbox: Mailbox<Msg>,
     /// A `totals` job is running: refreshes wait for it.
     loading: bool,
@@ -244,6 +248,7 @@ impl StatsPane {
         let study = StudyStore::with_fallback(store.clone(), clock.zone());
         study.ensure_start_date(clock.today())?;
         let rhythm = study.rhythm()?;
+        let bell = study.bell()?;
         let timer = Timer::open(study, clock)?;
         let p = StatsPane {
             timer,
@@ -257,6 +262,8 @@ impl StatsPane {
             input: None,
             scroll: 0,
             rhythm,
+            bell,
+            phase: None,
             mailbox: Mailbox::new(),
             loading: false,
             notice: None,
@@ -320,6 +327,7 @@ impl StatsPane {
                 self.stats = Some(c.stats);
                 self.error = None;
                 self.rhythm = self.timer.store().rhythm().unwrap_or(None);
+                self.bell = self.timer.store().bell().unwrap_or(true);
             }
             Ok(None) => self.load(cx),
             Err(e) => self.error = Some(e.to_string()),
@@ -456,6 +464,40 @@ impl StatsPane {
         match r {
             Ok(g) => self.command(cx, &format!("daily goal {}", fmt_minutes(g)), Ok(())),
             Err(e) => self.command(cx, "", Err(e)),
+        }
+    }
+
+    /// Says so (status bar, and the terminal bell unless turned off) when
+    /// a pomodoro work block or break has just ended.
+    fn pomodoro_tick(&mut self, cx: &mut Ctx) {
+        let now = self.timer.clock().now();
+        let phase = match (&self.rhythm, self.timer.current()) {
+            (Some(r), Some(s)) => Some(pomodoro(s, r, now)),
+            _ => None,
+        };
+        let ended = match (self.phase, phase) {
+            (Some(Pomodoro::Work { block, .. }), Some(Pomodoro::BreakDue { length, .. })) => {
+                Some(format!(
+                    "pomodoro {block} done: time for a {} break",
+                    fmt_minutes(length.as_secs() / 60)
+                ))
+            }
+            (
+                Some(Pomodoro::Break { remaining: was, .. }),
+                Some(Pomodoro::Break {
+                    remaining: left, ..
+                }),
+            ) if was.is_positive() && !left.is_positive() => {
+                Some("break over: back to work".to_string())
+            }
+            _ => None,
+        };
+        self.phase = phase;
+        if let Some(msg) = ended {
+            if self.bell {
+                crate::runtime::terminal::ring_bell();
+            }
+            cx.info(msg);
         }
     }
 
@@ -667,7 +709,7 @@ impl StatsPane {
             ("Fundamentals", "3-6 months", &st.fundamentals),
             ("Whole roadmap", "12-18 months", &st.roadmap),
         ] {
-            let verdict = p.verdict.describe();
+            let verdict = p.describe();
             let when = p
                 .projected
                 .map(|d| format!(", projected {d}"))
@@ -1008,6 +1050,7 @@ impl Pane for StatsPane {
             }
         };
         self.ticks = self.ticks.wrapping_add(1);
+        self.pomodoro_tick(cx);
         // Recompute when a checkpoint reached the store (every 30 s while
         // running), and on every (once a minute) tick when idle.
         if wrote || self.timer.current().is_none() || self.ticks.is_multiple_of(30) {

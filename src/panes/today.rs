@@ -6,8 +6,8 @@
 //! The view owns nothing: it reads the study statistics through
 //! `study::service` (as the study pane does), the open session from the
 //! store, the exercise workspace's state through [`Course`], and asks the
-//! study pane to start or stop the timer (`Request::Open { pane: "stats",
-//! at: "timer" }`), so the timer has one owner. What it shows is gathered
+//! study pane to start or stop the timer (`Request::Act { pane: "stats",
+//! at: "timer" }`: the timer has one owner, and Today stays shown). What it shows is gathered
 //! in [`TodayPane::refresh`] when the view is shown, when the roadmap's
 //! progress changes, and every few seconds while a timer runs; drawing
 //! only reads. Loading the exercise bank is a `load` job.
@@ -260,9 +260,10 @@ impl TodayPane {
 
     fn run(&mut self, cmd: Cmd, key: &KeyEvent, cx: &mut Ctx) {
         match cmd {
-            Cmd::Timer => cx.request(Request::Open {
+            // Start or stop the timer where it lives, and stay here.
+            Cmd::Timer => cx.request(Request::Act {
                 pane: "stats".into(),
-                at: Some("timer".into()),
+                at: "timer".into(),
             }),
             Cmd::Study => cx.request(Request::show("stats")),
             Cmd::Challenge => match &self.challenge {
@@ -340,6 +341,10 @@ impl Pane for TodayPane {
                 }
             }
         }
+    }
+
+    fn on_data_changed(&mut self, cx: &mut Ctx) {
+        self.refresh(cx);
     }
 
     fn tick_every(&self) -> Option<Duration> {

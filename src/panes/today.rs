@@ -317,12 +317,14 @@ impl Pane for TodayPane {
     fn on_select(&mut self, sel: &Selection, cx: &mut Ctx) {
         // Called at start-up (the view is the first tab), on every cursor
         // move and whenever the roadmap's progress changes: recompute only
-        // in the first and last case.
-        self.load(cx);
+        // in the first and last case. The exercise bank's job starts after
+        // the figures are read: on two cores its parsing would otherwise
+        // slow down the reads the first frame waits for.
         if self.seen_progress.as_ref() != Some(sel.progress) {
             self.seen_progress = Some(sel.progress.clone());
             self.refresh(cx);
         }
+        self.load(cx);
     }
 
     fn on_wake(&mut self, cx: &mut Ctx) {

@@ -90,6 +90,8 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
     tracing::debug!("start-up: terminal ready {:.1} ms", ms(started.elapsed()));
     let _guard = terminal::Guard;
     let size = term.size()?;
+    // Jobs the panes start while the first screen is built wait for it.
+    let gate = crate::jobs::first_frame::hold();
     let theme = App::initial_theme(&store);
     let shell = crate::panes::shell(&store, &env.content)?;
     tracing::debug!("start-up: panes built {:.1} ms", ms(started.elapsed()));
@@ -130,6 +132,7 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         "first frame drawn {:.1} ms after start",
         ms(started.elapsed())
     );
+    drop(gate);
     let mut redraw_now = false;
     // Neither are shell commands, signals or the old status file: set up
     // right after it.

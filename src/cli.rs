@@ -215,6 +215,19 @@ pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let env = Env::new(&cli);
+    // Answered from DATA/stats.json when nothing changed since the last
+    // time (see study::stats_cache), without the store or the app.
+    if let Some(Command::Stats { json }) = cli.command
+        && crate::study::cli::stats_cached(
+            &env.data_dir,
+            &env.content.roadmap,
+            &crate::study::SystemClock::new(),
+            json,
+            out,
+        )?
+    {
+        return Ok(ExitCode::SUCCESS);
+    }
     read_journal_from_stdin(&mut cli)?;
     match cli.command {
         Some(Command::Pm(mut pm_cli)) => {

@@ -196,10 +196,10 @@ impl<M: Send + 'static> Mailbox<M> {
     ) {
         let job = self.start(kind, waker);
         let name = format!("job-{kind}");
-        if let Err(e) = std::thread::Builder::new()
-            .name(name)
-            .spawn(move || work(job))
-        {
+        if let Err(e) = std::thread::Builder::new().name(name).spawn(move || {
+            first_frame::wait();
+            work(job)
+        }) {
             tracing::error!("cannot start a thread for {kind}: {e}");
         }
     }
@@ -306,5 +306,67 @@ mod tests {
         drop(rt);
         // The task was aborted: its sender is dropped without sending.
         assert!(done_rx.recv().is_err());
+    }
+}
+
+/// Jobs started while the app builds its first screen (the study pane's
+/// statistics, the exercise bank, the PM board) wait until that screen is
+/// drawn: on two cores they would otherwise slow down the reads the first
+/// frame needs. The runtime holds the gate for the few milliseconds before
+/// the first frame; everywhere else (tests, the harness) it is open.
+pub mod first_frame {
+    use std::sync::{Condvar, Mutex};
+
+    static HELD: Mutex<bool> = Mutex::new(false);
+    static OPENED: Condvar = Condvar::new();
+
+    /// Holds jobs' threads until the returned guard is dropped.
+    pub fn hold() -> Gate {
+        if let Ok(mut held) = HELD.lock() {
+            *held = true;
+        }
+        Gate(())
+    }
+
+    /// Opens the gate when dropped (after the first frame, or on any early
+    /// return before it).
+    pub struct Gate(());
+
+    impl Drop for Gate {
+        fn drop(&mut self) {
+            if let Ok(mut held) = HELD.lock() {
+                *held = false;
+            }
+            OPENED.notify_all();
+        }
+    }
+
+    /// Called by a job's thread before its work.
+    pub(super) fn wait() {
+        let Ok(mut held) = HELD.lock() else { return };
+        while *held {
+            match OPENED.wait(held) {
+                Ok(h) => held = h,
+                Err(_) => return,
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn a_held_gate_keeps_jobs_waiting_until_dropped() {
+            let gate = super::hold();
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                super::wait();
+                let _ = tx.send(());
+            });
+            let waited = rx.recv_timeout(std::time::Duration::from_millis(100));
+            assert!(waited.is_err(), "the job ran before the gate opened");
+            drop(gate);
+            rx.recv_timeout(std::time::Duration::from_secs(10))
+                .expect("the job runs once the gate opens");
+        }
     }
 }

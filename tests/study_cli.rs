@@ -471,6 +471,77 @@ fn the_binary_reports_a_streak_of_six() {
     assert_eq!(v["total_minutes"], 270);
 }
 
+/// `megarepo stats` read from DATA/stats.json by a caller without the
+/// store, as `cli::run` does first; `None` when it must be recomputed.
+fn stats_from_file(f: &Fixture, json: bool) -> Option<String> {
+    let mut out = Vec::new();
+    let answered =
+        cli::stats_cached(f.store.data_dir(), &f.roadmap, &f.clock, json, &mut out).unwrap();
+    answered.then(|| String::from_utf8(out).unwrap())
+}
+
+#[test]
+fn the_stats_file_answers_only_while_nothing_changed() {
+    let f = Fixture::new("2025-09-15T20:00");
+    let file = f.store.data_dir().join("stats.json");
+    assert_eq!(stats_from_file(&f, true), None, "missing: recomputed");
+    f.run("timer log --date 2025-09-14 --minutes 45 --mode coding")
+        .unwrap();
+    let json = f.run("stats --json").unwrap();
+    let text = f.run("stats").unwrap();
+    assert_eq!(stats_from_file(&f, true).as_deref(), Some(json.as_str()));
+    assert_eq!(stats_from_file(&f, false).as_deref(), Some(text.as_str()));
+
+    // A session written (here from the command line): the file goes first.
+    f.run("timer log --date 2025-09-15 --minutes 30 --mode reading")
+        .unwrap();
+    assert!(!file.exists());
+    assert_eq!(stats_from_file(&f, true), None);
+    let json2 = f.run("stats --json").unwrap();
+    assert_ne!(json2, json);
+    assert_eq!(stats_from_file(&f, true).as_deref(), Some(json2.as_str()));
+
+    // Checklist progress (the projections) and settings are store writes too.
+    f.store.set_done("rust-book", true, f.clock.now()).unwrap();
+    assert_eq!(stats_from_file(&f, true), None);
+    let json3 = f.run("stats --json").unwrap();
+    assert_ne!(json3, json2);
+    StudyStore::new(f.store.clone())
+        .save_settings(&megarepo::study::StudySettings {
+            daily_goal_minutes: 90,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(stats_from_file(&f, true), None);
+    f.run("stats --json").unwrap();
+
+    // Another day: stale, though nothing was written.
+    f.clock.advance(SignedDuration::from_hours(5));
+    assert_eq!(stats_from_file(&f, true), None);
+    let next_day = f.run("stats --json").unwrap();
+    assert_eq!(
+        stats_from_file(&f, true).as_deref(),
+        Some(next_day.as_str())
+    );
+
+    // Damaged: not trusted (reported on stderr), and replaced by the
+    // recomputation.
+    std::fs::write(&file, "{\"key\": ").unwrap();
+    assert_eq!(stats_from_file(&f, true), None);
+    assert_eq!(f.run("stats --json").unwrap(), next_day);
+    assert_eq!(
+        stats_from_file(&f, true).as_deref(),
+        Some(next_day.as_str())
+    );
+
+    // A session open: its minutes grow, so nothing is kept.
+    f.run("timer start --mode coding").unwrap();
+    assert!(!file.exists());
+    f.run("stats --json").unwrap();
+    assert!(!file.exists());
+    assert_eq!(stats_from_file(&f, true), None);
+}
+
 #[test]
 fn log_caps_a_day_at_24_hours_and_refuses_far_dates() {
     let f = Fixture::new("2026-12-01T10:00");

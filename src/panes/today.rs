@@ -222,18 +222,13 @@ impl TodayPane {
             .open_sessions()
             .ok()
             .and_then(|s| s.last().map(session_line));
-        self.journal = store.journal_entries().ok().and_then(|mut entries| {
-            entries.sort_by_key(|e| e.date);
-            entries.iter().rev().find_map(|e| {
-                let line = e
-                    .entry
-                    .lines()
-                    .rev()
-                    .find(|l| !l.trim().is_empty())
-                    .or_else(|| (!e.title.trim().is_empty()).then_some(e.title.as_str()))?;
-                Some(format!("{}: {}", e.date, line.trim()))
-            })
-        });
+        // The newest entry only: reading every entry cost the first frame
+        // tens of milliseconds with years of journal.
+        self.journal = store
+            .latest_journal_line()
+            .ok()
+            .flatten()
+            .map(|(date, line)| format!("{date}: {line}"));
         let progress = cx.store.all_progress().unwrap_or_default();
         self.next = next_items(&roadmap, &progress, NEXT_ITEMS);
         let today = self.clock.today();
@@ -326,12 +321,14 @@ impl Pane for TodayPane {
     fn on_select(&mut self, sel: &Selection, cx: &mut Ctx) {
         // Called at start-up (the view is the first tab), on every cursor
         // move and whenever the roadmap's progress changes: recompute only
-        // in the first and last case.
-        self.load(cx);
+        // in the first and last case. The exercise bank's job starts after
+        // the figures are read: on two cores its parsing would otherwise
+        // slow down the reads the first frame waits for.
         if self.seen_progress.as_ref() != Some(sel.progress) {
             self.seen_progress = Some(sel.progress.clone());
             self.refresh(cx);
         }
+        self.load(cx);
     }
 
     fn on_wake(&mut self, cx: &mut Ctx) {

@@ -48,15 +48,38 @@ pub fn run(env: Env, started: std::time::Instant) -> Result<()> {
         );
     }
     // Open the store before touching the terminal, so a locked or damaged
-    // store is a plain one-line error on a normal screen.
-    let store = Store::open(&env.data_dir)?;
-    let _log = init_logging(&env.data_dir);
+    // store is a plain one-line error on a normal screen. Opening sled is
+    // the largest part of start-up (it reads its segments and starts its
+    // threads), so logging and the async runtime are set up meanwhile.
+    let (store, log, rt, ready) = std::thread::scope(|s| {
+        let opening = std::thread::Builder::new()
+            .name("store-open".into())
+            .spawn_scoped(s, || Store::open(&env.data_dir));
+        let log = init_logging(&env.data_dir);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .context("starting the async runtime");
+        let ready = started.elapsed();
+        let store = match opening {
+            Ok(handle) => handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("opening the store failed unexpectedly"))
+                .and_then(|r| Ok(r?)),
+            // No thread to spare: open it here.
+            Err(_) => Store::open(&env.data_dir).map_err(Into::into),
+        };
+        (store, log, rt, ready)
+    });
+    let (store, _log, rt, ready) = (store?, log, rt?, ready);
     tracing::info!(data = %env.data_dir.display(), "starting");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    // MEGAREPO_LOG=debug: where start-up time goes (see ARCHITECTURE.md).
+    tracing::debug!(
+        "start-up: logging and runtime ready {:.1} ms, store open {:.1} ms after start",
+        ms(ready),
+        ms(started.elapsed())
+    );
     rt.block_on(event_loop(env, store, started))
 }
 
@@ -64,10 +87,14 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
     let (tx, mut rx) = mpsc::unbounded_channel();
     let sender = Sender::new(tx);
     let mut term = terminal::init().context("setting up the terminal")?;
+    tracing::debug!("start-up: terminal ready {:.1} ms", ms(started.elapsed()));
     let _guard = terminal::Guard;
     let size = term.size()?;
+    // Jobs the panes start while the first screen is built wait for it.
+    let gate = crate::jobs::first_frame::hold();
     let theme = App::initial_theme(&store);
     let shell = crate::panes::shell(&store, &env.content)?;
+    tracing::debug!("start-up: panes built {:.1} ms", ms(started.elapsed()));
     let io = Io {
         tx: sender.clone(),
         runtime: tokio::runtime::Handle::current(),
@@ -80,6 +107,10 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         (size.width, size.height),
         shell,
     )?;
+    tracing::debug!(
+        "start-up: first screen's data read {:.1} ms",
+        ms(started.elapsed())
+    );
     // Live reload: the content folder's lessons/ and cheatsheets/, and the
     // learner's own sheets in the data folder.
     let personal = crate::content::sheets::personal_dir(app.store.data_dir());
@@ -89,22 +120,6 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         folders.push(d.join("lessons"));
         folders.push(d.join("cheatsheets"));
     }
-    let _watcher = watch_content(&folders, sender.clone());
-    spawn_signals(sender.clone());
-    // Shell commands reach the app here while it holds the store.
-    let socket = match socket::bind(app.store.data_dir()) {
-        Ok(bound) => Some(bound.serve(sender.clone(), crate::remote::my_uid())),
-        Err(e) => {
-            tracing::warn!("{e}");
-            app.notify(e.to_string(), true);
-            None
-        }
-    };
-    // Before this version a running app kept DATA/status.txt for `megarepo
-    // status`; the command now asks the app, so a leftover file would only
-    // show a frozen line to whatever still reads it.
-    let _ = std::fs::remove_file(app.store.data_dir().join("status.txt"));
-
     let mut events = EventStream::new();
     app.prepare_draw();
     term.draw(|f| app.draw(f))?;
@@ -115,8 +130,42 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
     }
     tracing::info!(
         "first frame drawn {:.1} ms after start",
-        started.elapsed().as_secs_f64() * 1000.0
+        ms(started.elapsed())
     );
+    drop(gate);
+    let mut redraw_now = false;
+    // Neither are shell commands, signals or the old status file: set up
+    // right after it.
+    spawn_signals(sender.clone());
+    // Shell commands reach the app here while it holds the store.
+    let socket = match socket::bind(app.store.data_dir()) {
+        Ok(bound) => Some(bound.serve(sender.clone(), crate::remote::my_uid())),
+        Err(e) => {
+            tracing::warn!("{e}");
+            app.notify(e.to_string(), true);
+            redraw_now = true;
+            None
+        }
+    };
+    // Before this version a running app kept DATA/status.txt for `megarepo
+    // status`; the command now asks the app, so a leftover file would only
+    // show a frozen line to whatever still reads it.
+    let _ = std::fs::remove_file(app.store.data_dir().join("status.txt"));
+
+    // Live reload is not needed for the first frame, and setting up the
+    // watches (a walk of the content folders) costs more than drawing it:
+    // a thread does it now. The handle keeps the watcher alive until quit.
+    let watcher = {
+        let tx = sender.clone();
+        std::thread::Builder::new()
+            .name("content-watch".into())
+            .spawn(move || watch_content(&folders, tx))
+            .map_err(|e| tracing::warn!("no live reload: {e}"))
+            .ok()
+    };
+    if redraw_now {
+        term.draw(|f| app.draw(f))?;
+    }
     let mut tick: Option<(Duration, tokio::time::Interval)> = None;
     while !app.quit {
         // (Re)arm the tick only when the wanted rate changes.
@@ -181,8 +230,13 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         socket::remove(&path);
     }
     app.shutdown();
+    drop(watcher);
     tracing::info!("bye");
     Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 /// SIGHUP (terminal closed) and SIGTERM end the app cleanly: panes stop

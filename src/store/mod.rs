@@ -72,6 +72,12 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Files in the data folder derived from the store, kept so that a command
+/// can answer without opening it (`megarepo stats`, see
+/// `study::stats_cache`). Every write to the store removes them first
+/// ([`Store::before_change`]); whoever recomputes writes them again.
+pub const DERIVED_FILES: &[&str] = &["stats.json"];
+
 /// The platform's data folder for megarepo, used when neither `--data-dir`
 /// nor `MEGAREPO_HOME` is given.
 pub fn default_data_dir() -> PathBuf {
@@ -210,10 +216,25 @@ impl Store {
             path: self.path.clone(),
             message: e.to_string(),
         })?;
+        self.before_change();
         self.tree(tree)?
             .insert(key, bytes)
             .map_err(|e| classify(&self.path, e))?;
         Ok(())
+    }
+
+    /// Called before every write: removes the files derived from the store
+    /// ([`DERIVED_FILES`]) so none is ever older than the data. A crash
+    /// after this leaves no file, and the next reader recomputes. A file
+    /// that cannot be removed is logged (as for the status file).
+    pub fn before_change(&self) {
+        for name in DERIVED_FILES {
+            match std::fs::remove_file(self.data_dir().join(name)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => tracing::warn!("could not remove {name}: {e}"),
+            }
+        }
     }
 
     /// Every record of a tree, in key order. Unreadable records are an

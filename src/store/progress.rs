@@ -57,6 +57,7 @@ impl Store {
         f: impl Fn(&mut ItemProgress),
     ) -> Result<ItemProgress, StoreError> {
         let tree = self.tree(TREE)?;
+        self.before_change();
         loop {
             let old = tree.get(id).map_err(|e| self.err(e))?;
             let mut rec = match &old {

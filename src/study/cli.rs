@@ -650,15 +650,58 @@ pub fn print_status(
     Ok(())
 }
 
-/// `megarepo stats [--json]`
+/// `megarepo stats [--json]`: computed from the store, and kept in
+/// `DATA/stats.json` for the next call while nothing changes (not while a
+/// session is open: its minutes grow). See [`stats_cached`].
 pub fn stats(ctx: &StudyCtx<'_>, json: bool, out: &mut dyn Write) -> Result<()> {
+    use super::stats_cache;
     let computed = ctx.compute(None)?;
     report_to_stderr(computed.rebuilt.as_ref());
-    let s = computed.stats;
-    if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
-        return Ok(());
+    let rendered = stats_cache::Rendered {
+        json: format!("{}\n", serde_json::to_string_pretty(&computed.stats)?),
+        text: stats_text(&computed.stats)?,
+    };
+    if computed.status.open.is_none() {
+        let dir = ctx.store.data_dir();
+        let key = stats_cache::key(dir, ctx.roadmap, ctx.clock);
+        if let Err(e) = stats_cache::write(dir, &key, &rendered) {
+            tracing::warn!("could not write the statistics file: {e}");
+        }
     }
+    out.write_all(if json { &rendered.json } else { &rendered.text }.as_bytes())?;
+    Ok(())
+}
+
+/// `megarepo stats` from `DATA/stats.json` when it was written for this
+/// key (day, zone, roadmap, exercises): `true` when answered. A damaged
+/// file is reported and left to be replaced by the recomputation.
+pub fn stats_cached(
+    data_dir: &std::path::Path,
+    roadmap: &crate::content::Roadmap,
+    clock: &dyn Clock,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<bool> {
+    use super::stats_cache::{self, Read};
+    match stats_cache::read(data_dir, &stats_cache::key(data_dir, roadmap, clock)) {
+        Read::Fresh(r) => {
+            out.write_all(if json { &r.json } else { &r.text }.as_bytes())?;
+            Ok(true)
+        }
+        Read::Damaged(why) => {
+            eprintln!(
+                "warning: {} is unreadable ({why}); recomputing the statistics",
+                stats_cache::path(data_dir).display()
+            );
+            Ok(false)
+        }
+        Read::Stale | Read::Missing => Ok(false),
+    }
+}
+
+fn stats_text(s: &super::Stats) -> Result<String> {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     writeln!(out, "{}", s.status_line())?;
     writeln!(
         out,
@@ -695,7 +738,7 @@ pub fn stats(ctx: &StudyCtx<'_>, json: bool, out: &mut dyn Write) -> Result<()> 
             p.describe()
         )?;
     }
-    Ok(())
+    Ok(out)
 }
 
 /// `megarepo journal ...`

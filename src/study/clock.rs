@@ -36,7 +36,7 @@ impl SystemClock {
     /// determined (jiff does the same and logs why).
     pub fn new() -> Self {
         SystemClock {
-            zone: TimeZone::system(),
+            zone: system_zone(),
         }
     }
 
@@ -44,6 +44,27 @@ impl SystemClock {
     pub fn with_zone(zone: TimeZone) -> Self {
         SystemClock { zone }
     }
+}
+
+/// The system time zone, as `TimeZone::system()` finds it, without its
+/// cost in the common case: with `TZ` unset and `/etc/localtime` a link
+/// into a zoneinfo folder, jiff looks the name up in its database, whose
+/// first use lists every zone file (a walk of `/usr/share/zoneinfo`, about
+/// a millisecond, on every command and at every start). Here the name is
+/// taken from the link and the data from the file it points to; anything
+/// else (TZ set, a copied file, an unreadable one) is left to jiff.
+pub fn system_zone() -> TimeZone {
+    const LOCALTIME: &str = "/etc/localtime";
+    if std::env::var_os("TZ").is_none()
+        && let Ok(target) = std::fs::read_link(LOCALTIME)
+        && let Some(target) = target.to_str()
+        && let Some((_, name)) = target.rsplit_once("zoneinfo/")
+        && let Ok(data) = std::fs::read(LOCALTIME)
+        && let Ok(zone) = TimeZone::tzif(name, &data)
+    {
+        return zone;
+    }
+    TimeZone::system()
 }
 
 impl Default for SystemClock {
@@ -140,6 +161,17 @@ impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn system_zone_is_what_jiff_finds() {
+        let ours = super::system_zone();
+        let jiffs = TimeZone::system();
+        assert_eq!(ours.iana_name(), jiffs.iana_name());
+        for at in ["2026-01-15T12:00:00Z", "2026-07-15T12:00:00Z"] {
+            let at: Timestamp = at.parse().unwrap();
+            assert_eq!(ours.to_offset(at), jiffs.to_offset(at));
+        }
+    }
+
     use super::*;
     use jiff::civil::date;
 

@@ -8,7 +8,8 @@
 //! journal ([`journal`]) stands beside them. The sums the statistics need
 //! are kept per day ([`totals`]) as sessions are written ([`stored`]), so
 //! statistics cost what changed, not the whole history; the status line
-//! for prompts is kept in a small file ([`status`]). Drawing lives
+//! for prompts is kept in a small file ([`status`]), and `megarepo stats` is
+//! answered from another while nothing changed ([`stats_cache`]). Drawing lives
 //! elsewhere and calls in. The day and streak rules are written out in
 //! `README-rules.md`.
 
@@ -21,6 +22,7 @@ pub mod roadmap_link;
 pub mod service;
 pub mod session;
 pub mod stats;
+pub mod stats_cache;
 pub mod status;
 pub mod stored;
 pub mod streak;

@@ -127,7 +127,7 @@ fn damaged(detail: String) -> ConflictableTransactionError<String> {
 impl StudyStore {
     /// The study records of `store`, with the system's zone as the fallback.
     pub fn new(store: Store) -> Self {
-        Self::with_fallback(store, TimeZone::system())
+        Self::with_fallback(store, super::clock::system_zone())
     }
 
     /// With an explicit fallback zone (a command's clock, a test).
@@ -187,6 +187,7 @@ impl StudyStore {
         // A prompt must never show a line older than the data: the status
         // file goes before the change and is written again after it.
         super::status::invalidate(self.store.data_dir());
+        self.store.before_change();
         let (old, old_damage) = match self.session(id) {
             Ok(old) => (old, None),
             // The record being replaced is unreadable: it can be replaced,
@@ -712,6 +713,7 @@ impl StudyStore {
             }
             None => {
                 let tree = self.store.tree(STUDY)?;
+                self.store.before_change();
                 tree.remove("rhythm").map_err(|e| self.store.err(e))?;
                 Ok(())
             }
@@ -767,6 +769,34 @@ impl StudyStore {
             .collect())
     }
 
+    /// The newest journal entry with something to show, and that line:
+    /// the last non-blank line of its text, else its title. Reads entries
+    /// newest first (keys are ISO dates, so key order is date order) and
+    /// stops at the first that has one, so the Today view costs the same
+    /// with three years of entries as with one.
+    pub fn latest_journal_line(&self) -> Result<Option<(Date, String)>, StoreError> {
+        for kv in self.store.tree(JOURNAL)?.iter().rev() {
+            let (k, v) = kv.map_err(|e| self.store.err(e))?;
+            let e: JournalEntry = serde_json::from_slice(&v).map_err(|e| StoreError::Damaged {
+                path: self.store.path().to_path_buf(),
+                detail: format!(
+                    "record {JOURNAL}/{} is unreadable: {e}",
+                    String::from_utf8_lossy(&k)
+                ),
+            })?;
+            let line = e
+                .entry
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .or_else(|| (!e.title.trim().is_empty()).then_some(e.title.as_str()));
+            if let Some(line) = line {
+                return Ok(Some((e.date, line.trim().to_string())));
+            }
+        }
+        Ok(None)
+    }
+
     pub fn flush(&self) -> Result<(), StoreError> {
         self.store.flush()
     }
@@ -788,6 +818,38 @@ mod tests {
     use super::*;
     use crate::study::session::Mode;
     use jiff::civil::date;
+
+    #[test]
+    fn the_latest_journal_line_is_the_newest_entry_with_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Timestamp::from_second(1_750_000_000).unwrap();
+        let st = StudyStore::new(Store::open(dir.path()).unwrap());
+        assert_eq!(st.latest_journal_line().unwrap(), None);
+        let entry = |d, title: &str, text: &str| {
+            let mut e = JournalEntry::new(d, now);
+            e.title = title.into();
+            e.entry = text.into();
+            e
+        };
+        // Saved out of date order; the newest has no text, the one before
+        // only a title; a day in another year sorts by date too.
+        st.save_journal(&entry(date(2025, 3, 2), "", "first\nsecond line\n\n"))
+            .unwrap();
+        st.save_journal(&entry(date(2024, 12, 31), "", "last year"))
+            .unwrap();
+        assert_eq!(
+            st.latest_journal_line().unwrap(),
+            Some((date(2025, 3, 2), "second line".into()))
+        );
+        st.save_journal(&entry(date(2025, 3, 10), "  Lifetimes  ", " "))
+            .unwrap();
+        st.save_journal(&entry(date(2025, 3, 11), " ", "\n"))
+            .unwrap();
+        assert_eq!(
+            st.latest_journal_line().unwrap(),
+            Some((date(2025, 3, 10), "Lifetimes".into()))
+        );
+    }
 
     #[test]
     fn sessions_settings_and_journal_persist() {

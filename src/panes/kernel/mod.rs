@@ -29,6 +29,7 @@ use crate::pane::{Ctx, Handled, Pane, QuitQuestion};
 use crate::theme::Theme;
 use crate::tui::console::{Console, ConsoleEvent, Tone};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crate::tui::text::truncate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
 use kernel_runner::builder::{self, BuildEvent, BuildOutput, KernelPaths};
 use kernel_runner::qemu::{KernelExit, Notify, QemuConfig, QemuSession, SerialEvent};
@@ -44,6 +45,7 @@ use serial::{Echoes, KernelClock, Splitter};
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
+use unicode_width::UnicodeWidthStr;
 use view::{TraceState, View};
 
 pub const ID: &str = "kernel";
@@ -489,7 +491,7 @@ impl KernelPane {
                 }
             }
             Cmd::Stop => {
-                if self.stop("stopped") {
+                if self.stop("stopped (enter or r boots again)") {
                     cx.info("QEMU stopped");
                 } else {
                     cx.info("QEMU is not running");
@@ -633,7 +635,7 @@ impl Pane for KernelPane {
         // On other tabs, a kernel kept running says so.
         match &self.state {
             State::Running { path, .. } if !self.shown => vec![Span::styled(
-                format!("kernel running ({})", path.name().to_uppercase()),
+                format!("· kernel running ({})", path.name().to_uppercase()),
                 theme.ok,
             )],
             _ => Vec::new(),
@@ -644,8 +646,7 @@ impl Pane for KernelPane {
         // Ctrl-C twice in the kernel console: the learner was most likely
         // interrupting the kernel, not leaving.
         (self.running() && self.console.typing()).then(|| QuitQuestion {
-            text: "You are typing into the kernel (ctrl-c goes to it). Quit the app and stop QEMU?"
-                .into(),
+            text: "ctrl-c went to the kernel. Quit the app and stop QEMU?".into(),
             choices: vec![('y', "quit".into())],
         })
     }
@@ -728,7 +729,7 @@ impl Pane for KernelPane {
             side,
             band,
         } = view::areas(area, self.view.band_rows());
-        f.render_widget(Paragraph::new(self.head_lines(theme)), head);
+        f.render_widget(Paragraph::new(self.head_lines(theme, head.width)), head);
 
         let color = theme.mode != crate::theme::Mode::Plain;
         match &self.state {
@@ -767,10 +768,8 @@ impl Pane for KernelPane {
             // Nothing ran yet (the console is empty): the plan instead,
             // over the boot chart's place too (it has nothing to show).
             State::Idle if self.console.lines().next().is_none() => {
-                f.render_widget(
-                    Paragraph::new(self.plan_lines(theme)).wrap(Wrap { trim: false }),
-                    out_area.union(side),
-                );
+                let plan = out_area.union(side);
+                f.render_widget(Paragraph::new(self.plan_lines(theme, plan.width)), plan);
                 self.view.draw_band(f, band, theme, WINDOWS_US[self.window]);
                 return;
             }
@@ -811,33 +810,63 @@ fn uptime(d: Duration) -> String {
     }
 }
 
-/// How a boot path boots, in a few words.
-fn path_words(path: BootPath) -> &'static str {
-    match path {
-        BootPath::Pvh => "PVH: QEMU loads the kernel's ELF itself (-kernel)",
-        BootPath::Bios => "BIOS: our bootloader on a disk image, from the firmware up",
+/// `text` after `first` (a number, a key), wrapped at word boundaries to
+/// `width` columns with the following lines indented under the text. A
+/// word longer than the line (a path) is cut with `…` rather than split.
+fn hang(first: &str, text: &str, width: usize) -> Vec<String> {
+    let indent = first.width();
+    let room = width.saturating_sub(indent).max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let word = truncate(word, room);
+        if !line.is_empty() && line.width() + 1 + word.width() > room {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
     }
+    out.push(line);
+    out.into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let lead = if i == 0 {
+                first.to_string()
+            } else {
+                " ".repeat(indent)
+            };
+            format!("{lead}{l}")
+        })
+        .collect()
 }
 
 impl KernelPane {
     /// The header: what runs (by the path it really booted) or how it
     /// ended, then what the next boot uses and what leaving the tab does.
-    fn head_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+    /// Shorter words when the pane is narrow; a cut line ends in `…`.
+    fn head_lines(&self, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+        let narrow = width < 70;
         let next = self.path.name().to_uppercase();
-        let (first, shown_path) = match &self.state {
+        let (first, style, shown_path) = match &self.state {
             State::Idle => (
-                Line::styled(
-                    format!("{next} · not started · enter or r builds and boots"),
-                    theme.dim,
-                ),
+                if narrow {
+                    format!("{next} · not started · enter boots")
+                } else {
+                    format!("{next} · not started · enter or r builds and boots")
+                },
+                theme.dim,
                 Some(self.path),
             ),
             State::Building { .. } => (
-                Line::styled(format!("{next} · building the kernel…"), theme.accent),
+                format!("{next} · building the kernel…"),
+                theme.accent,
                 Some(self.path),
             ),
             State::BuildFailed { .. } => (
-                Line::styled(format!("{next} · build failed"), theme.error),
+                format!("{next} · build failed"),
+                theme.error,
                 Some(self.path),
             ),
             State::Running { since, path, .. } => {
@@ -847,12 +876,20 @@ impl KernelPane {
                     uptime(since.elapsed())
                 );
                 if let Some(r) = self.ready_after {
-                    s.push_str(&format!(" · [ready] after {} ms", r.as_millis()));
+                    if narrow {
+                        s.push_str(&format!(" · ready {} ms", r.as_millis()));
+                    } else {
+                        s.push_str(&format!(" · [ready] after {} ms", r.as_millis()));
+                    }
                 }
                 if self.console.typing() {
-                    s.push_str(" · TYPING (esc to stop)");
+                    s.push_str(if narrow {
+                        " · TYPING"
+                    } else {
+                        " · TYPING (esc to stop)"
+                    });
                 }
-                (Line::styled(s, theme.ok), Some(*path))
+                (s, theme.ok, Some(*path))
             }
             State::Exited { exit, path } => {
                 let what = match exit {
@@ -868,76 +905,112 @@ impl KernelPane {
                     theme.error
                 };
                 (
-                    Line::styled(format!("{} · {what}", path.name().to_uppercase()), style),
+                    format!("{} · {what}", path.name().to_uppercase()),
+                    style,
                     Some(*path),
                 )
             }
-            State::Stopped { path, why } => {
-                let s = match path {
+            State::Stopped { path, why } => (
+                match path {
                     Some(p) => format!("{} · {why}", p.name().to_uppercase()),
                     None => why.clone(),
-                };
-                (Line::styled(s, theme.dim), *path)
-            }
-            State::Failed(m) => (Line::styled(m.clone(), theme.error), None),
+                },
+                theme.dim,
+                *path,
+            ),
+            State::Failed(m) => (m.clone(), theme.error, None),
         };
-        let mut second = Vec::new();
+        let mut second = String::new();
         if shown_path != Some(self.path) {
-            second.push(Span::styled(format!("next boot: {next} · "), theme.accent));
-        }
-        second.push(Span::styled(
-            if self.settings.keep_running {
-                "QEMU keeps running on other tabs (K: stop it on leaving)"
+            second.push_str(&if narrow {
+                format!("next: {next} · ")
             } else {
-                "leaving this tab stops QEMU (K: keep it running)"
-            },
-            theme.dim,
-        ));
-        vec![first, Line::from(second)]
-    }
-
-    /// Before anything ran: what enter or r will do, and the keys.
-    fn plan_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
-        let dir = self.paths.kernel_dir.display();
-        let trace = if self.trace_wanted {
-            "with the scheduling trace on (t: off)"
+                format!("next boot: {next} · ")
+            });
+        }
+        second.push_str(match (self.settings.keep_running, narrow) {
+            (true, false) => "QEMU keeps running on other tabs (K: stop it on leaving)",
+            (true, true) => "QEMU runs on other tabs (K: stop)",
+            (false, false) => "leaving this tab stops QEMU (K: keep it running)",
+            (false, true) => "leaving stops QEMU (K keeps it)",
+        });
+        let second_style = if shown_path != Some(self.path) {
+            theme.accent
         } else {
-            "with the scheduling trace off (t: on)"
+            theme.dim
         };
-        let keep = if self.settings.keep_running {
-            "K  QEMU keeps running on other tabs (now on; K turns it off)"
-        } else {
-            "K  keep QEMU running on other tabs (now off: leaving this tab stops it)"
-        };
+        let w = width as usize;
         vec![
-            Line::styled("Nothing is running. enter or r will:", theme.title),
-            Line::raw(format!("1. build the kernel in {dir}")),
-            Line::styled("   cargo build --release", theme.dim),
-            Line::styled(format!("   --target {}", builder::TARGET), theme.dim),
-            Line::raw(format!("2. boot it in QEMU, {}", path_words(self.path))),
-            Line::styled(format!("   {trace}"), theme.dim),
-            Line::raw("3. show its serial console here; enter or i types into it"),
-            Line::raw(""),
-            Line::styled("Keys", theme.title),
-            Line::raw(format!(
-                "b  boot the {} way instead",
-                match self.path {
-                    BootPath::Pvh => "BIOS",
-                    BootPath::Bios => "PVH",
-                }
-            )),
-            Line::raw(keep),
-            Line::raw("s  stop QEMU · ? all keys"),
+            Line::styled(truncate(&first, w), style),
+            Line::styled(truncate(&second, w), second_style),
         ]
     }
 
+    /// Before anything ran: what enter or r will do, and the keys, wrapped
+    /// to `width` under their numbers.
+    fn plan_lines(&self, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+        let w = width as usize;
+        let trace = if self.trace_wanted {
+            "with the scheduling trace on (t turns it off)"
+        } else {
+            "with the scheduling trace off (t turns it on)"
+        };
+        let how = match self.path {
+            BootPath::Pvh => "by the PVH path: QEMU loads the kernel's ELF itself (-kernel)",
+            BootPath::Bios => {
+                "by the BIOS path: our bootloader on a disk image, from the firmware up"
+            }
+        };
+        let other = match self.path {
+            BootPath::Pvh => "boot the BIOS way instead",
+            BootPath::Bios => "boot the PVH way instead",
+        };
+        let keep = if self.settings.keep_running {
+            "QEMU keeps running on other tabs (on; K turns it off)"
+        } else {
+            "keep QEMU running on other tabs (off: leaving this tab stops it)"
+        };
+        let mut out = vec![Line::styled(
+            "Nothing runs yet. enter or r will:",
+            theme.title,
+        )];
+        let steps = [
+            (
+                "1. ",
+                format!(
+                    "build the kernel in {} (cargo build --release --target {})",
+                    self.paths.kernel_dir.display(),
+                    builder::TARGET
+                ),
+            ),
+            ("2. ", format!("boot it in QEMU {how}, {trace}")),
+            (
+                "3. ",
+                "show its serial console here; enter or i types into it".to_string(),
+            ),
+        ];
+        for (n, text) in &steps {
+            out.extend(hang(n, text, w).into_iter().map(Line::raw));
+        }
+        out.push(Line::raw(""));
+        out.push(Line::styled("Keys", theme.title));
+        for (k, text) in [
+            ("b  ", other),
+            ("K  ", keep),
+            ("s  ", "stop QEMU · ? all keys"),
+        ] {
+            out.extend(hang(k, text, w).into_iter().map(Line::raw));
+        }
+        out
+    }
+
     fn draw_output(&self, f: &mut Frame, area: Rect, theme: &Theme, _color: bool) {
-        self.console.draw(
-            f,
-            area,
-            theme,
-            "r boot · s stop · i type · t trace · ? keys",
-        );
+        let hint = if self.running() {
+            "i or enter types · s stop · r reboot · ? keys"
+        } else {
+            "enter or r boots · b boot path · ? keys"
+        };
+        self.console.draw(f, area, theme, hint);
     }
 }
 

@@ -207,6 +207,8 @@ impl View {
             " scheduling · last {secs} s (w) · {} switches · {trace} ",
             self.switches
         );
+        // A narrow pane cuts the title where it can be seen to be cut.
+        let title = crate::tui::text::truncate(&title, area.width as usize);
         let block = Block::default()
             .borders(Borders::TOP)
             .border_style(theme.border)

@@ -414,10 +414,7 @@ fn leaving_the_kernel_tab_stops_qemu_unless_the_learner_keeps_it() {
     assert!(!s.contains("kernel running"), "{s}");
     h.show("Kernel");
     let s = h.screen();
-    assert!(
-        s.contains("PVH · stopped when you left the Kernel tab"),
-        "{s}"
-    );
+    assert!(s.contains("PVH · stopped when you left the tab"), "{s}");
     // K keeps it running on other tabs, and is remembered
     h.key(KeyCode::Char('K'));
     assert!(h.kernel_head().contains("QEMU keeps running on other tabs"));

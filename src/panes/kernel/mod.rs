@@ -611,9 +611,7 @@ impl Pane for KernelPane {
 
     fn on_hide(&mut self, cx: &mut Ctx) {
         self.shown = false;
-        if !self.settings.keep_running
-            && self.stop("stopped when you left the Kernel tab (K keeps it running)")
-        {
+        if !self.settings.keep_running && self.stop("stopped when you left the tab") {
             cx.info("QEMU stopped: you left the Kernel tab (K there keeps it running)");
         }
     }

@@ -8,11 +8,11 @@
 
 use crate::action::{Action, Sender};
 use crate::content::Content;
-use crate::pane::{Ctx, Handled, Pane, QuitQuestion, Request, Sidebar};
+use crate::pane::{Ctx, Foreground, Handled, Pane, QuitQuestion, Request, Sidebar};
 use crate::remote::Reply;
 use crate::store::Store;
 use crate::theme::Theme;
-use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crate::tui::keymap::{DIGITS, Key, KeyHelp, Keymap, bind};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -57,6 +57,8 @@ pub struct App {
     pub active: usize,
     focus: Focus,
     help: bool,
+    /// The checklist is hidden and the tab's pane has the full width (`z`).
+    zoomed: bool,
     /// First line of the help overlay shown (it scrolls on small screens).
     help_scroll: u16,
     status: Option<(String, bool)>,
@@ -65,6 +67,8 @@ pub struct App {
     /// A pane's question before quitting (a timer running), and the tab
     /// that asked; keys answer it until it is answered or cancelled.
     quitting: Option<(usize, QuitQuestion)>,
+    /// A program waiting to be given the terminal (the event loop runs it).
+    foreground: Option<Foreground>,
     /// The last ctrl-c, so a second one within a second quits from a text
     /// input.
     last_ctrl_c: Option<std::time::Instant>,
@@ -82,6 +86,8 @@ enum Global {
     Focus,
     PrevTab,
     NextTab,
+    GoTab,
+    Zoom,
 }
 
 const GLOBAL: Keymap<Global> = Keymap::new(&[
@@ -105,6 +111,13 @@ const GLOBAL: Keymap<Global> = Keymap::new(&[
         Global::PrevTab,
     ),
     bind(&[Key::ch(']')], "]", "next tab", Global::NextTab),
+    bind(DIGITS, "1-9", "go to tab 1..9", Global::GoTab),
+    bind(
+        &[Key::ch('z')],
+        "z",
+        "zoom: the tab's pane takes the full width (hides the checklist) ⇄ back",
+        Global::Zoom,
+    ),
     bind(
         &[Key::ch('T')],
         "T",
@@ -153,7 +166,9 @@ const FALLBACK: Keymap<()> = Keymap::new(&[bind(
 )]);
 
 /// Where everything goes on screen; one function so drawing and mouse
-/// handling always agree.
+/// handling always agree. The tab bar spans the whole width (11 tabs need
+/// it to show their names at 80 columns); zoomed, the checklist is hidden
+/// and the tab's pane takes its place.
 pub struct Areas {
     pub checklist: Rect,
     pub tabs: Rect,
@@ -161,12 +176,20 @@ pub struct Areas {
     pub status: Rect,
 }
 
-pub fn layout(area: Rect) -> Areas {
-    let [body, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let left = (area.width * 2 / 5).clamp(34, 56);
-    let [checklist, right] =
+pub fn layout(area: Rect, zoomed: bool) -> Areas {
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let left = if zoomed {
+        0
+    } else {
+        (area.width * 2 / 5).clamp(34, 56)
+    };
+    let [checklist, main] =
         Layout::horizontal([Constraint::Length(left), Constraint::Min(0)]).areas(body);
-    let [tabs, main] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(right);
     Areas {
         checklist,
         tabs,
@@ -207,11 +230,13 @@ impl App {
             active: 0,
             focus: Focus::Main,
             help: false,
+            zoomed: false,
             help_scroll: 0,
             status,
             size,
             quit: false,
             quitting: None,
+            foreground: None,
             last_ctrl_c: None,
             last_tick: Vec::new(),
         };
@@ -221,6 +246,19 @@ impl App {
         app.resize(size.0, size.1);
         app.sync_selection();
         Ok(app)
+    }
+
+    /// The program a pane asked to run with the terminal, once.
+    pub fn take_foreground(&mut self) -> Option<Foreground> {
+        self.foreground.take()
+    }
+
+    /// The terminal is back from a foreground program: say how it went.
+    pub fn foreground_done(&mut self, what: &str, result: Result<(), String>) {
+        self.status = Some(match result {
+            Ok(()) => (format!("back from {what}"), false),
+            Err(e) => (format!("{what}: {e}"), true),
+        });
     }
 
     /// The terminal is below the size the layout needs: only the "too
@@ -287,9 +325,25 @@ impl App {
         }
     }
 
+    /// Give the checklist the keys; it cannot take them hidden, so this
+    /// also ends a zoom.
+    fn focus_checklist(&mut self) {
+        self.focus = Focus::Checklist;
+        if self.zoomed {
+            self.zoomed = false;
+            let (w, h) = self.size;
+            self.resize(w, h);
+        }
+    }
+
+    /// The screen's areas at the current size and zoom.
+    fn areas(&self) -> Areas {
+        layout(Rect::new(0, 0, self.size.0, self.size.1), self.zoomed)
+    }
+
     /// The area a tab pane draws in (inside the main frame).
     fn pane_area(&self) -> Rect {
-        Block::bordered().inner(layout(Rect::new(0, 0, self.size.0, self.size.1)).main)
+        Block::bordered().inner(self.areas().main)
     }
 
     /// Bring the visible pane's derived state up to date before a frame.
@@ -302,7 +356,7 @@ impl App {
 
     fn resize(&mut self, w: u16, h: u16) {
         self.size = (w, h);
-        let a = layout(Rect::new(0, 0, w, h));
+        let a = self.areas();
         self.sidebar.on_resize(a.checklist);
         let area = self.pane_area();
         for t in &mut self.tabs {
@@ -367,7 +421,9 @@ impl App {
                     self.sync_selection();
                 }
                 Request::Open { pane, at } => self.open(&pane, at),
-                Request::FocusSidebar => self.focus = Focus::Checklist,
+                Request::Act { pane, at } => self.act(&pane, &at),
+                Request::Foreground(job) => self.foreground = Some(job),
+                Request::FocusSidebar => self.focus_checklist(),
                 Request::Sidebar(key) => {
                     self.with_sidebar(|s, cx| s.handle_key(key, cx));
                 }
@@ -386,7 +442,7 @@ impl App {
     /// open there, the screen goes back to where it was, with the reason.
     fn open(&mut self, name: &str, at: Option<String>) {
         if name == self.sidebar.id() {
-            self.focus = Focus::Checklist;
+            self.focus_checklist();
             return;
         }
         let Some(i) = self.tab_index(name) else {
@@ -405,6 +461,27 @@ impl App {
             self.status = Some((why, true));
             self.active = before.0;
             self.focus = before.1;
+        }
+    }
+
+    /// Let the pane called `name` act on `at` where it is, without showing
+    /// it; then every pane reloads what it shows.
+    fn act(&mut self, name: &str, at: &str) {
+        let Some(i) = self.tab_index(name) else {
+            self.status = Some((
+                format!("the {name} pane is not part of this build yet"),
+                false,
+            ));
+            return;
+        };
+        if let Err(why) = self.with_pane(i, |p, cx| p.open_at(at, cx)) {
+            self.status = Some((why, true));
+            return;
+        }
+        for j in 0..self.tabs.len() {
+            if j != i {
+                self.with_pane(j, |p, cx| p.on_data_changed(cx));
+            }
         }
     }
 
@@ -674,7 +751,7 @@ impl App {
             None => {}
         }
         if self.help {
-            let len = self.help_lines().len() as u16;
+            let len = self.help_lines(self.help_width().saturating_sub(2)).len() as u16;
             match key.code {
                 KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') => self.help = false,
                 KeyCode::Down | KeyCode::Char('j') => {
@@ -700,14 +777,30 @@ impl App {
                     self.help_scroll = 0;
                 }
                 Global::Theme => self.toggle_theme(),
-                Global::Focus => {
-                    self.focus = match self.focus {
-                        Focus::Checklist => Focus::Main,
-                        Focus::Main => Focus::Checklist,
-                    }
-                }
+                Global::Focus => match self.focus {
+                    Focus::Checklist => self.focus = Focus::Main,
+                    Focus::Main => self.focus_checklist(),
+                },
                 Global::PrevTab => self.switch_to((self.active + n - 1) % n),
                 Global::NextTab => self.switch_to(self.active + 1),
+                Global::GoTab => {
+                    if let KeyCode::Char(c) = key.code {
+                        let i = (c as usize).saturating_sub('1' as usize);
+                        if i < n {
+                            self.switch_to(i);
+                            self.focus = Focus::Main;
+                        }
+                    }
+                }
+                Global::Zoom => {
+                    self.zoomed = !self.zoomed;
+                    if self.zoomed {
+                        self.focus = Focus::Main;
+                    }
+                    // The status bar shows ZOOM while it lasts.
+                    let (w, h) = self.size;
+                    self.resize(w, h);
+                }
             }
             return;
         }
@@ -719,14 +812,14 @@ impl App {
                 let i = self.active;
                 let handled = self.with_pane(i, |p, cx| p.handle_key(key, cx));
                 if handled == Handled::No && FALLBACK.lookup(&key).is_some() {
-                    self.focus = Focus::Checklist;
+                    self.focus_checklist();
                 }
             }
         }
     }
 
     fn on_mouse(&mut self, ev: MouseEvent) -> bool {
-        let a = layout(Rect::new(0, 0, self.size.0, self.size.1));
+        let a = self.areas();
         let inside = |r: Rect| {
             ev.column >= r.x
                 && ev.column < r.x + r.width
@@ -826,9 +919,11 @@ impl App {
             f.render_widget(Paragraph::new(msg).centered(), mid);
             return;
         }
-        let a = layout(area);
-        self.sidebar
-            .draw(f, a.checklist, &self.theme, self.focus == Focus::Checklist);
+        let a = layout(area, self.zoomed);
+        if !self.zoomed {
+            self.sidebar
+                .draw(f, a.checklist, &self.theme, self.focus == Focus::Checklist);
+        }
 
         // Tab bar.
         let mut spans = Vec::new();
@@ -913,7 +1008,7 @@ impl App {
     fn draw_status(&self, f: &mut Frame, area: Rect) {
         let line = match &self.status {
             Some((msg, err)) => Line::from(Span::styled(
-                format!(" {msg}"),
+                crate::tui::text::truncate(&format!(" {msg}"), usize::from(area.width)),
                 if *err {
                     self.theme.error
                 } else {
@@ -931,6 +1026,10 @@ impl App {
                 } else {
                     vec![Span::styled(" megarepo ", self.theme.title)]
                 };
+                if self.zoomed {
+                    spans.push(Span::styled(" ZOOM (z) ", self.theme.tab_active));
+                    spans.push(Span::raw(" "));
+                }
                 for t in &self.tabs {
                     let part = t.status(&self.theme);
                     if !part.is_empty() {
@@ -954,37 +1053,78 @@ impl App {
         f.render_widget(Paragraph::new(line).style(self.theme.status), area);
     }
 
-    fn help_lines(&self) -> Vec<Line<'static>> {
-        let mut lines = Vec::new();
-        let section = |title: &str, rows: Vec<KeyHelp>, lines: &mut Vec<Line<'static>>| {
-            lines.push(Line::styled(title.to_string(), self.theme.section));
-            for k in rows {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {:<16}", k.shown), self.theme.key),
-                    Span::styled(k.help.to_string(), self.theme.text),
-                ]));
-            }
-            lines.push(Line::raw(""));
-        };
+    /// The help overlay's width: as wide as its longest row, up to the
+    /// screen.
+    fn help_width(&self) -> u16 {
+        let widest = self
+            .help_rows()
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().map(|k| 2 + HELP_KEY_W + k.help.chars().count()))
+            .max()
+            .unwrap_or(0);
+        u16::try_from(widest + 2)
+            .unwrap_or(u16::MAX)
+            .min(self.size.0)
+    }
+
+    /// The sections of the help: everywhere, the checklist, the pane.
+    fn help_rows(&self) -> Vec<(String, Vec<KeyHelp>)> {
         let mut everywhere = GLOBAL.help();
         everywhere.extend(ALWAYS.help());
         everywhere.extend(FALLBACK.help());
-        section("Everywhere", everywhere, &mut lines);
-        section("Checklist", self.sidebar.keys(), &mut lines);
+        let mut out = vec![
+            ("Everywhere".to_string(), everywhere),
+            ("Checklist".to_string(), self.sidebar.keys()),
+        ];
         let pane = self.tabs[self.active].as_ref();
         let keys = pane.keys();
         if !keys.is_empty() {
-            section(&format!("{} pane", pane.title()), keys, &mut lines);
+            out.push((format!("{} pane", pane.title()), keys));
+        }
+        out
+    }
+
+    /// The help's lines for a text width of `width` columns: a description
+    /// too long for the row wraps under itself, never cut.
+    fn help_lines(&self, width: u16) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        let desc_w = usize::from(width).saturating_sub(2 + HELP_KEY_W).max(10);
+        for (title, rows) in self.help_rows() {
+            lines.push(Line::styled(title, self.theme.section));
+            for k in rows {
+                let key_col = if k.shown.chars().count() > HELP_KEY_W {
+                    // A long key name gets a row of its own.
+                    lines.push(Line::styled(format!("  {}", k.shown), self.theme.key));
+                    " ".repeat(HELP_KEY_W)
+                } else {
+                    format!("{:<HELP_KEY_W$}", k.shown)
+                };
+                for (j, part) in crate::tui::text::wrap(k.help, desc_w)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let left = if j == 0 {
+                        key_col.clone()
+                    } else {
+                        " ".repeat(HELP_KEY_W)
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {left}"), self.theme.key),
+                        Span::styled(part, self.theme.text),
+                    ]));
+                }
+            }
+            lines.push(Line::raw(""));
         }
         lines.pop();
         lines
     }
 
     fn draw_help(&self, f: &mut Frame, area: Rect) {
-        let lines = self.help_lines();
+        let w = self.help_width().min(area.width);
+        let lines = self.help_lines(w.saturating_sub(2));
         let total = lines.len() as u16;
         let h = (total + 2).min(area.height);
-        let w = 72.min(area.width);
         let [v] = Layout::vertical([Constraint::Length(h)])
             .flex(Flex::Center)
             .areas(area);
@@ -1014,46 +1154,45 @@ impl App {
     }
 }
 
+/// The help's key column.
+const HELP_KEY_W: usize = 16;
+
 impl App {
-    /// Tab labels that fit in `width`: full titles when there is room, else
-    /// the active tab in full and the others shortened, else numbers only.
-    /// Drawing and mouse hit-testing both use this.
+    /// Tab labels that fit in `width`, the same whichever tab is active (so
+    /// the bar never shifts when switching): full titles with room around
+    /// them, else closer together, else every title cut to the same number
+    /// of columns (marked "…"), else numbers only. Drawing and mouse
+    /// hit-testing both use this.
     pub fn tab_labels(&self, width: u16) -> Vec<String> {
-        let titles = self.tab_titles();
-        let fits = |labels: &[String]| {
-            labels.iter().map(|l| l.chars().count()).sum::<usize>() <= width as usize
-        };
-        let full: Vec<String> = titles
+        tab_labels(&self.tab_titles(), usize::from(width))
+    }
+}
+
+/// See [`App::tab_labels`].
+pub fn tab_labels(titles: &[String], width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let fits = |labels: &[String]| labels.iter().map(|l| l.width()).sum::<usize>() <= width;
+    let padded: Vec<String> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!(" {} {t} ", i + 1))
+        .collect();
+    if fits(&padded) {
+        return padded;
+    }
+    let longest = titles.iter().map(|t| t.width()).max().unwrap_or(0);
+    // Down to three columns ("Ke…"); shorter cuts say nothing.
+    for keep in (3..=longest).rev() {
+        let labels: Vec<String> = titles
             .iter()
             .enumerate()
-            .map(|(i, t)| tab_label(i, t))
+            .map(|(i, t)| format!(" {} {}", i + 1, crate::tui::text::truncate(t, keep)))
             .collect();
-        if fits(&full) {
-            return full;
+        if fits(&labels) {
+            return labels;
         }
-        for keep in [4, 3, 2, 0] {
-            let short: Vec<String> = titles
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if i == self.active {
-                        tab_label(i, t)
-                    } else {
-                        let s: String = t.chars().take(keep).collect();
-                        if s.is_empty() {
-                            format!(" {} ", i + 1)
-                        } else {
-                            tab_label(i, &s)
-                        }
-                    }
-                })
-                .collect();
-            if fits(&short) || keep == 0 {
-                return short;
-            }
-        }
-        full
     }
+    (0..titles.len()).map(|i| format!(" {}", i + 1)).collect()
 }
 
 /// A shell command as the learner would recognise it: without the global
@@ -1069,8 +1208,4 @@ fn shown_command(args: &[String]) -> String {
         }
     }
     words.join(" ")
-}
-
-fn tab_label(i: usize, title: &str) -> String {
-    format!(" {} {} ", i + 1, title)
 }

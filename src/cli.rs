@@ -62,11 +62,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The study timer: start, stop, pause, switch mode, log time done away.
+    /// The study timer: start, stop, pause, switch mode, log time done away,
+    /// list and remove sessions.
     #[command(subcommand)]
     Timer(crate::study::cli::TimerCmd),
     /// One short line for a shell prompt or tmux: today's minutes, split, streak.
-    Status,
+    Status {
+        /// The line's parts as JSON (today's minutes per mode, goal, streak,
+        /// the running session).
+        #[arg(long)]
+        json: bool,
+    },
     /// Study statistics: streaks, minutes per day, balance, projections.
     Stats {
         #[arg(long)]
@@ -109,17 +115,32 @@ pub enum ChecklistCmd {
         json: bool,
     },
     /// Mark an item done (an item with sub-items marks all of them).
-    Done { id: String },
+    Done {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Mark an item not done.
-    Undo { id: String },
+    Undo {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Add N (default 1, may be negative) to an item's counter.
     Inc {
         id: String,
         #[arg(allow_negative_numbers = true, default_value_t = 1)]
         n: i64,
+        #[arg(long)]
+        json: bool,
     },
     /// Set (or with an empty text, clear) an item's note.
-    Note { id: String, text: String },
+    Note {
+        id: String,
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Progress per section and overall.
     Progress {
         #[arg(long)]
@@ -134,13 +155,18 @@ pub enum SheetCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Print a sheet (coloured on a terminal, plain when piped or with NO_COLOR).
+    /// Print a sheet, its link addresses listed at the end (coloured and
+    /// paged through $PAGER, default `less -R`, on a terminal; plain when
+    /// piped or with NO_COLOR).
     Show {
         /// `ownership`, `lesson/phase-2-kv`, `my/NAME`.
         name: String,
         /// Wrap at this many columns (default: the terminal's width, or 100).
         #[arg(long)]
         width: Option<u16>,
+        /// Print straight to the terminal, without a pager.
+        #[arg(long)]
+        no_pager: bool,
     },
     /// Start your own sheet from a template in the data folder and open $EDITOR.
     New {
@@ -179,13 +205,13 @@ impl Env {
 /// have their own: pm distinguishes bad usage, not found and I/O). The TUI
 /// (no command) is started by `main`.
 pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
-    if let Some(Command::Status) = cli.command {
+    if let Some(Command::Status { json }) = cli.command {
         // Before the content is loaded: a prompt runs this on every line.
         let data_dir = cli
             .data_dir
             .clone()
             .unwrap_or_else(crate::store::default_data_dir);
-        status(&data_dir, out)?;
+        status(&data_dir, json, out)?;
         return Ok(ExitCode::SUCCESS);
     }
     let env = Env::new(&cli);
@@ -214,7 +240,27 @@ pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
         }
         Some(Command::Db(args)) => minidb::cli::run(args),
         Some(Command::Exercise(cmd)) => {
-            crate::exercises::cli::run(cmd, &env.data_dir, env.content.dir.as_deref(), out)?;
+            let topic = || roadmap_topic(&env);
+            let count_day = || {
+                let mut said = Vec::new();
+                store_call(
+                    &env,
+                    &["checklist", "inc", crate::panes::exercises::DAILY_ITEM],
+                    &mut said,
+                )?;
+                Ok(String::from_utf8_lossy(&said).into_owned())
+            };
+            let roadmap = crate::exercises::cli::Roadmap {
+                topic: &topic,
+                count_day: &count_day,
+            };
+            crate::exercises::cli::run(
+                cmd,
+                &env.data_dir,
+                env.content.dir.as_deref(),
+                &roadmap,
+                out,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         command => {
@@ -257,6 +303,33 @@ fn read_journal_from_stdin(cli: &mut Cli) -> Result<()> {
     }
     text.push(buf);
     Ok(())
+}
+
+/// Run a store command given as arguments (`["checklist", "inc", ID]`),
+/// through the running app when there is one.
+fn store_call(env: &Env, args: &[&str], out: &mut dyn Write) -> Result<()> {
+    use clap::Parser;
+    let argv: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let cli = Cli::try_parse_from(std::iter::once("megarepo".to_string()).chain(argv.clone()))?;
+    let Some(command) = cli.command else {
+        bail!("no command in {args:?}");
+    };
+    store_command(env, command, Some(argv), out)
+}
+
+/// The roadmap's current topic (the first open item's sheet), read from
+/// the store or the app; none when neither answers (the pick then ignores
+/// the roadmap, and says nothing worse than that).
+fn roadmap_topic(env: &Env) -> Option<crate::exercises::Topic> {
+    let mut listed = Vec::new();
+    store_call(env, &["checklist", "list", "--json"], &mut listed).ok()?;
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&listed).ok()?;
+    let done: HashSet<&str> = items
+        .iter()
+        .filter(|i| i["done"] == serde_json::Value::Bool(true))
+        .filter_map(|i| i["id"].as_str())
+        .collect();
+    crate::panes::exercises::roadmap_topic_by(&env.content.roadmap, |id| done.contains(id))
 }
 
 /// Commands that need the store. With no app open they open it here; while
@@ -327,9 +400,11 @@ fn send_to_app(
     } else {
         bail!(
             "{}",
-            reply
-                .error
-                .unwrap_or_else(|| "the app refused the command".into())
+            dedupe_parts(
+                &reply
+                    .error
+                    .unwrap_or_else(|| "the app refused the command".into())
+            )
         )
     }
 }
@@ -351,7 +426,7 @@ pub fn run_on_store(
     match command {
         Command::Checklist(cmd) => checklist(content, store, cmd, out),
         Command::Timer(cmd) => crate::study::cli::timer(&cx, cmd, out),
-        Command::Status => crate::study::cli::status(&cx, out),
+        Command::Status { json } => crate::study::cli::status(&cx, json, out),
         Command::Stats { json } => crate::study::cli::stats(&cx, json, out),
         Command::Journal(cmd) => crate::study::cli::journal(&cx, cmd, out),
         _ => bail!("this command does not use the store, so the app does not run it"),
@@ -364,7 +439,7 @@ pub fn uses_store(command: &Command) -> bool {
         command,
         Command::Checklist(_)
             | Command::Timer(_)
-            | Command::Status
+            | Command::Status { .. }
             | Command::Stats { .. }
             | Command::Journal(_)
     )
@@ -389,6 +464,14 @@ fn run_app_command(
             clap_complete::generate(shell, &mut Cli::command(), "megarepo", &mut buf);
             out.write_all(&buf)?;
             Ok(())
+        }
+        Some(Command::Timer(crate::study::cli::TimerCmd::Rm {
+            id,
+            yes: false,
+            dry_run: false,
+        })) if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+            env.warn_content();
+            remove_session_asking(&env, id, argv, out)
         }
         Some(cmd) if uses_store(&cmd) => {
             env.warn_content();
@@ -421,24 +504,55 @@ fn run_app_command(
     }
 }
 
+/// `megarepo timer rm ID` on a terminal: show the session (`--dry-run`),
+/// ask, then remove it (`--yes`). Each step opens the store, or goes to the
+/// app when it is open, so the learner can think as long as they like.
+fn remove_session_asking(
+    env: &Env,
+    id: u64,
+    argv: Option<Vec<String>>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use crate::study::cli::TimerCmd;
+    use std::io::BufRead;
+    // The same arguments with one flag more, before any `--`.
+    let with = |flag: &str| {
+        argv.clone().map(|mut a| {
+            let at = a.iter().position(|x| x == "--").unwrap_or(a.len());
+            a.insert(at, flag.to_string());
+            a
+        })
+    };
+    let rm = |yes: bool, dry_run: bool| Command::Timer(TimerCmd::Rm { id, yes, dry_run });
+    store_command(env, rm(false, true), with("--dry-run"), out)?;
+    write!(out, "remove it? [y/N] ")?;
+    out.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        store_command(env, rm(true, false), with("--yes"), out)
+    } else {
+        writeln!(out, "nothing was removed")?;
+        Ok(())
+    }
+}
+
 /// `megarepo status`: the line from `DATA/status.json` when it was written
 /// today (no store, no content: a few milliseconds for a prompt); else
 /// recomputed from the store's totals and written again. While the app
 /// holds the store it keeps the file current itself (at least once a
 /// minute), so a file from before midnight is shown as it is then.
-fn status(data_dir: &std::path::Path, out: &mut dyn Write) -> Result<()> {
-    use crate::study::cli::{status_fast, status_with_store};
+fn status(data_dir: &std::path::Path, json: bool, out: &mut dyn Write) -> Result<()> {
+    use crate::study::cli::{print_status, status_file_fast, status_with_store};
+    use crate::study::clock::Clock;
     let clock = crate::study::clock::SystemClock::new();
-    let stale = match status_fast(data_dir, &clock) {
-        Ok(line) => {
-            writeln!(out, "{line}")?;
-            return Ok(());
-        }
+    let stale = match status_file_fast(data_dir, &clock) {
+        Ok(f) => return print_status(&f, clock.now(), json, out),
         Err(stale) => stale,
     };
     let locked = match Store::open(data_dir) {
         Ok(store) => {
-            let r = status_with_store(&store, &clock, out);
+            let r = status_with_store(&store, &clock, json, out);
             store.flush()?;
             return r;
         }
@@ -446,16 +560,14 @@ fn status(data_dir: &std::path::Path, out: &mut dyn Write) -> Result<()> {
         Err(e) => return Err(e.into()),
     };
     if let Some(f) = stale {
-        writeln!(out, "{}", f.line_at(jiff::Timestamp::now()))?;
-        return Ok(());
+        return print_status(&f, clock.now(), json, out);
     }
     // The app removes the file just before a change and writes it again
     // just after: give it a moment.
     for _ in 0..20 {
         std::thread::sleep(std::time::Duration::from_millis(25));
-        if let Ok(line) = status_fast(data_dir, &clock) {
-            writeln!(out, "{line}")?;
-            return Ok(());
+        if let Ok(f) = status_file_fast(data_dir, &clock) {
+            return print_status(&f, clock.now(), json, out);
         }
     }
     Err(locked.into())
@@ -493,7 +605,11 @@ fn sheet(env: &Env, cmd: SheetCmd, out: &mut dyn Write) -> Result<()> {
                 }
             }
         }
-        SheetCmd::Show { name, width } => {
+        SheetCmd::Show {
+            name,
+            width,
+            no_pager,
+        } => {
             let docs = load_documents(env);
             let Some(doc) = docs.iter().find(|s| s.name == name) else {
                 let near = docs
@@ -520,11 +636,15 @@ fn sheet(env: &Env, cmd: SheetCmd, out: &mut dyn Write) -> Result<()> {
                 Ok("light") => crate::markdown::ThemeKind::Light,
                 _ => crate::markdown::ThemeKind::Dark,
             };
-            write!(
-                out,
-                "{}",
-                crate::markdown::render_ansi(&doc.text, width, kind, color)
-            )?;
+            let theme = if color {
+                crate::markdown::Theme::of(kind)
+            } else {
+                crate::markdown::Theme::plain()
+            };
+            let rendered = crate::markdown::render(&doc.text, width, &theme);
+            let mut text = crate::markdown::to_ansi(&rendered.lines, color);
+            text.push_str(&links_list(&rendered.links, width));
+            page(&text, no_pager, out)?;
         }
         SheetCmd::New { name } => {
             if !sheets::valid_personal_name(&name) {
@@ -554,6 +674,94 @@ fn sheet(env: &Env, cmd: SheetCmd, out: &mut dyn Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The addresses of a sheet's links, numbered as the `[n]` markers in its
+/// text, for the end of `sheet show` (a terminal cannot follow a marker).
+/// An entry is one line when it fits in `width`; else the text (cut with
+/// "…") and the address on the next line, never broken, so it can be copied.
+fn links_list(links: &[crate::markdown::Link], width: u16) -> String {
+    use std::fmt::Write as _;
+    use unicode_width::UnicodeWidthStr;
+    if links.is_empty() {
+        return String::new();
+    }
+    let width = usize::from(width);
+    let w = links.last().map_or(1, |l| l.index.to_string().len()) + 2;
+    let mut s = String::from("\nLinks\n");
+    for l in links {
+        let marker = format!("{:>w$}", format!("[{}]", l.index));
+        let text = l.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let one = if text == l.url {
+            format!("{marker} {}", l.url)
+        } else {
+            format!("{marker} {text}: {}", l.url)
+        };
+        if one.width() <= width || text == l.url {
+            writeln!(s, "{one}").ok();
+        } else {
+            let room = width.saturating_sub(w + 1).max(1);
+            let cut = crate::tui::text::truncate(&text, room);
+            writeln!(s, "{marker} {cut}").ok();
+            writeln!(s, "{:w$} {}", "", l.url).ok();
+        }
+    }
+    s
+}
+
+/// Writes `text` through the learner's pager when stdout is a terminal
+/// (`$PAGER`, else `less -R` when installed), else straight to `out`. A
+/// pager quit before the end is not an error.
+fn page(text: &str, no_pager: bool, out: &mut dyn Write) -> Result<()> {
+    use std::io::IsTerminal;
+    let pager = if no_pager || !std::io::stdout().is_terminal() {
+        None
+    } else {
+        pager_command()
+    };
+    let Some(cmd) = pager else {
+        out.write_all(text.as_bytes())?;
+        return Ok(());
+    };
+    let mut command = std::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(&cmd)
+        .stdin(std::process::Stdio::piped());
+    if std::env::var_os("LESS").is_none() {
+        // Colours through, and no pager at all for a sheet that fits.
+        command.env("LESS", "FRX");
+    }
+    let mut child = match command.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!("pager `{cmd}` did not start: {e}");
+            out.write_all(text.as_bytes())?;
+            return Ok(());
+        }
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        match stdin.write_all(text.as_bytes()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => return Err(e).context("writing to the pager"),
+        }
+    }
+    child.wait().context("waiting for the pager")?;
+    Ok(())
+}
+
+/// `$PAGER` when set and not empty (`cat` or `""` turn paging off), else
+/// `less -R` when `less` is on the PATH.
+fn pager_command() -> Option<String> {
+    if let Some(p) = std::env::var_os("PAGER") {
+        let p = p.to_string_lossy().trim().to_string();
+        return (!p.is_empty() && p != "cat").then_some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .any(|d| d.join("less").is_file())
+        .then(|| "less -R".to_string())
 }
 
 /// Open `path` in the learner's editor when one is set and there is a
@@ -598,6 +806,7 @@ fn checklist(
             let progress = store.all_progress()?;
             let cl = Checklist::new(roadmap, &progress);
             let rows = cl.rows(&HashSet::new(), filter.into());
+            let zone = jiff::tz::TimeZone::system();
             if json {
                 let flat = roadmap.flatten();
                 let items: Vec<_> = rows
@@ -619,7 +828,7 @@ fn checklist(
                             "count": rec.map(|r| r.count),
                             "target": n.target,
                             "note": rec.map(|r| r.note.clone()).filter(|s| !s.is_empty()),
-                            "done_at": rec.and_then(|r| r.done_at).map(|t| t.to_string()),
+                            "done_at": rec.and_then(|r| r.done_at).map(|t| crate::study::timefmt::local_rfc3339(t, &zone)),
                             "pane": n.pane,
                             "sheet": n.sheet,
                             "links": n.links.iter().map(|l| json!({"title": l.title, "url": l.url})).collect::<Vec<_>>(),
@@ -627,6 +836,8 @@ fn checklist(
                     })
                     .collect();
                 writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+            } else if !rows.iter().any(|r| r.node.kind == Kind::Item) {
+                writeln!(out, "no items match --filter {}", filter_name(filter))?;
             } else {
                 for r in rows {
                     let n = r.node;
@@ -660,9 +871,9 @@ fn checklist(
                 }
             }
         }
-        ChecklistCmd::Done { id } => set_done(roadmap, store, &id, true, now, out)?,
-        ChecklistCmd::Undo { id } => set_done(roadmap, store, &id, false, now, out)?,
-        ChecklistCmd::Inc { id, n } => {
+        ChecklistCmd::Done { id, json } => set_done(roadmap, store, &id, true, now, json, out)?,
+        ChecklistCmd::Undo { id, json } => set_done(roadmap, store, &id, false, now, json, out)?,
+        ChecklistCmd::Inc { id, n, json } => {
             let node = roadmap.require(&id)?;
             if !is_leaf_item(node) {
                 bail!("`{id}` is not a single item; counters live on items without sub-items");
@@ -677,14 +888,19 @@ fn checklist(
             }
             let p = store.add_count(&id, n, Some(target), now)?;
             store.flush()?;
-            writeln!(
-                out,
-                "{id}: {}/{target}{}",
-                p.count,
-                if p.done { " (done)" } else { "" }
-            )?;
+            if json {
+                let v = json!({"id": id, "count": p.count, "target": target, "done": p.done});
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{id}: {}/{target}{}",
+                    p.count,
+                    if p.done { " (done)" } else { "" }
+                )?;
+            }
         }
-        ChecklistCmd::Note { id, text } => {
+        ChecklistCmd::Note { id, text, json } => {
             roadmap.require(&id)?;
             if !text.is_empty() && text.trim().is_empty() {
                 bail!(
@@ -693,11 +909,20 @@ fn checklist(
             }
             store.set_note(&id, &text, now)?;
             store.flush()?;
-            writeln!(
-                out,
-                "{id}: note {}",
-                if text.is_empty() { "cleared" } else { "saved" }
-            )?;
+            if json {
+                let note = (!text.is_empty()).then_some(&text);
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&json!({"id": id, "note": note}))?
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{id}: note {}",
+                    if text.is_empty() { "cleared" } else { "saved" }
+                )?;
+            }
         }
         ChecklistCmd::Progress { json } => {
             let progress = store.all_progress()?;
@@ -718,28 +943,36 @@ fn checklist(
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             } else {
+                // Whole items done (a counted item part-way counts in the
+                // percentage, not as a fraction of an item).
+                let line = |title: &str, done: f64, total: f64, ratio: f64| {
+                    format!(
+                        "{:<28} {:>7} {:>4.0}%",
+                        title,
+                        format!("{}/{}", done.floor() as u64, total as u64),
+                        ratio * 100.0
+                    )
+                };
                 for (s, t) in &sections {
-                    writeln!(
-                        out,
-                        "{:<28} {:>5.1}/{:<3} {:>4.0}%",
-                        s.title,
-                        t.done,
-                        t.total,
-                        t.ratio() * 100.0
-                    )?;
+                    writeln!(out, "{}", line(&s.title, t.done, t.total, t.ratio()))?;
                 }
                 writeln!(
                     out,
-                    "{:<28} {:>5.1}/{:<3} {:>4.0}%",
-                    "Overall",
-                    overall.done,
-                    overall.total,
-                    overall.ratio() * 100.0
+                    "{}",
+                    line("Overall", overall.done, overall.total, overall.ratio())
                 )?;
             }
         }
     }
     Ok(())
+}
+
+fn filter_name(f: FilterArg) -> &'static str {
+    match f {
+        FilterArg::All => "all",
+        FilterArg::Open => "open",
+        FilterArg::Done => "done",
+    }
 }
 
 fn set_done(
@@ -748,6 +981,7 @@ fn set_done(
     id: &str,
     done: bool,
     now: Timestamp,
+    json: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
     let node = roadmap.require(id)?;
@@ -764,12 +998,50 @@ fn set_done(
     }
     store.flush()?;
     let word = if done { "done" } else { "not done" };
-    if leaves.len() == 1 {
+    if json {
+        let v = json!({
+            "id": id,
+            "done": done,
+            "items": leaves.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else if leaves.len() == 1 {
         writeln!(out, "{id}: {word}")?;
     } else {
         writeln!(out, "{id}: {word} ({} items)", leaves.len())?;
     }
     Ok(())
+}
+
+/// An error as one line: its context chain joined by ": ", leaving out a
+/// cause whose text the line already holds (an error that prints its own
+/// source, like "cannot create folder X: File exists (os error 17)", would
+/// otherwise say the OS error twice).
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+/// A one-line error received as text (from the app): a part repeated right
+/// after itself is said once.
+fn dedupe_parts(text: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in text.split(": ") {
+        if parts.last() != Some(&p) {
+            parts.push(p);
+        }
+    }
+    parts.join(": ")
 }
 
 /// `run` answers the project tools before `run_app_command` is called.

@@ -8,11 +8,12 @@ use anyhow::{Context, Result, bail};
 use std::path::Path;
 
 /// The configured editor command, if any.
+/// An empty variable counts as unset (`VISUAL= cmd` falls to `$EDITOR`).
 pub fn configured() -> Option<String> {
-    std::env::var("VISUAL")
-        .ok()
-        .or_else(|| std::env::var("EDITOR").ok())
-        .filter(|e| !e.trim().is_empty())
+    ["VISUAL", "EDITOR"]
+        .into_iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|e| !e.trim().is_empty())
 }
 
 /// Run `editor` on `path` and wait for it to exit successfully.

@@ -35,8 +35,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            // `{:#}` joins the context chain on one line.
-            eprintln!("error: {e:#}");
+            // The context chain on one line, each cause said once.
+            eprintln!("error: {}", megarepo::cli::error_line(&e));
             ExitCode::FAILURE
         }
     }

@@ -76,6 +76,16 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A program to run in the foreground with the terminal: the app leaves
+/// raw mode and the alternate screen, waits for it, and comes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Foreground {
+    pub program: String,
+    pub args: Vec<String>,
+    /// What it is, for the status line afterwards ("editing 022-....rs").
+    pub what: String,
+}
+
 /// Something a pane asks the app to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
@@ -84,6 +94,14 @@ pub enum Request {
     /// Switch to the pane with this id (or alias), and open it at a target
     /// (a sheet, a table, a port, an exercise) when one is given.
     Open { pane: String, at: Option<String> },
+    /// Have another pane act on a target without showing it (Today's `s`
+    /// starts the study pane's timer and stays on Today). Every pane then
+    /// sees the data changed.
+    Act { pane: String, at: String },
+    /// Hand the terminal to a program (a terminal editor) until it exits,
+    /// then take it back and redraw. The pane sees its work through its
+    /// own means (the exercises watcher sees the save).
+    Foreground(Foreground),
     /// Give the roadmap focus.
     FocusSidebar,
     /// Hand a key to the roadmap (the item pane's space, + and -).
@@ -228,7 +246,8 @@ pub trait Pane {
     }
 
     /// The learner's data changed outside the pane (a shell command went
-    /// through the app): reload what is shown.
+    /// through the app, or another pane acted on a `Request::Act`): reload
+    /// what is shown.
     fn on_data_changed(&mut self, _cx: &mut Ctx) {}
 
     /// Asked when the learner quits: something this pane runs would be

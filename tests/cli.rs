@@ -235,8 +235,11 @@ fn sheets_list_show_search_and_new() {
     let text = stdout(&o);
     assert!(text.starts_with("Ownership and Borrowing"), "{text}");
     assert!(!text.contains('\x1b'));
+    // Every line fits, but a link's address (its own line in the Links
+    // list at the end), which is never broken so it can be copied.
     assert!(
-        text.lines().all(|l| unicode_width(l) <= 60),
+        text.lines()
+            .all(|l| unicode_width(l) <= 60 || !l.trim().contains(' ') && l.contains("://")),
         "wrapped to 60"
     );
     let o = megarepo(d.path(), &["sheet", "show", "ownershp"]);
@@ -400,7 +403,11 @@ fn blank_notes_and_empty_journal_text_are_refused() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("nothing to add"), "{}", stderr(&o));
     let o = megarepo(d.path(), &["journal", "list"]);
-    assert_eq!(stdout(&o), "");
+    assert!(
+        stdout(&o).starts_with("no journal entries yet"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -439,4 +446,254 @@ fn completions_into_a_closed_pipe_end_quietly() {
     let o = child.wait_with_output().unwrap();
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     assert_ne!(o.status.code(), Some(101));
+}
+
+#[test]
+fn a_missing_kv_key_is_not_found_for_get_and_rm_alike() {
+    let d = tempfile::tempdir().unwrap();
+    for verb in ["get", "rm"] {
+        let o = megarepo(d.path(), &["kv", verb, "nope"]);
+        assert_eq!(o.status.code(), Some(1), "kv {verb}: {}", stderr(&o));
+        assert!(stderr(&o).contains("\"nope\" not found"), "{}", stderr(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    }
+    assert!(
+        megarepo(d.path(), &["kv", "set", "k", "v"])
+            .status
+            .success()
+    );
+    let o = megarepo(d.path(), &["kv", "rm", "k"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "deleted\n");
+}
+
+#[test]
+fn empty_results_and_progress_counts_read_plainly() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["checklist", "list", "--filter", "done"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "no items match --filter done\n");
+    let o = megarepo(d.path(), &["journal", "list", "--search", "borrow"]);
+    assert_eq!(stdout(&o), "no journal entries match `borrow`\n");
+    let o = megarepo(d.path(), &["journal", "list"]);
+    assert!(
+        stdout(&o).starts_with("no journal entries yet"),
+        "{}",
+        stdout(&o)
+    );
+    // Whole items, even with a counter part-way.
+    assert!(
+        megarepo(d.path(), &["checklist", "done", "rust-book"])
+            .status
+            .success()
+    );
+    assert!(
+        megarepo(d.path(), &["checklist", "inc", "codewars-50", "7"])
+            .status
+            .success()
+    );
+    let o = megarepo(d.path(), &["checklist", "progress"]);
+    let text = stdout(&o);
+    for line in text.lines() {
+        let frac = line.split_whitespace().find(|w| w.contains('/')).unwrap();
+        assert!(!frac.contains('.'), "{line}");
+    }
+    assert!(
+        text.lines().last().unwrap().starts_with("Overall"),
+        "{text}"
+    );
+    assert!(text.contains(" 1/"), "{text}");
+}
+
+#[test]
+fn sheet_show_prints_the_link_addresses() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["sheet", "show", "ownership"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let (body, links) = text
+        .rsplit_once("\nLinks\n")
+        .expect("a Links list at the end");
+    assert!(links.contains("https://"), "{links}");
+    // Every [n] marker in the text has its address in the list.
+    // (on the entry's line, or the next one when it would not fit).
+    let lines: Vec<&str> = links.lines().collect();
+    let mut n = 1;
+    while body.contains(&format!("[{n}]")) {
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(&format!("[{n}] ")))
+            .unwrap_or_else(|| panic!("no entry for [{n}]:\n{links}"));
+        let address = if lines[at].contains("://") {
+            lines[at]
+        } else {
+            lines.get(at + 1).copied().unwrap_or("")
+        };
+        assert!(address.contains("://"), "[{n}]:\n{links}");
+        n += 1;
+    }
+    assert!(n > 3, "expected several links, found {}", n - 1);
+    // Piped: no pager, even with one set.
+    let o = Command::new(env!("CARGO_BIN_EXE_megarepo"))
+        .args(["--data-dir"])
+        .arg(d.path())
+        .args(["sheet", "show", "ownership"])
+        .env("PAGER", "false")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), text);
+}
+
+#[test]
+fn an_os_error_is_said_once() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(
+        megarepo(d.path(), &["journal", "add", "one line"])
+            .status
+            .success()
+    );
+    let file = d.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let o = megarepo(d.path(), &["journal", "export", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn timer_times_are_local_to_the_minute_and_status_has_json() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(megarepo(d.path(), &["timer", "start"]).status.success());
+    let o = megarepo(d.path(), &["timer", "start"]);
+    let err = stderr(&o);
+    assert!(err.contains("already running"), "{err}");
+    // "started 14:01", not 2026-12-01T14:01:35.703685591Z.
+    let started = err.split("started ").nth(1).unwrap();
+    let hhmm = &started[..5];
+    assert!(
+        hhmm.as_bytes()[2] == b':' && hhmm.chars().filter(char::is_ascii_digit).count() == 4,
+        "{err}"
+    );
+    assert!(!err.contains('Z') && !err.contains("T"), "{err}");
+    let o = megarepo(d.path(), &["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["running"]["mode"], "reading");
+    assert!(v["line"].as_str().unwrap().starts_with("running reading"));
+    let o = megarepo(d.path(), &["timer", "sessions", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["state"], "running");
+    // Without a terminal, rm refuses unless told --yes.
+    let o = megarepo(d.path(), &["timer", "stop"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = megarepo(d.path(), &["timer", "rm", "1"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("add --yes"), "{}", stderr(&o));
+    let o = megarepo(d.path(), &["timer", "rm", "1", "--yes"]);
+    assert!(
+        stdout(&o).starts_with("removed session 1"),
+        "{}",
+        stderr(&o)
+    );
+    let o = megarepo(d.path(), &["timer", "sessions"]);
+    assert!(stdout(&o).starts_with("no sessions"), "{}", stdout(&o));
+}
+
+/// The README's command list names every command `megarepo --help` lists,
+/// and every subcommand of the app's own groups.
+#[test]
+fn the_readme_lists_every_command() {
+    use clap::CommandFactory;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("## The command line")
+        .nth(1)
+        .and_then(|s| s.split("```").nth(1))
+        .unwrap();
+    let cmd = megarepo::cli::Cli::command();
+    let mut missing = Vec::new();
+    for sub in cmd.get_subcommands() {
+        let name = sub.get_name();
+        let lines: Vec<&str> = block
+            .lines()
+            .filter(|l| l.contains(&format!("megarepo {name}")))
+            .collect();
+        if lines.is_empty() {
+            missing.push(name.to_string());
+            continue;
+        }
+        // The app's own groups list each of their subcommands, and their
+        // long options.
+        if ["checklist", "sheet", "timer", "journal", "exercise"].contains(&name) {
+            for s in sub.get_subcommands() {
+                let word = s.get_name();
+                let named = lines.iter().any(|l| {
+                    l.split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                        .any(|w| w == word)
+                });
+                if !named {
+                    missing.push(format!("{name} {word}"));
+                    continue;
+                }
+                for a in s.get_arguments() {
+                    if let Some(long) = a.get_long()
+                        && !lines.iter().any(|l| l.contains(&format!("--{long}")))
+                    {
+                        missing.push(format!("{name} {word} --{long}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in README's command list: {missing:?}"
+    );
+}
+
+#[test]
+fn checklist_changes_answer_in_json_too() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["checklist", "done", "rust-book", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["done"], true);
+    assert_eq!(v["items"][0], "rust-book");
+    let o = megarepo(
+        d.path(),
+        &["checklist", "inc", "codewars-50", "3", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["count"].as_u64(), v["target"].as_u64()),
+        (Some(3), Some(50))
+    );
+    let o = megarepo(
+        d.path(),
+        &["checklist", "note", "rust-book", "chapter 4", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["note"], "chapter 4");
+    let o = megarepo(d.path(), &["checklist", "undo", "rust-book", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["done"], false);
+}
+
+#[test]
+fn date_options_are_refused_in_plain_words() {
+    let d = tempfile::tempdir().unwrap();
+    let o = megarepo(d.path(), &["exercise", "daily", "--date", "30/11/2026"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("expected today, yesterday or YYYY-MM-DD, like 2026-11-30"),
+        "{err}"
+    );
+    assert!(!err.contains("four digit integer"), "{err}");
+    let o = megarepo(d.path(), &["journal", "show", "30/11/2026"]);
+    assert_eq!(
+        stderr(&o),
+        "error: bad date \"30/11/2026\": expected today, yesterday or YYYY-MM-DD, like 2026-11-30\n"
+    );
 }

@@ -73,7 +73,12 @@ impl Session {
     /// screen: every screen check waits for its condition, none sleeps a
     /// fixed time and hopes (tmux reads the terminal asynchronously).
     fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_within(what, Duration::from_secs(20), done)
+    }
+
+    /// `wait_until` with a longer deadline, for what runs cargo.
+    fn wait_within(&self, what: &str, limit: Duration, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let s = self.screen();
             if done(&s) {
@@ -528,4 +533,103 @@ fn behind_the_too_small_screen_keys_do_nothing() {
     wait_gone(&s);
     let out = cli_until_ok(d.path(), &["checklist", "list", "--filter", "done"]);
     assert!(!out.contains("[x]"), "{out}");
+}
+
+/// The real terminal: the digits switch tabs from the checklist, `z`
+/// zooms, and in the journal editor a line longer than the pane wraps with
+/// the terminal's own cursor shown where the typing goes.
+#[test]
+fn digits_zoom_and_the_journal_cursor_in_a_real_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    let s = Session::start("journal", &app_cmd(d.path()));
+    s.wait_for("Rust Language Fundamentals");
+    s.keys(&["4"]);
+    s.wait_for("Last 26 weeks");
+    s.keys(&["z"]);
+    s.wait_until("the zoomed Study tab", |sc| {
+        sc.contains("ZOOM") && !sc.contains("Rust Language Fundamentals")
+    });
+    s.keys(&["z", "5", "Enter"]);
+    s.wait_for("Editing");
+    let long = "Borrowing is confusing but the compiler explains every error it finds finally";
+    s.keys(&[long]);
+    let screen = s.wait_for("finally");
+    assert!(screen.contains("compiler"), "{screen}");
+    let o = tmux()
+        .args([
+            "display",
+            "-p",
+            "-t",
+            &s.0,
+            "#{cursor_flag} #{cursor_x} #{cursor_y}",
+        ])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let parts: Vec<usize> = shown.split(' ').filter_map(|p| p.parse().ok()).collect();
+    assert_eq!(parts.first(), Some(&1), "the cursor is hidden: {shown}");
+    // The cursor is right after the last word typed.
+    let row = screen.lines().nth(parts[2]).unwrap_or_default();
+    let before: String = row.chars().take(parts[1]).collect();
+    assert!(before.ends_with("finally"), "cursor {shown} on {row:?}");
+    s.keys(&["C-s", "q"]);
+}
+
+/// Issue 16's new user: the app opens on Today, `s` starts the timer, `c`
+/// opens the day's challenge, `i` makes the workspace, `e` hands the
+/// terminal to the editor (a script standing in for vi: it shows it has
+/// the screen, then saves the reference solution), and after the save the
+/// check passes, the streak counts the day and the checklist's
+/// daily-challenge item counts one.
+#[test]
+fn today_to_a_solved_daily_challenge_through_a_terminal_editor() {
+    let d = tempfile::tempdir().unwrap();
+    let bank = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/exercises");
+    let editor = d.path().join("fake-vi");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\necho \"FAKE-VI has the terminal: $1\"\nsleep 1\ncp \"{}/$(basename \"$1\" .rs)/solution.rs\" \"$1\"\n",
+            bank.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let data = d.path().join("data");
+    let s = Session::start(
+        "daily",
+        &format!("VISUAL= EDITOR={} {}", editor.display(), app_cmd(&data)),
+    );
+    // The challenge line reads "loading…" until the bank is read.
+    let challenge = |sc: &str| {
+        sc.lines()
+            .find_map(|l| l.split("[c] Challenge").nth(1))
+            .and_then(|r| r.split_whitespace().next())
+            .filter(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+            .map(str::to_string)
+    };
+    let screen = s.wait_until("today's challenge", |sc| challenge(sc).is_some());
+    let name = challenge(&screen).unwrap();
+    assert!(bank.join(&name).join("solution.rs").is_file(), "{name}");
+    s.keys(&["s"]);
+    s.wait_for("(s stops it)");
+    s.keys(&["c"]);
+    s.wait_for("┏ Exercises");
+    s.wait_for("solved · today's challenge");
+    s.keys(&["i"]);
+    s.wait_for(" new, 0 updated");
+    s.keys(&["e"]);
+    s.wait_for("FAKE-VI has the terminal");
+    // Back in the app, the save is checked and passes.
+    s.wait_within("the challenge solved", Duration::from_secs(240), |sc| {
+        sc.contains("today's challenge solved")
+    });
+    s.keys(&["F1"]);
+    let screen = s.wait_for("Streak    1 day");
+    assert!(screen.contains(" 1/100"), "{screen}");
+    s.keys(&["s"]);
+    s.wait_for("stopped (s starts it)");
+    s.keys(&["q"]);
+    wait_gone(&s);
 }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use megarepo::exercises::bank::{self, Bank, CheckKind, Topic};
 use megarepo::exercises::check::{self, BuildReport, Cancel, CheckError, SpecKind};
-use megarepo::exercises::cli::{ExerciseCmd, run};
+use megarepo::exercises::cli::{ExerciseCmd, Roadmap, run};
 use megarepo::exercises::workspace::{self, Workspace};
 use megarepo::exercises::{Checker, Course, WatchEvent, drills};
 
@@ -591,16 +591,38 @@ fn a_failing_check_reports_where_and_why() {
     let tx2 = tx.clone();
     let a = checker.start(spec.clone(), move |r| tx.send(r).unwrap());
     let b = checker.start(spec, move |r| tx2.send(r).unwrap());
-    let mut reports = [rx.recv().unwrap(), rx.recv().unwrap()];
+    let next = || {
+        rx.recv_timeout(Duration::from_secs(240))
+            .expect("a check report")
+    };
+    let mut reports = [next(), next()];
     reports.sort_by_key(|r| r.id);
     assert_eq!((reports[0].id, reports[1].id), (a, b));
     assert!(matches!(reports[0].outcome, Err(CheckError::Cancelled)));
     assert!(reports[1].outcome.is_ok());
 }
 
+/// Days the command line counted on the roadmap (a stand-in for the
+/// store, which `megarepo exercise` reaches through src/cli.rs).
+static COUNTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn no_topic() -> Option<Topic> {
+    None
+}
+
+fn count_day() -> anyhow::Result<String> {
+    COUNTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    Ok("daily-challenge: counted\n".into())
+}
+
+const ROADMAP: Roadmap<'static> = Roadmap {
+    topic: &no_topic,
+    count_day: &count_day,
+};
+
 fn cli(cmd: ExerciseCmd, data: &Path) -> anyhow::Result<String> {
     let mut out = Vec::new();
-    run(cmd, data, Some(&repo()), &mut out)?;
+    run(cmd, data, Some(&repo()), &ROADMAP, &mut out)?;
     Ok(String::from_utf8(out).unwrap())
 }
 
@@ -753,6 +775,34 @@ fn the_cli_inits_lists_hints_resets_and_checks_a_drill() {
     let course = Course::open(data, Some(&repo())).unwrap();
     assert!(course.workspace.is_solved(&drill.name));
 
+    // Solving the day's challenge from the command line counts the day, as
+    // the Exercises tab does: marked for the streak, counted on the roadmap.
+    let today = megarepo::study::clock::Clock::today(&megarepo::study::SystemClock::new());
+    let pick = course.daily(today, None).expect("a pick").clone();
+    std::fs::write(
+        data.join(format!("exercises/exercises/{}.rs", pick.name)),
+        &pick.solution,
+    )
+    .unwrap();
+    let before = COUNTED.load(std::sync::atomic::Ordering::SeqCst);
+    let out = cli(
+        ExerciseCmd::Check {
+            name: pick.name.clone(),
+            json: false,
+        },
+        data,
+    )
+    .unwrap();
+    assert!(out.contains("today's challenge"), "{out}");
+    assert!(out.contains("daily-challenge: counted"), "{out}");
+    assert_eq!(
+        COUNTED.load(std::sync::atomic::Ordering::SeqCst),
+        before + 1
+    );
+    let days = megarepo::exercises::course::daily_days(data).unwrap();
+    assert!(days.contains(&today), "{days:?}");
+    let course = Course::open(data, Some(&repo())).unwrap();
+
     // Watch mode: a save prints the check's result. `run` never returns
     // here, so it runs on a thread left behind when the test ends.
     let printed = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -769,7 +819,13 @@ fn the_cli_inits_lists_hints_resets_and_checks_a_drill() {
     let (watch_data, sink) = (data.to_path_buf(), Shared(printed.clone()));
     std::thread::spawn(move || {
         let mut sink = sink;
-        let _ = run(ExerciseCmd::Watch, &watch_data, Some(&repo()), &mut sink);
+        let _ = run(
+            ExerciseCmd::Watch,
+            &watch_data,
+            Some(&repo()),
+            &ROADMAP,
+            &mut sink,
+        );
     });
     let text = || String::from_utf8_lossy(&printed.lock().unwrap()).into_owned();
     let waited = Instant::now();

@@ -251,7 +251,36 @@ fn the_app_opens_on_today_which_opens_the_challenge_in_the_exercises_pane() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    // The app opens with Today focused: one key opens the challenge.
+    // The app opens with Today focused. `s` starts the study timer and
+    // stays on Today, whose timer line says so; a second `s` stops it.
+    let press = |app: &mut App, c: char| {
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )))
+    };
+    press(&mut app, 's');
+    assert_eq!(app.tab_titles()[app.active], "Today");
+    let s = screen(&app);
+    assert!(s.contains("(s stops it)"), "{s}");
+    assert_eq!(
+        megarepo::study::stored::StudyStore::new(io.store.clone())
+            .open_sessions()
+            .unwrap()
+            .len(),
+        1
+    );
+    press(&mut app, 's');
+    assert_eq!(app.tab_titles()[app.active], "Today");
+    let s = screen(&app);
+    assert!(s.contains("stopped (s starts it)"), "{s}");
+    assert!(
+        megarepo::study::stored::StudyStore::new(io.store.clone())
+            .open_sessions()
+            .unwrap()
+            .is_empty()
+    );
+    // One key opens the challenge.
     app.update(Action::Key(KeyEvent::new(
         KeyCode::Char('c'),
         KeyModifiers::NONE,

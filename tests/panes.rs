@@ -155,9 +155,9 @@ fn kv_pane_runs_our_engine_and_the_cli_sees_the_same_data() {
     let (row, line) = screen
         .lines()
         .enumerate()
-        .find(|(_, l)| l.contains("[ run benchmark"))
-        .expect("the button is drawn");
-    let byte = line.find("[ run benchmark").unwrap();
+        .find(|(_, l)| l.contains("benchmark vs sled (b) ]"))
+        .expect("the button is drawn, whole");
+    let byte = line.find("benchmark vs sled").unwrap();
     let col = line[..byte].chars().count() as u16;
     h.app.update(Action::Mouse(crossterm::event::MouseEvent {
         kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
@@ -535,4 +535,181 @@ fn the_kv_pane_shows_what_recovery_did_on_open() {
             .any(|w| w[0].contains("> get kept") && w[1].contains("┃yes "))
     });
     h.app.shutdown();
+}
+
+/// The journal editor at 80x24: a long line wraps by word and the terminal
+/// cursor sits where the typing goes; tab moves between fields; esc on a
+/// changed entry asks, `d` discards, ctrl-s saves.
+#[test]
+fn the_journal_editor_wraps_shows_the_cursor_and_asks_before_closing() {
+    use megarepo::study::StudyStore;
+    let dir = tempfile::tempdir().unwrap();
+    let io = megarepo::harness::Harness::new(dir.path()).unwrap();
+    let shell = megarepo::panes::shell(&io.store, &io.content).unwrap();
+    let (w, h) = (80u16, 24u16);
+    let mut app = App::new(
+        io.store.clone(),
+        io.content.clone(),
+        Theme::plain(),
+        io.io(),
+        (w, h),
+        shell,
+    )
+    .unwrap();
+    let press = |app: &mut App, code: KeyCode, m: KeyModifiers| {
+        app.update(Action::Key(KeyEvent::new(code, m)));
+    };
+    let type_text = |app: &mut App, s: &str| {
+        for c in s.chars() {
+            app.update(Action::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )));
+        }
+    };
+    let draw = |app: &App| {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| app.draw(f)).unwrap();
+        let cursor = t.get_cursor_position().unwrap();
+        (t.backend().to_string(), cursor)
+    };
+    let journal = app
+        .tab_titles()
+        .iter()
+        .position(|t| t == "Journal")
+        .unwrap();
+    press(&mut app, KeyCode::F(journal as u8 + 1), KeyModifiers::NONE);
+    press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    let long =
+        "Started the book. Borrowing is confusing but the compiler explains every error it finds";
+    type_text(&mut app, long);
+    let (screen, cursor) = draw(&app);
+    // Every word is on screen: the line wrapped instead of running off.
+    for word in ["Borrowing", "confusing", "compiler", "explains", "finds"] {
+        assert!(screen.contains(word), "`{word}` is not shown:\n{screen}");
+    }
+    // The terminal's cursor is right after the last word typed.
+    let row: String = screen
+        .lines()
+        .nth(usize::from(cursor.y))
+        .unwrap()
+        .chars()
+        .collect();
+    let before: String = row
+        .trim_matches('"')
+        .chars()
+        .take(usize::from(cursor.x))
+        .collect();
+    assert!(before.ends_with("finds"), "cursor at {cursor:?} in {row:?}");
+    // Tab goes to the Title field (the next field after the notes' last
+    // one wraps round to the first), typing goes there.
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Tab, KeyModifiers::NONE);
+        let (s, c) = draw(&app);
+        if s.lines().nth(usize::from(c.y)).unwrap().contains("Title:") {
+            break;
+        }
+    }
+    type_text(&mut app, "Day one");
+    assert!(draw(&app).0.contains("Title: Day one"));
+    // Esc asks; d discards and nothing is written.
+    press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    let (screen, _) = draw(&app);
+    assert!(
+        screen.contains("s save") && screen.contains("d discard"),
+        "{screen}"
+    );
+    assert!(screen.contains("k keep editing"), "{screen}");
+    press(&mut app, KeyCode::Char('d'), KeyModifiers::NONE);
+    let study = StudyStore::new(io.store.clone());
+    assert!(
+        study.journal_entries().unwrap().is_empty(),
+        "discard wrote the entry"
+    );
+    // Again, and ctrl-s saves.
+    press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    type_text(&mut app, long);
+    press(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let entries = study.journal_entries().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].entry, long);
+    // The view under the list wraps it too.
+    let (screen, _) = draw(&app);
+    assert!(screen.contains("finds"), "{screen}");
+    app.shutdown();
+}
+
+/// The Study pane names things as the learner reads them: the item's title
+/// (not its id) for the running session, which of pause or resume happened,
+/// and the Item pane names the tab a timer item opens by its title.
+#[test]
+fn study_wording_uses_titles_and_says_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(dir.path());
+    h.app.select_item("sheet-ownership");
+    h.show("Study");
+    h.key(KeyCode::Char('S'));
+    let screen = h.pump_until("running", Duration::from_secs(20));
+    assert!(screen.contains("on Ownership and Borrowing"), "{screen}");
+    assert!(!screen.contains("on sheet-ownership"), "{screen}");
+    h.key(KeyCode::Char('p'));
+    let screen = h.screen();
+    assert!(screen.contains("timer paused"), "{screen}");
+    h.key(KeyCode::Char('p'));
+    assert!(h.screen().contains("timer resumed"));
+    h.key(KeyCode::Char('s'));
+    // A timer item in the Item pane: the tab is called Study.
+    h.app.select_item("daily-half-reading");
+    h.show("Item");
+    let screen = h.screen();
+    assert!(screen.contains("the Study tab (enter)"), "{screen}");
+    assert!(!screen.contains("stats pane"), "{screen}");
+    h.app.shutdown();
+}
+
+/// At 80x24 the Study pane scrolls to its last line (the projections),
+/// however many of its lines wrap.
+#[test]
+fn the_study_pane_scrolls_to_its_bottom_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let io = megarepo::harness::Harness::new(dir.path()).unwrap();
+    let shell = megarepo::panes::shell(&io.store, &io.content).unwrap();
+    let mut app = App::new(
+        io.store.clone(),
+        io.content.clone(),
+        Theme::plain(),
+        io.io(),
+        (80, 24),
+        shell,
+    )
+    .unwrap();
+    let mut io = io;
+    let draw = |app: &App| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| app.draw(f)).unwrap();
+        t.backend().to_string()
+    };
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('4'),
+        KeyModifiers::NONE,
+    )));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !draw(&app).contains("Last 26 weeks") {
+        io.pump_app(&mut app);
+        assert!(Instant::now() < deadline, "{}", draw(&app));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for _ in 0..80 {
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::Down,
+            KeyModifiers::NONE,
+        )));
+    }
+    let screen = draw(&app);
+    assert!(screen.contains("Whole roadmap"), "{screen}");
+    assert!(
+        screen.contains("no pace"),
+        "the last row is cut off:\n{screen}"
+    );
+    app.shutdown();
 }

@@ -77,6 +77,49 @@ fn help_lists_exactly_the_keys_each_pane_handles() {
     }
 }
 
+/// The app's own single keys (the digits switch tabs, z zooms, ...) are
+/// never bound by a pane, or the pane would silently lose them: Today's
+/// items and the links of Item and Sheets used to take 1-9.
+#[test]
+fn no_pane_binds_a_key_the_app_takes_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path()).unwrap();
+    let app_keys: Vec<KeyEvent> = "123456789zq?[]T"
+        .chars()
+        .map(|c| megarepo::tui::keymap::Key::ch(c).event())
+        .collect();
+    for mut pane in tabs(&h) {
+        if pane.captures_text() {
+            h.key(pane.as_mut(), KeyCode::Esc);
+        }
+        let id = pane.id();
+        for ev in &app_keys {
+            assert!(
+                !listed(&pane.keys(), ev),
+                "{id} binds {:?}, which the app takes first",
+                ev.code
+            );
+        }
+        pane.shutdown();
+    }
+}
+
+/// The names the item view shows for a roadmap pane are the tabs' titles.
+#[test]
+fn tab_titles_match_the_tabs() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path()).unwrap();
+    for t in tabs(&h) {
+        for name in std::iter::once(t.id()).chain(t.aliases().iter().copied()) {
+            assert_eq!(
+                megarepo::panes::tab_title(name),
+                Some(t.title().as_str()),
+                "pane name `{name}`"
+            );
+        }
+    }
+}
+
 #[test]
 fn every_pane_the_roadmap_names_exists_or_is_planned() {
     let dir = tempfile::tempdir().unwrap();

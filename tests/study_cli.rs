@@ -26,7 +26,10 @@ struct Args {
 enum Cmd {
     #[command(subcommand)]
     Timer(TimerCmd),
-    Status,
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
     Stats {
         #[arg(long)]
         json: bool,
@@ -65,7 +68,7 @@ impl Fixture {
         let mut out = Vec::new();
         let r = match args.cmd {
             Cmd::Timer(c) => cli::timer(&ctx, c, &mut out),
-            Cmd::Status => cli::status(&ctx, &mut out),
+            Cmd::Status { json } => cli::status(&ctx, json, &mut out),
             Cmd::Stats { json } => cli::stats(&ctx, json, &mut out),
             Cmd::Journal(c) => cli::journal(&ctx, c, &mut out),
         };
@@ -87,7 +90,16 @@ fn five_logged_days_and_today_give_a_streak_of_six() {
                 "timer log --date 2025-09-{d} --minutes 45 --mode coding"
             ))
             .unwrap();
-        assert_eq!(out, format!("logged 45 min of coding on 2025-09-{d}\n"));
+        assert!(
+            out.starts_with(&format!("logged 45 min of coding on 2025-09-{d} (session ")),
+            "{out}"
+        );
+        // The first entry is before the start date (today): it moves back.
+        assert_eq!(
+            out.contains("start date moved back from 2025-09-15 to 2025-09-10"),
+            d == 10,
+            "{out}"
+        );
     }
     let v = f.stats_json();
     assert_eq!(v["streak"]["current"], 6);
@@ -457,4 +469,334 @@ fn the_binary_reports_a_streak_of_six() {
     let (_, out, _) = run(&["stats", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["total_minutes"], 270);
+}
+
+#[test]
+fn log_caps_a_day_at_24_hours_and_refuses_far_dates() {
+    let f = Fixture::new("2026-12-01T10:00");
+    f.run("timer log --date 2026-11-27 --minutes 1440 --mode coding")
+        .unwrap();
+    // Another mode on the same full day is refused too, in one line.
+    let err = f
+        .run("timer log --date 2026-11-27 --minutes 1 --mode reading")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        "2026-11-27 already holds 24h00m of study and a day has 24 hours: nothing was logged"
+    );
+    f.run("timer log --date 2026-11-28 --minutes 600 --mode reading")
+        .unwrap();
+    let err = f
+        .run("timer log --date 2026-11-28 --minutes 900 --mode coding")
+        .unwrap_err();
+    assert!(err.contains("at most 840 more min"), "{err}");
+    f.run("timer log --date 2026-11-28 --minutes 840 --mode coding")
+        .unwrap();
+    // Today: the running session counts to this minute.
+    f.run("timer start").unwrap();
+    f.clock.advance_mins(120);
+    let err = f
+        .run("timer log --date today --minutes 1400 --mode coding")
+        .unwrap_err();
+    assert!(err.contains("at most 1320 more min"), "{err}");
+    assert_eq!(f.stats_json()["total_minutes"], 1440 + 1440 + 120);
+    // Dates: the future and more than five years back are refused; today
+    // and yesterday are words.
+    let err = f
+        .run("timer log --date 2026-12-02 --minutes 5 --mode coding")
+        .unwrap_err();
+    assert!(err.contains("in the future"), "{err}");
+    let err = f
+        .run("timer log --date 2021-11-30 --minutes 5 --mode coding")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        "2021-11-30 is more than 5 years back; the earliest day you can log is 2021-12-01 (nothing was logged)"
+    );
+    let out = f
+        .run("timer log --date yesterday --minutes 5 --mode coding")
+        .unwrap();
+    assert!(
+        out.starts_with("logged 5 min of coding on 2026-11-30"),
+        "{out}"
+    );
+    let err = f
+        .run("timer log --date 30/11/2026 --minutes 5 --mode coding")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        "bad date \"30/11/2026\": expected today, yesterday or YYYY-MM-DD, like 2026-11-30"
+    );
+}
+
+#[test]
+fn a_log_before_the_start_date_moves_it_back_and_says_so() {
+    let f = Fixture::new("2026-12-01T10:00");
+    f.run("timer status").unwrap(); // the first run sets the start date
+    assert_eq!(f.stats_json()["start_date"], "2026-12-01");
+    let out = f
+        .run("timer log --date 2021-12-01 --minutes 30 --mode reading")
+        .unwrap();
+    assert!(
+        out.contains("your start date moved back from 2026-12-01 to 2021-12-01"),
+        "{out}"
+    );
+    assert_eq!(f.stats_json()["start_date"], "2021-12-01");
+    // A later entry leaves it alone.
+    let out = f
+        .run("timer log --date 2023-01-01 --minutes 30 --mode reading")
+        .unwrap();
+    assert!(!out.contains("start date"), "{out}");
+    assert_eq!(f.stats_json()["start_date"], "2021-12-01");
+}
+
+#[test]
+fn sessions_are_listed_and_one_can_be_removed() {
+    let f = Fixture::new("2026-12-01T09:00");
+    f.run("timer log --date yesterday --minutes 30 --mode reading")
+        .unwrap();
+    f.run("timer log --date 2026-11-27 --minutes 1440 --mode coding")
+        .unwrap();
+    f.run("timer start --mode reading").unwrap();
+    f.clock.advance_mins(20);
+    f.run("timer switch").unwrap();
+    f.clock.advance_mins(11);
+    f.run("timer stop").unwrap();
+    f.run("timer start --mode coding").unwrap();
+    f.clock.advance_mins(5);
+    let list = f.run("timer sessions").unwrap();
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 5, "{list}");
+    assert!(
+        lines[0].contains("id") && lines[0].contains("how"),
+        "{list}"
+    );
+    // Oldest first; local times to the minute; logged entries have none.
+    assert!(
+        lines[1].contains("2026-11-27") && lines[1].contains("1440"),
+        "{list}"
+    );
+    assert!(lines[1].trim_end().ends_with("log"), "{list}");
+    assert!(lines[3].contains("09:00-09:31"), "{list}");
+    assert!(lines[3].contains("reading+coding"), "{list}");
+    assert!(lines[3].contains("timer"), "{list}");
+    assert!(lines[4].contains("09:31-now"), "{list}");
+    assert!(lines[4].contains("timer (running)"), "{list}");
+    let day = f.run("timer sessions --date 2026-11-30").unwrap();
+    assert_eq!(day.lines().count(), 2, "{day}");
+    assert_eq!(
+        f.run("timer sessions --date 2026-11-29").unwrap(),
+        "no sessions on 2026-11-29\n"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&f.run("timer sessions --json").unwrap()).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["how"], "log");
+    assert_eq!(rows[0]["start"], serde_json::Value::Null);
+    assert_eq!(rows[2]["start"], "2026-12-01T09:00:00+01:00");
+    assert_eq!(rows[2]["minutes"], 31);
+    assert_eq!(rows[3]["state"], "running");
+    let wrong = rows[0]["id"].as_u64().unwrap();
+
+    // Removing: shown first, refused without a terminal or --yes.
+    let err = f.run(&format!("timer rm {wrong}")).unwrap_err();
+    assert!(
+        err.starts_with(&format!(
+            "not removed: session {wrong}: 2026-11-27, 1440 min of coding"
+        )),
+        "{err}"
+    );
+    let dry = f.run(&format!("timer rm {wrong} --dry-run")).unwrap();
+    assert!(dry.starts_with("would remove session"), "{dry}");
+    assert_eq!(f.stats_json()["total_minutes"], 30 + 1440 + 31 + 5);
+    let out = f.run(&format!("timer rm {wrong} --yes")).unwrap();
+    assert!(
+        out.starts_with(&format!("removed session {wrong}")),
+        "{out}"
+    );
+    // The totals and the status file follow.
+    assert_eq!(f.stats_json()["total_minutes"], 30 + 31 + 5);
+    assert!(
+        f.run(&format!("timer rm {wrong} --yes"))
+            .unwrap_err()
+            .contains("no session")
+    );
+    // The running session is refused: stop it first.
+    let running = rows[3]["id"].as_u64().unwrap();
+    assert!(
+        f.run(&format!("timer rm {running} --yes"))
+            .unwrap_err()
+            .contains("stop it first")
+    );
+}
+
+#[test]
+fn timer_errors_show_local_time_to_the_minute() {
+    let f = Fixture::new("2026-12-01T15:01");
+    f.run("timer start").unwrap();
+    f.clock.advance(SignedDuration::from_millis(35_703));
+    let err = f.run("timer start").unwrap_err();
+    assert_eq!(
+        err,
+        "a session is already running (session 1, started 15:01); stop it first"
+    );
+}
+
+#[test]
+fn goal_and_threshold_must_be_positive_minutes() {
+    let f = Fixture::new("2026-12-01T15:01");
+    let err = f.run("timer settings --goal -5").unwrap_err();
+    assert_eq!(
+        err,
+        "the daily goal must be a positive number of minutes, from 30 to 240 (got -5)"
+    );
+    let err = f.run("timer settings --threshold -1").unwrap_err();
+    assert!(err.contains("positive number of minutes"), "{err}");
+    let err = f.run("timer settings --freezes -1").unwrap_err();
+    assert!(err.contains("from 0 to 31 (got -1)"), "{err}");
+    assert!(
+        f.run("timer settings")
+            .unwrap()
+            .contains("daily goal        60 min")
+    );
+}
+
+#[test]
+fn the_status_split_adds_up_to_the_total() {
+    let f = Fixture::new("2026-12-01T15:00");
+    f.run("timer start --mode reading").unwrap();
+    f.clock.advance(SignedDuration::from_secs(2 * 60 + 50));
+    f.run("timer switch").unwrap();
+    f.clock.advance(SignedDuration::from_secs(40));
+    f.run("timer stop").unwrap();
+    assert_eq!(
+        f.run("status").unwrap(),
+        "today 3m/1h00m · R 3m C 0m · streak 0\n"
+    );
+    let v: serde_json::Value = serde_json::from_str(&f.run("status --json").unwrap()).unwrap();
+    assert_eq!(v["today"]["total"], 3);
+    assert_eq!(v["today"]["reading"], 3);
+    assert_eq!(v["running"], serde_json::Value::Null);
+    assert_eq!(v["line"], "today 3m/1h00m · R 3m C 0m · streak 0");
+}
+
+#[test]
+fn projections_wait_for_fourteen_days_of_data() {
+    let f = Fixture::new("2026-12-01T15:00");
+    f.run("timer status").unwrap();
+    let now = f.clock.now();
+    f.store.set_done("rust-book", true, now).unwrap();
+    f.store
+        .set_done("personal-cheat-sheets", true, now)
+        .unwrap();
+    let v = f.stats_json();
+    assert_eq!(v["roadmap"]["projected"], serde_json::Value::Null);
+    assert_eq!(v["roadmap"]["days_needed"], 13);
+    let text = f.run("stats").unwrap();
+    assert!(
+        text.contains("projected not yet known") && text.contains("after 13 more days of data"),
+        "{text}"
+    );
+    // Two weeks later (study on the first day), a date is projected.
+    f.run("timer log --date 2026-12-01 --minutes 30 --mode reading")
+        .unwrap();
+    f.clock.advance(SignedDuration::from_hours(13 * 24));
+    let v = f.stats_json();
+    assert_eq!(v["roadmap"]["days_needed"], 0);
+    assert!(v["roadmap"]["projected"].is_string(), "{}", v["roadmap"]);
+}
+
+#[test]
+fn journal_show_json_and_plain_words_for_bad_dates() {
+    let f = Fixture::new("2026-12-01T21:00");
+    f.run("journal add --title Traits Read chapter 10").unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&f.run("journal show today --json").unwrap()).unwrap();
+    assert_eq!(v["title"], "Traits");
+    assert_eq!(v["studied_minutes"], 0);
+    assert_eq!(v["updated"], "2026-12-01T21:00:00+01:00");
+    let err = f.run("journal show 30/11/2026").unwrap_err();
+    assert_eq!(
+        err,
+        "bad date \"30/11/2026\": expected today, yesterday or YYYY-MM-DD, like 2026-11-30"
+    );
+    assert_eq!(
+        f.run("journal list --search nothinglikethis").unwrap(),
+        "no journal entries match `nothinglikethis`\n"
+    );
+}
+
+/// With the app open, the shell's `timer log`, `timer sessions` and
+/// `timer rm` go to it over the socket (here: the same `Action::Remote`
+/// the socket listener sends) and the store's totals follow.
+#[test]
+fn sessions_and_rm_work_while_the_app_is_open() {
+    use megarepo::action::{Action, RemoteCall};
+    use megarepo::app::App;
+    use megarepo::harness::Harness;
+    use megarepo::remote::Reply;
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path()).unwrap();
+    let shell = megarepo::panes::shell(&h.store, &h.content).unwrap();
+    let mut app = App::new(
+        h.store.clone(),
+        h.content.clone(),
+        megarepo::theme::Theme::plain(),
+        h.io(),
+        (120, 40),
+        shell,
+    )
+    .unwrap();
+    let call = |app: &mut App, args: &[&str]| -> Reply {
+        let (tx, mut rx) = tokio::sync::oneshot::channel();
+        app.update(Action::Remote(RemoteCall {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            reply: tx,
+        }));
+        rx.try_recv().unwrap()
+    };
+    let r = call(
+        &mut app,
+        &[
+            "timer",
+            "log",
+            "--date",
+            "yesterday",
+            "--minutes",
+            "30",
+            "--mode",
+            "reading",
+        ],
+    );
+    assert!(r.ok, "{:?}", r.error);
+    let r = call(&mut app, &["timer", "sessions", "--date", "yesterday"]);
+    assert!(r.ok, "{:?}", r.error);
+    assert_eq!(r.out.lines().count(), 2, "{}", r.out);
+    assert!(r.out.lines().nth(1).unwrap().contains("log"), "{}", r.out);
+    let r = call(&mut app, &["timer", "rm", "1"]);
+    assert!(!r.ok);
+    assert!(r.error.unwrap().contains("add --yes"));
+    let r = call(&mut app, &["timer", "rm", "1", "--dry-run"]);
+    assert!(r.out.starts_with("would remove session 1"), "{}", r.out);
+    let r = call(&mut app, &["timer", "rm", "1", "--yes"]);
+    assert!(r.out.starts_with("removed session 1"), "{:?}", r);
+    let r = call(&mut app, &["stats", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(v["total_minutes"], 0);
+    app.shutdown();
+}
+
+#[test]
+fn removing_a_session_keeps_the_status_file_right() {
+    let f = Fixture::new("2026-12-01T21:00");
+    f.run("timer log --date today --minutes 45 --mode coding")
+        .unwrap();
+    let dir = f.store.data_dir().to_path_buf();
+    let line = cli::status_fast(&dir, &f.clock).unwrap();
+    assert!(line.starts_with("today 45m/1h00m"), "{line}");
+    f.run("timer rm 1 --yes").unwrap();
+    // The file `megarepo status` reads without the store was written again.
+    let line = cli::status_fast(&dir, &f.clock).unwrap();
+    assert!(line.starts_with("today 0m/1h00m"), "{line}");
 }

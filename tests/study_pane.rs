@@ -189,13 +189,22 @@ fn a_full_session_by_keys_survives_a_restart() {
     let store = Store::open(dir.path()).unwrap();
     let mut p = pane(&store, &c);
     assert!(p.status_snapshot().left_running);
-    assert!(render(&p, 100, 40).contains("was left running"));
+    let screen = render(&p, 100, 40);
+    assert!(screen.contains("was left running"));
+    // The "no session" hint would contradict the question above it.
+    assert!(!screen.contains("No session running"), "{screen}");
     press(&mut p, &store, 'x');
     assert!(!p.status_snapshot().left_running);
     let st = p.stats().unwrap();
     // 40 minutes from the first session, 6 saved of the second.
     assert_eq!(st.today_minutes.total, 46);
     assert_eq!(st.sections[0].section, "rust-language");
+    // The pane names the section by its title, not its id.
+    let screen = render(&p, 100, 40);
+    assert!(
+        screen.contains("Sections Rust Language Fundamentals 40m"),
+        "{screen}"
+    );
     assert_eq!(st.sections[0].total, 40);
     assert!(c.today() == st.today);
 }

@@ -238,3 +238,152 @@ fn theme_toggle_is_remembered() {
     key(&mut a, KeyCode::Char('T'));
     assert_eq!(a.theme.mode, megarepo::theme::Mode::Dark);
 }
+
+/// The first row of the screen: the tab bar.
+fn tab_bar(screen: &str) -> String {
+    screen
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_matches('"')
+        .to_string()
+}
+
+#[test]
+fn tab_bar_shows_names_at_every_size_and_never_shifts() {
+    let dir = tempfile::tempdir().unwrap();
+    for (w, h) in [(80, 24), (100, 30), (120, 40), (160, 50)] {
+        let (mut a, _h) = app(dir.path(), w, h);
+        let first = tab_bar(&render(&a, w, h));
+        for name in ["Today", "Item", "Study", "KV", "Net", "DB"] {
+            assert!(first.contains(name), "{w}x{h}: no `{name}` in {first:?}");
+        }
+        // A cut name is marked.
+        for cut in ["Exer", "Kern"] {
+            if !first.contains("Exercises") || !first.contains("Kernel") {
+                assert!(first.contains(&format!("{cut}…")), "{w}x{h}: {first:?}");
+            }
+        }
+        // Whichever tab is active, the labels stay where they are.
+        for t in ["Study", "Kernel", "Sheets"] {
+            show(&mut a, t);
+            assert_eq!(tab_bar(&render(&a, w, h)), first, "{w}x{h} with {t} active");
+        }
+        a.shutdown();
+    }
+}
+
+#[test]
+fn number_keys_switch_tabs_from_the_checklist_and_z_zooms() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _h) = app(dir.path(), 100, 30);
+    // With the checklist focused (the app opens on Today: esc).
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('4'));
+    assert_eq!(a.tab_titles()[a.active], "Study");
+    key(&mut a, KeyCode::Char('2'));
+    assert_eq!(a.tab_titles()[a.active], "Item");
+    // On Today, the digits are tabs too: its items are letters.
+    key(&mut a, KeyCode::Char('1'));
+    assert_eq!(a.tab_titles()[a.active], "Today");
+    key(&mut a, KeyCode::Char('3'));
+    assert_eq!(a.tab_titles()[a.active], "Sheets");
+
+    let before = render(&a, 100, 30);
+    assert!(before.contains("Checklist"), "{before}");
+    key(&mut a, KeyCode::Char('z'));
+    let zoomed = render(&a, 100, 30);
+    assert!(!zoomed.contains("Checklist"), "{zoomed}");
+    assert!(zoomed.lines().last().unwrap().contains("ZOOM"), "{zoomed}");
+    // The pane's frame now starts at the left edge.
+    let frame_top = zoomed.lines().nth(1).unwrap().trim_start_matches('"');
+    assert!(frame_top.contains(" Sheets "), "{zoomed}");
+    assert!(!frame_top.starts_with(' '), "{zoomed}");
+    key(&mut a, KeyCode::Char('z'));
+    assert!(render(&a, 100, 30).contains("Checklist"));
+    a.shutdown();
+}
+
+#[test]
+fn help_overlay_uses_the_width_it_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _h) = app(dir.path(), 160, 50);
+    show(&mut a, "KV");
+    key(&mut a, KeyCode::Char('?'));
+    let screen = render(&a, 160, 50);
+    // Descriptions the fixed 70-column box cut are whole.
+    assert!(
+        screen.contains(
+            "type in the console (set, get, del, scan, batch, expire, compact, stats, help)"
+        ),
+        "{screen}"
+    );
+    // At 80 columns a long description wraps under itself instead.
+    a.shutdown();
+    drop(_h);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _h2) = app(dir.path(), 80, 24);
+    show(&mut a, "KV");
+    key(&mut a, KeyCode::Char('?'));
+    for _ in 0..60 {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("open the store again"), "{screen}");
+    a.shutdown();
+    drop(_h2);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _h3) = app(dir.path(), 80, 24);
+    show(&mut a, "KV");
+    key(&mut a, KeyCode::Char('?'));
+    let mut seen = String::new();
+    for _ in 0..60 {
+        seen.push_str(&render(&a, 80, 24));
+        key(&mut a, KeyCode::Char('j'));
+    }
+    assert!(
+        seen.contains("compact, stats, help)"),
+        "the description was cut"
+    );
+}
+
+#[test]
+fn a_section_takes_a_note_and_the_item_pane_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _h) = app(dir.path(), 100, 30);
+    a.select_item("fundamentals");
+    // The app opens on Today: esc hands the keys to the checklist.
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('n'));
+    for c in "book first, then drills".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.store.progress("fundamentals").unwrap().unwrap().note,
+        "book first, then drills"
+    );
+    let screen = render(&a, 100, 30);
+    assert!(screen.contains("Note (n to edit)"), "{screen}");
+    assert!(screen.contains("book first, then drills"), "{screen}");
+    // Whole items, no decimals, in the section's state line.
+    assert!(screen.contains("Section: 0 of 13 items done"), "{screen}");
+    a.shutdown();
+}
+
+#[test]
+fn the_note_being_written_is_on_screen_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _h) = app(dir.path(), 80, 24);
+    // The section with the most text above its note.
+    a.select_item("fundamentals");
+    // The app opens on Today: esc hands the keys to the checklist.
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('n'));
+    for c in "visible while typed".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("> visible while typed"), "{screen}");
+    a.shutdown();
+}

@@ -59,12 +59,45 @@ pub enum ExerciseCmd {
         /// Prefer this topic (the roadmap's current one).
         #[arg(long)]
         topic: Option<Topic>,
-        /// Another date (YYYY-MM-DD) instead of today.
-        #[arg(long)]
+        /// Another date (YYYY-MM-DD, or yesterday) instead of today.
+        #[arg(long, value_parser = crate::study::timefmt::date_arg)]
         date: Option<Date>,
     },
     /// Import progress from a rustlings folder (or its .rustlings-state.txt).
     ImportRustlings { path: PathBuf },
+}
+
+/// What the exercise commands need of the roadmap, which lives in the
+/// learner's store (held by the app while it is open, so the caller
+/// decides how to reach it).
+pub struct Roadmap<'a> {
+    /// The roadmap's current topic: the day's pick prefers it.
+    pub topic: &'a dyn Fn() -> Option<Topic>,
+    /// Count the day on the roadmap's daily-challenge item; what it prints.
+    pub count_day: &'a dyn Fn() -> Result<String>,
+}
+
+/// After a check that newly solved `name`: say so, and when it is the day's
+/// challenge, mark the day (the streak reads it) and count it on the
+/// roadmap, as the Exercises tab does.
+fn solved(
+    course: &mut Course,
+    name: &str,
+    roadmap: &Roadmap<'_>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let day = today();
+    if course.mark_daily(name, day, (roadmap.topic)())? {
+        writeln!(
+            out,
+            "solved: today's challenge, so the day counts for the streak"
+        )?;
+        let counted = (roadmap.count_day)()?;
+        write!(out, "{counted}")?;
+    } else {
+        writeln!(out, "solved")?;
+    }
+    Ok(())
 }
 
 fn today() -> Date {
@@ -76,6 +109,7 @@ pub fn run(
     cmd: ExerciseCmd,
     data_dir: &Path,
     content_dir: Option<&Path>,
+    roadmap: &Roadmap<'_>,
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut course = Course::open(data_dir, content_dir)?;
@@ -148,7 +182,7 @@ pub fn run(
             } else {
                 writeln!(out, "{}", result.summary())?;
                 if newly {
-                    writeln!(out, "solved: it counts for today")?;
+                    solved(&mut course, &name, roadmap, out)?;
                 }
             }
             if !result.passed {
@@ -182,7 +216,7 @@ pub fn run(
                         Ok(result) => {
                             writeln!(out, "{}", result.summary())?;
                             if course.record(&result, today())? {
-                                writeln!(out, "solved: it counts for today")?;
+                                solved(&mut course, &result.name, roadmap, out)?;
                                 if let Some(next) = course.next() {
                                     writeln!(out, "next: {}", next.name)?;
                                 }
@@ -213,7 +247,7 @@ pub fn run(
         },
         ExerciseCmd::Daily { topic, date } => {
             let date = date.unwrap_or_else(today);
-            match course.daily(date, topic) {
+            match course.daily(date, topic.or_else(|| (roadmap.topic)())) {
                 Some(e) => writeln!(out, "{date}: {} ({}, {})", e.name, e.title, e.topic)?,
                 None => writeln!(out, "{date}: every exercise is solved")?,
             }

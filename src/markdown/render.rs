@@ -628,7 +628,17 @@ impl<'a> Renderer<'a> {
                     vec![(self.theme.code_text, text)]
                 }
             };
-            for mut line in hard_wrap(spans, width) {
+            // Code is never cut inside a token: long lines break at
+            // whitespace and the continuation is marked.
+            let line = Line::from(
+                spans
+                    .into_iter()
+                    .map(|(st, t)| Span::styled(t, st))
+                    .collect::<Vec<_>>(),
+            );
+            let marker = Span::styled(crate::tui::text::CONTINUED, self.theme.code_label);
+            for row in crate::tui::text::wrap_line(line, width, &marker) {
+                let mut line = row.spans;
                 line.insert(0, Span::raw(" ".repeat(indent)));
                 self.emit(line);
             }

@@ -37,6 +37,8 @@ pub fn layout(table: &TableData, width: usize, theme: &Theme) -> Vec<Vec<Span<'s
         return Vec::new();
     }
     let mut widths = vec![1usize; columns];
+    // The longest word of each column: shrinking below it would cut a word.
+    let mut words = vec![1usize; columns];
     for row in &table.rows {
         for (i, cell) in row.iter().enumerate() {
             let natural = wrap(cell, usize::MAX)
@@ -45,21 +47,33 @@ pub fn layout(table: &TableData, width: usize, theme: &Theme) -> Vec<Vec<Span<'s
                 .max()
                 .unwrap_or(0);
             widths[i] = widths[i].max(natural);
+            let longest_word = cell
+                .iter()
+                .flat_map(|(t, _)| t.split_whitespace())
+                .map(text_width)
+                .max()
+                .unwrap_or(0);
+            words[i] = words[i].max(longest_word);
         }
     }
     // "│ " before each cell, " " after it, and the closing "│".
     let overhead = columns * 3 + 1;
     let budget = width.saturating_sub(overhead);
     while widths.iter().sum::<usize>() > budget {
-        let (widest, &w) = widths
-            .iter()
-            .enumerate()
-            .max_by_key(|&(i, w)| (*w, std::cmp::Reverse(i)))
-            .unwrap_or((0, &1));
-        if w <= 1 {
-            break;
+        // The widest column that can still wrap between words gives up a
+        // column; only when none can does a word get cut.
+        let pick = |floor: &dyn Fn(usize) -> usize| {
+            widths
+                .iter()
+                .enumerate()
+                .filter(|&(i, w)| *w > floor(i))
+                .max_by_key(|&(i, w)| (*w, std::cmp::Reverse(i)))
+                .map(|(i, _)| i)
+        };
+        match pick(&|i| words[i]).or_else(|| pick(&|_| 1)) {
+            Some(i) => widths[i] -= 1,
+            None => break,
         }
-        widths[widest] -= 1;
     }
 
     let rows: Vec<Vec<Vec<Vec<Span<'static>>>>> = table
@@ -193,5 +207,36 @@ mod tests {
         // The short column keeps its natural width.
         assert!(lines[1].starts_with("│ key │"), "{lines:?}");
         assert!(lines.len() > 6, "the long cell should wrap: {lines:?}");
+    }
+
+    #[test]
+    fn shrinking_wraps_between_words_before_it_cuts_one() {
+        // The first column is one long word; the second is prose that can
+        // wrap. The prose gives up its room before the word is cut.
+        let table = TableData {
+            aligns: vec![Alignment::None, Alignment::None],
+            rows: vec![
+                vec![cell("engine"), cell("notes")],
+                vec![
+                    cell("log_structured_engine_v2"),
+                    cell("no fsync per write, flush at end"),
+                ],
+            ],
+            header_rows: 1,
+        };
+        let lines = text(&layout(&table, 37, &Theme::plain()));
+        let all = lines.join("\n");
+        for word in [
+            "log_structured_engine_v2",
+            "fsync",
+            "write,",
+            "flush",
+            "end",
+        ] {
+            assert!(all.contains(word), "`{word}` was cut: {lines:#?}");
+        }
+        for line in &lines {
+            assert!(text_width(line) <= 37, "{line:?} is too wide");
+        }
     }
 }

@@ -124,7 +124,12 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
         "open the item's cheat sheet",
         Cmd::Sheet,
     ),
-    bind(&[Key::ch('n')], "n", "write a note on the item", Cmd::Note),
+    bind(
+        &[Key::ch('n')],
+        "n",
+        "write a note on the item or section",
+        Cmd::Note,
+    ),
     bind(
         &[Key::ch('f')],
         "f",
@@ -530,6 +535,9 @@ impl ChecklistPane {
                     format!(" {:.0}/{:.0}", s.tally.done.floor(), s.tally.total)
                 }
                 (Kind::Item, Some(s)) => match s.count {
+                    // Ticked before the count reached its target: the tick
+                    // wins, as it does in the section's tally.
+                    Some((c, t)) if s.done && c < t => " done".to_string(),
                     Some((c, t)) => format!(" {c}/{t}"),
                     None if !is_leaf_item(r.node) => {
                         format!(" {:.0}/{:.0}", s.tally.done.floor(), s.tally.total)

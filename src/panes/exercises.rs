@@ -15,17 +15,16 @@
 //! workspace state (the study streak and heatmap read it) and counts it
 //! on the roadmap's `daily-challenge` item.
 //!
-//! `$EDITOR`: a terminal editor cannot share the screen with the app, so
-//! `e` runs the editor only when it is a known GUI editor (code, zed,
-//! subl, gedit, ...) and otherwise puts the file's path and the command to
-//! run in another shell in the status line; watch mode picks up the save
-//! either way.
+//! `$EDITOR`: `e` starts a known GUI editor (code, zed, subl, gedit, ...)
+//! beside the app; any other `$VISUAL`/`$EDITOR` (vi when none is set) gets the
+//! terminal until it exits (`Request::Foreground`). Watch mode picks up the
+//! save either way.
 
 use crate::content::Roadmap;
 use crate::exercises::{CheckResult, Course, Entry, Stage, Topic, Watch, WatchEvent};
 use crate::jobs::Mailbox;
 use crate::markdown;
-use crate::pane::{Ctx, Handled, Pane, Request, Selection};
+use crate::pane::{Ctx, Foreground, Handled, Pane, Request, Selection};
 use crate::store::ItemProgress;
 use crate::study::clock::Clock;
 use crate::theme::Theme;
@@ -79,6 +78,14 @@ enum Cmd {
     Platform(usize),
 }
 
+impl Cmd {
+    /// Whether the command works on the course (the bank and workspace),
+    /// which arrives from a job after the pane is first shown.
+    fn needs_course(self) -> bool {
+        !matches!(self, Cmd::ScrollDown | Cmd::ScrollUp | Cmd::Platform(_))
+    }
+}
+
 const KEYS: Keymap<Cmd> = Keymap::new(&[
     bind(
         &[Key::ch('j'), Key::code(KeyCode::Down)],
@@ -121,7 +128,7 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
     bind(
         &[Key::ch('e')],
         "e",
-        "open in $EDITOR (GUI editors), else show the command",
+        "edit in $VISUAL/$EDITOR (a terminal editor takes the screen until it exits)",
         Cmd::Edit,
     ),
     bind(
@@ -176,10 +183,16 @@ const CONFIRM_KEYS: Keymap<bool> = Keymap::new(&[
 
 /// The roadmap's current topic: that of the first open item with a sheet.
 pub fn roadmap_topic(roadmap: &Roadmap, progress: &HashMap<String, ItemProgress>) -> Option<Topic> {
+    roadmap_topic_by(roadmap, |id| progress.get(id).is_some_and(|p| p.done))
+}
+
+/// [`roadmap_topic`] with the done items told by `done` (the command line
+/// learns them from `checklist list --json`, through the app if it runs).
+pub fn roadmap_topic_by(roadmap: &Roadmap, done: impl Fn(&str) -> bool) -> Option<Topic> {
     roadmap
         .flatten()
         .into_iter()
-        .filter(|e| e.node.checkable() && !progress.get(&e.node.id).is_some_and(|p| p.done))
+        .filter(|e| e.node.checkable() && !done(&e.node.id))
         .find_map(|e| e.node.sheet.as_deref())
         .and_then(Topic::for_sheet)
 }
@@ -558,9 +571,7 @@ impl ExercisesPane {
         if !path.is_file() {
             return cx.info("no workspace yet: press i to create it");
         }
-        let editor = std::env::var("VISUAL")
-            .or_else(|_| std::env::var("EDITOR"))
-            .unwrap_or_default();
+        let editor = crate::editor::configured().unwrap_or_default();
         let program = editor.split_whitespace().next().unwrap_or("");
         let base = std::path::Path::new(program)
             .file_name()
@@ -582,15 +593,21 @@ impl ExercisesPane {
                 Err(e) => cx.error(format!("cannot start {program}: {e}")),
             }
         } else {
-            let program = if program.is_empty() {
-                "$EDITOR"
-            } else {
-                program
-            };
-            cx.info(format!(
-                "edit in another shell: {program} {} (saving re-checks it)",
-                path.display()
-            ));
+            // A terminal editor gets the terminal: the app steps aside until
+            // it exits, and the watcher has seen the save by then.
+            let mut parts = editor.split_whitespace();
+            let program = parts.next().unwrap_or("vi").to_string();
+            let mut args: Vec<String> = parts.map(str::to_string).collect();
+            args.push(path.display().to_string());
+            let what = format!(
+                "{program} {}",
+                path.file_name().and_then(|f| f.to_str()).unwrap_or("")
+            );
+            cx.request(Request::Foreground(Foreground {
+                program,
+                args,
+                what,
+            }));
         }
     }
 
@@ -789,6 +806,15 @@ impl Pane for ExercisesPane {
             return Handled::Yes;
         }
         match KEYS.lookup(&key) {
+            Some(cmd) if self.course.is_none() && cmd.needs_course() => {
+                // Said, not silently dropped: a key pressed while the bank
+                // is read (or after it failed) would otherwise do nothing.
+                match &self.load_error {
+                    Some(e) => cx.error(format!("the exercises could not be read: {e}")),
+                    None => cx.info("still reading the exercises: try again in a moment"),
+                }
+                Handled::Yes
+            }
             Some(cmd) => {
                 self.run(cmd, cx);
                 Handled::Yes

@@ -1,6 +1,7 @@
 //! The item pane: everything about the checklist item under the cursor:
-//! its text, links (open them with 1-9), what it leads to, its counter and
-//! the learner's note (edited in place with `n`).
+//! its text, links (open them with alt-1..9; the plain digits switch tabs),
+//! what it leads to, its counter and the learner's note (edited in place
+//! with `n`, on an item or a section).
 
 use crate::checklist::Checklist;
 use crate::content::{Kind, Node, Roadmap};
@@ -8,7 +9,7 @@ use crate::pane::{Ctx, Handled, Pane, Request, Selection};
 use crate::store::ItemProgress;
 use crate::theme::Theme;
 use crate::tui::input::{InputEvent, LineInput};
-use crate::tui::keymap::{DIGITS, Key, KeyHelp, Keymap, bind};
+use crate::tui::keymap::{ALT_DIGITS, Key, KeyHelp, Keymap, bind};
 use crossterm::event::{KeyCode, KeyEvent};
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -20,7 +21,7 @@ use std::collections::HashMap;
 pub const ID: &str = "item";
 /// `open_at` target: start editing the selected item's note.
 pub const AT_NOTE: &str = "note";
-const NO_NOTE: &str = "sections have no notes; select an item";
+const NO_NOTE: &str = "select an item or a section to write a note on";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cmd {
@@ -33,12 +34,12 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
     bind(
         &[Key::ch('n')],
         "n",
-        "write a note on the item (enter saves, esc cancels)",
+        "write a note on the item or section (enter saves, esc cancels)",
         Cmd::Note,
     ),
     bind(
-        DIGITS,
-        "1-9",
+        ALT_DIGITS,
+        "alt-1..9",
         "open the item's links in the browser",
         Cmd::Link,
     ),
@@ -113,10 +114,7 @@ impl ItemPane {
         let Some(id) = self.selected.clone() else {
             return false;
         };
-        let Some(node) = self.roadmap.find(&id) else {
-            return false;
-        };
-        if node.kind == Kind::Section {
+        if self.roadmap.find(&id).is_none() {
             return false;
         }
         let text = self
@@ -200,7 +198,9 @@ impl Pane for ItemPane {
                         Ok(m) => cx.info(m),
                         Err(m) => cx.error(m),
                     },
-                    None => cx.info(format!("this item has no link {c}")),
+                    None => cx.info(format!(
+                        "this item has no link {c} (alt-1..9 open its links)"
+                    )),
                 }
             }
         }
@@ -252,8 +252,8 @@ impl Pane for ItemPane {
         }
         let state = match (node.kind, st) {
             (Kind::Section, Some(s)) => format!(
-                "Section: {:.1} of {:.0} items done ({:.0}%)",
-                s.tally.done,
+                "Section: {} of {:.0} items done ({:.0}%)",
+                s.tally.done.floor(),
                 s.tally.total,
                 s.tally.ratio() * 100.0
             ),
@@ -286,7 +286,11 @@ impl Pane for ItemPane {
         if node.pane.is_some() || node.sheet.is_some() {
             let mut spans = vec![Span::styled("Opens  ", theme.dim)];
             if let Some(p) = &node.pane {
-                spans.push(Span::styled(format!("the {p} pane (enter)"), theme.accent));
+                let shown = match super::tab_title(p) {
+                    Some(t) => format!("the {t} tab (enter)"),
+                    None => format!("the {p} pane (not built yet)"),
+                };
+                spans.push(Span::styled(shown, theme.accent));
             }
             if let Some(s) = &node.sheet {
                 if node.pane.is_some() {
@@ -311,7 +315,13 @@ impl Pane for ItemPane {
                 .saturating_sub(bar_w + 12)
                 .clamp(8, 48);
             for (c, t) in parts {
-                let filled = ((t.ratio() * bar_w as f64).round() as usize).min(bar_w);
+                // Whole items only, as the count beside the bar says.
+                let ratio = if t.total > 0.0 {
+                    t.done.floor() / t.total
+                } else {
+                    0.0
+                };
+                let filled = ((ratio * bar_w as f64).round() as usize).min(bar_w);
                 lines.push(Line::from(vec![
                     Span::styled(
                         format!(
@@ -338,21 +348,41 @@ impl Pane for ItemPane {
             lines.push(Line::styled("Links", theme.section));
             for (i, l) in node.links.iter().enumerate() {
                 lines.push(Line::from(vec![
-                    Span::styled(format!(" {} ", i + 1), theme.key),
+                    Span::styled(format!(" alt-{} ", i + 1), theme.key),
                     Span::styled(l.title.clone(), theme.text),
                     Span::styled(format!("  {}", l.url), theme.dim),
                 ]));
             }
         }
-        if node.kind != Kind::Section {
+        // While the note is edited it is pinned to the bottom rows, so it is
+        // seen however long the item's text is.
+        let mut area = area;
+        if let Some(input) = &self.editing {
+            let [rest, note] = ratatui::layout::Layout::vertical([
+                ratatui::layout::Constraint::Min(0),
+                ratatui::layout::Constraint::Length(2),
+            ])
+            .areas(area);
+            f.render_widget(
+                Paragraph::new(vec![
+                    Line::styled(
+                        crate::tui::text::truncate(
+                            "Note · enter saves · esc cancels · ctrl-u clears",
+                            usize::from(note.width),
+                        ),
+                        theme.section,
+                    ),
+                    input.line("> ", note.width, theme.text),
+                ]),
+                note,
+            );
+            area = rest;
+        } else {
             lines.push(Line::raw(""));
             lines.push(Line::styled("Note (n to edit)", theme.section));
-            match &self.editing {
-                Some(input) => lines.push(input.line("> ", area.width, theme.text)),
-                None => match rec.map(|r| r.note.as_str()).filter(|n| !n.is_empty()) {
-                    Some(n) => lines.push(Line::styled(n.to_string(), theme.text)),
-                    None => lines.push(Line::styled("(none)", theme.dim)),
-                },
+            match rec.map(|r| r.note.as_str()).filter(|n| !n.is_empty()) {
+                Some(n) => lines.push(Line::styled(n.to_string(), theme.text)),
+                None => lines.push(Line::styled("(none)", theme.dim)),
             }
         }
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);

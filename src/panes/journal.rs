@@ -5,9 +5,12 @@
 //! then earlier entries newest first. Enter opens the selected entry in the
 //! built-in [`TextEditor`], as the same plain text `megarepo journal add`
 //! opens in `$EDITOR` (title and tags lines, the day's notes, then the
-//! Challenges, Breakthroughs and Insights headings). Esc or Ctrl-S saves the
-//! edit to the store; nothing typed is ever dropped silently. `/` searches
-//! every entry.
+//! Challenges, Breakthroughs and Insights headings). Long lines wrap by
+//! word (a word wider than the pane is broken with a marker) in the editor
+//! and in the view, and both scroll. Tab moves between the fields (Title,
+//! Tags, the notes, each heading). Ctrl-S saves; esc asks: save, discard or
+//! keep editing, so nothing typed is dropped without the learner saying
+//! so. `/` searches every entry.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::civil::Date;
@@ -22,7 +25,9 @@ use crate::store::Store;
 use crate::study::journal::{JournalEntry, SearchHit, search};
 use crate::study::{Clock, StudyStore};
 use crate::theme::Theme;
+use crate::tui::input::{InputEvent, LineInput};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crate::tui::text;
 use std::sync::Arc;
 
 /// A small multi-line text editor: a cursor over lines of text.
@@ -170,12 +175,46 @@ impl TextEditor {
         self.col = char_len(&self.lines[self.row]);
     }
 
+    /// Ctrl-u: delete from the start of the line to the cursor.
+    fn kill_to_start(&mut self) {
+        let line = &mut self.lines[self.row];
+        let at = byte_at(line, self.col);
+        line.replace_range(..at, "");
+        self.col = 0;
+    }
+
+    /// Ctrl-w: delete the word before the cursor (and the spaces after it).
+    fn kill_word(&mut self) {
+        let chars: Vec<char> = self.lines[self.row].chars().collect();
+        let mut start = self.col;
+        while start > 0 && chars[start - 1] == ' ' {
+            start -= 1;
+        }
+        while start > 0 && chars[start - 1] != ' ' {
+            start -= 1;
+        }
+        let line = &mut self.lines[self.row];
+        let (a, b) = (byte_at(line, start), byte_at(line, self.col));
+        line.replace_range(a..b, "");
+        self.col = start;
+    }
+
     /// Handles an editing key; returns false for keys it does not use.
+    /// The line-editing keys are those of every single-line input.
     pub fn handle_key(&mut self, key: KeyEvent) -> bool {
+        if key.modifiers.contains(KeyModifiers::CONTROL) {
+            match key.code {
+                KeyCode::Char('u') => self.kill_to_start(),
+                KeyCode::Char('w') => self.kill_word(),
+                KeyCode::Char('a') => self.home(),
+                KeyCode::Char('e') => self.end(),
+                _ => return false,
+            }
+            return true;
+        }
         match key.code {
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => self.insert(c),
             KeyCode::Enter => self.newline(),
-            KeyCode::Tab => self.insert_str("\t"),
             KeyCode::Backspace => self.backspace(),
             KeyCode::Delete => self.delete(),
             KeyCode::Left => self.left(),
@@ -191,15 +230,91 @@ impl TextEditor {
         true
     }
 
-    /// Keeps the cursor row inside a window of `height` rows.
-    fn scrolled(&self, height: usize) -> usize {
-        let h = height.max(1);
-        if self.row < self.scroll {
-            self.row
-        } else if self.row >= self.scroll + h {
-            self.row + 1 - h
+    /// The rows where a field starts: Title, Tags, the notes (after the
+    /// blank line under the header) and the line under each `## ` heading.
+    fn field_rows(&self) -> Vec<usize> {
+        let mut rows = Vec::new();
+        let mut header = true;
+        for (i, l) in self.lines.iter().enumerate() {
+            let lower = l.to_ascii_lowercase();
+            if header && (lower.starts_with("title:") || lower.starts_with("tags:")) {
+                rows.push(i);
+                continue;
+            }
+            if header && l.trim().is_empty() {
+                continue;
+            }
+            if header {
+                header = false;
+                rows.push(i);
+                if !l.starts_with("## ") {
+                    continue;
+                }
+            }
+            if l.starts_with("## ") {
+                rows.push((i + 1).min(self.lines.len() - 1));
+            }
+        }
+        if header {
+            // Only a header so far: the notes start after it.
+            rows.push(self.lines.len() - 1);
+        }
+        rows.dedup();
+        rows
+    }
+
+    /// Tab: the cursor goes to the end of the next field's first line
+    /// (`back`: the previous field), round to the first (last) one.
+    pub fn next_field(&mut self, back: bool) {
+        let rows = self.field_rows();
+        let target = if back {
+            rows.iter()
+                .rev()
+                .find(|&&r| r < self.row)
+                .or(rows.last())
+                .copied()
         } else {
-            self.scroll
+            rows.iter()
+                .find(|&&r| r > self.row)
+                .or(rows.first())
+                .copied()
+        };
+        if let Some(r) = target {
+            self.row = r;
+            self.col = char_len(&self.lines[r]);
+        }
+    }
+
+    /// The screen rows of the text at `width`, as (line, row of the line).
+    fn visual_rows(&self, width: usize) -> Vec<(usize, text::Row)> {
+        self.lines
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| text::wrap_rows(l, width).into_iter().map(move |r| (i, r)))
+            .collect()
+    }
+
+    /// The cursor's screen row (counted over the whole wrapped text) and
+    /// column at `width`.
+    fn visual_cursor(&self, width: usize) -> (usize, usize) {
+        let before: usize = self.lines[..self.row]
+            .iter()
+            .map(|l| text::wrap_rows(l, width).len())
+            .sum();
+        let line = &self.lines[self.row];
+        let (r, x) = text::locate(line, &text::wrap_rows(line, width), self.col);
+        (before + r, x)
+    }
+
+    /// Scroll so the cursor's screen row is inside a window of `height`
+    /// rows, moving as little as possible.
+    pub fn keep_cursor_visible(&mut self, width: usize, height: usize) {
+        let h = height.max(1);
+        let (row, _) = self.visual_cursor(width);
+        if row < self.scroll {
+            self.scroll = row;
+        } else if row >= self.scroll + h {
+            self.scroll = row + 1 - h;
         }
     }
 }
@@ -209,9 +324,13 @@ enum Mode {
     Edit {
         date: Date,
         editor: TextEditor,
+        /// The text as opened, to tell whether closing loses anything.
+        original: String,
+        /// Esc was pressed on changed text: save, discard or keep editing?
+        asking: bool,
     },
     Search {
-        query: String,
+        query: LineInput,
         hits: Option<Vec<SearchHit>>,
     },
 }
@@ -254,12 +373,92 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
 ]);
 
 /// In the editor (the editing keys are the editor's own).
-const EDIT_KEYS: Keymap<()> = Keymap::new(&[bind(
-    &[Key::code(KeyCode::Esc), Key::ctrl('s')],
-    "esc / ctrl-s",
-    "save and close",
-    (),
-)]);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EditCmd {
+    Save,
+    Close,
+    NextField,
+    PrevField,
+    LineEdit,
+}
+
+const EDIT_KEYS: Keymap<EditCmd> = Keymap::new(&[
+    bind(&[Key::ctrl('s')], "ctrl-s", "save and close", EditCmd::Save),
+    bind(
+        &[Key::code(KeyCode::Esc)],
+        "esc",
+        "close (asks: save, discard or keep editing)",
+        EditCmd::Close,
+    ),
+    bind(
+        &[Key::code(KeyCode::Tab)],
+        "tab",
+        "next field (title, tags, notes, each heading)",
+        EditCmd::NextField,
+    ),
+    bind(
+        &[Key::code(KeyCode::BackTab)],
+        "shift-tab",
+        "previous field",
+        EditCmd::PrevField,
+    ),
+    bind(
+        &[
+            Key::ctrl('u'),
+            Key::ctrl('w'),
+            Key::ctrl('a'),
+            Key::ctrl('e'),
+        ],
+        "ctrl-u w a e",
+        "clear to the line's start, delete a word, line start, line end",
+        EditCmd::LineEdit,
+    ),
+]);
+
+/// The question after esc on a changed entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    Save,
+    Discard,
+    Keep,
+}
+
+const ASK_KEYS: Keymap<Ask> = Keymap::new(&[
+    bind(
+        &[Key::ch('s'), Key::ctrl('s')],
+        "s",
+        "save and close",
+        Ask::Save,
+    ),
+    bind(
+        &[Key::ch('d')],
+        "d",
+        "discard the changes and close",
+        Ask::Discard,
+    ),
+    bind(
+        &[Key::ch('k'), Key::code(KeyCode::Esc)],
+        "k / esc",
+        "keep editing",
+        Ask::Keep,
+    ),
+]);
+
+/// In the list: scroll the entry shown under it.
+const VIEW_KEYS: Keymap<bool> = Keymap::new(&[
+    bind(
+        &[Key::code(KeyCode::PageDown), Key::ch('J')],
+        "pgdn / J",
+        "scroll the entry down",
+        true,
+    ),
+    bind(
+        &[Key::code(KeyCode::PageUp), Key::ch('K')],
+        "pgup / K",
+        "scroll the entry up",
+        false,
+    ),
+]);
 
 /// While typing a search.
 const SEARCH_KEYS: Keymap<()> = Keymap::new(&[
@@ -274,6 +473,10 @@ pub struct JournalPane {
     selected: usize,
     mode: Mode,
     error: Option<String>,
+    /// The pane's size (from `on_resize`), for wrapping and scrolling.
+    size: (u16, u16),
+    /// First screen row of the entry shown under the list.
+    view_scroll: usize,
 }
 
 impl JournalPane {
@@ -287,6 +490,8 @@ impl JournalPane {
             selected: 0,
             mode: Mode::List,
             error: None,
+            size: (0, 0),
+            view_scroll: 0,
         }
     }
 
@@ -322,7 +527,9 @@ impl JournalPane {
             editor.place_cursor(row, body.last().map_or(0, |l| l.chars().count()));
             self.mode = Mode::Edit {
                 date: e.date,
+                original: editor.text(),
                 editor,
+                asking: false,
             };
         }
     }
@@ -364,38 +571,74 @@ impl Pane for JournalPane {
     }
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match &mut self.mode {
-            Mode::Edit { date, editor } => {
-                let save = key.code == KeyCode::Esc || (ctrl && key.code == KeyCode::Char('s'));
-                if save {
-                    let (date, text) = (*date, editor.text());
-                    self.save(date, &text, cx);
-                } else {
-                    editor.handle_key(key);
+            Mode::Edit {
+                date,
+                editor,
+                original,
+                asking,
+            } => {
+                let date = *date;
+                if *asking {
+                    match ASK_KEYS.lookup(&key) {
+                        Some(Ask::Save) => {
+                            let text = editor.text();
+                            self.save(date, &text, cx);
+                        }
+                        Some(Ask::Discard) => {
+                            self.mode = Mode::List;
+                            cx.info(format!("journal entry for {date} left unchanged"));
+                        }
+                        Some(Ask::Keep) => *asking = false,
+                        None => {}
+                    }
+                    return Handled::Yes;
+                }
+                match EDIT_KEYS.lookup(&key) {
+                    Some(EditCmd::Save) => {
+                        let text = editor.text();
+                        self.save(date, &text, cx);
+                    }
+                    Some(EditCmd::Close) if editor.text() == *original => {
+                        self.mode = Mode::List;
+                        cx.info("nothing changed");
+                    }
+                    Some(EditCmd::Close) => *asking = true,
+                    Some(EditCmd::NextField) => editor.next_field(false),
+                    Some(EditCmd::PrevField) => editor.next_field(true),
+                    Some(EditCmd::LineEdit) | None => {
+                        editor.handle_key(key);
+                    }
                 }
                 Handled::Yes
             }
             Mode::Search { query, hits } => {
-                match key.code {
-                    KeyCode::Esc => self.mode = Mode::List,
-                    KeyCode::Enter => *hits = Some(search(&self.entries, query)),
-                    KeyCode::Backspace => {
-                        query.pop();
-                        *hits = None;
+                // The same line editor as every single-line input.
+                match query.handle_key(key) {
+                    InputEvent::Cancel => self.mode = Mode::List,
+                    InputEvent::Submit(q) => {
+                        query.set_text(&q);
+                        *hits = Some(search(&self.entries, &q));
                     }
-                    KeyCode::Char(c) if !ctrl => {
-                        query.push(c);
-                        *hits = None;
-                    }
-                    _ => {}
+                    InputEvent::Edited => *hits = None,
+                    InputEvent::Unhandled => {}
                 }
                 Handled::Yes
             }
             Mode::List => {
+                if let Some(down) = VIEW_KEYS.lookup(&key) {
+                    let step = usize::from(self.size.1 / 2).max(1);
+                    self.view_scroll = if down {
+                        self.view_scroll + step
+                    } else {
+                        self.view_scroll.saturating_sub(step)
+                    };
+                    return Handled::Yes;
+                }
                 let Some(cmd) = KEYS.lookup(&key) else {
                     return Handled::No;
                 };
+                self.view_scroll = 0;
                 match cmd {
                     Cmd::Down => {
                         if self.selected + 1 < self.entries.len() {
@@ -406,7 +649,7 @@ impl Pane for JournalPane {
                     Cmd::Write => self.open_selected(),
                     Cmd::Search => {
                         self.mode = Mode::Search {
-                            query: String::new(),
+                            query: LineInput::new(),
                             hits: None,
                         }
                     }
@@ -418,7 +661,11 @@ impl Pane for JournalPane {
 
     fn handle_paste(&mut self, text: &str, _cx: &mut Ctx) -> Handled {
         match &mut self.mode {
-            Mode::Edit { editor, .. } => {
+            Mode::Edit {
+                editor,
+                asking: false,
+                ..
+            } => {
                 editor.insert_str(text);
                 Handled::Yes
             }
@@ -438,9 +685,26 @@ impl Pane for JournalPane {
 
     fn keys(&self) -> Vec<KeyHelp> {
         match self.mode {
-            Mode::List => KEYS.help(),
+            Mode::List => {
+                let mut k = KEYS.help();
+                k.extend(VIEW_KEYS.help());
+                k
+            }
+            Mode::Edit { asking: true, .. } => ASK_KEYS.help(),
             Mode::Edit { .. } => EDIT_KEYS.help(),
             Mode::Search { .. } => SEARCH_KEYS.help(),
+        }
+    }
+
+    fn on_resize(&mut self, area: Rect, _theme: &Theme) {
+        self.size = (area.width, area.height);
+    }
+
+    fn before_draw(&mut self) {
+        let (w, h) = self.size;
+        if let Mode::Edit { editor, .. } = &mut self.mode {
+            // The first line is the editor's header.
+            editor.keep_cursor_visible(usize::from(w), usize::from(h.saturating_sub(1)));
         }
     }
 
@@ -448,7 +712,10 @@ impl Pane for JournalPane {
         match &self.mode {
             Mode::List => {
                 let mut lines = vec![Line::styled(
-                    "Journal · enter write · / search · `megarepo journal export DIR` publishes",
+                    text::truncate(
+                        "Journal · enter write · / search · pgdn/pgup scroll · `megarepo journal export DIR` publishes",
+                        usize::from(area.width),
+                    ),
                     theme.dim,
                 )];
                 if let Some(e) = &self.error {
@@ -471,31 +738,55 @@ impl Pane for JournalPane {
                     } else {
                         format!("  [{}]", e.tags.join(", "))
                     };
+                    // Date first, then the title, then tags, each cut to
+                    // what is left.
+                    let room = usize::from(area.width).saturating_sub(11);
+                    let title = text::truncate(&title, room);
+                    let tags = text::truncate(&tags, room.saturating_sub(title.chars().count()));
                     lines.push(Line::from(vec![
                         Span::styled(format!("{} ", e.date), theme.dim),
                         Span::styled(title, style),
                         Span::styled(tags, theme.dim),
                     ]));
                 }
-                if let Some(e) = self.entries.get(self.selected) {
-                    lines.push(Line::raw(""));
-                    for l in e
+                // The selected entry under the list, wrapped to the pane and
+                // scrolled with pgdn / pgup.
+                let width = usize::from(area.width);
+                let room = usize::from(area.height).saturating_sub(lines.len() + 1);
+                if let Some(e) = self.entries.get(self.selected)
+                    && room > 0
+                {
+                    let rows: Vec<String> = e
                         .to_editor_text()
                         .lines()
                         .skip(3)
-                        .take(area.height as usize)
+                        .flat_map(|l| text::wrap(l, width))
+                        .collect();
+                    let top = self.view_scroll.min(rows.len().saturating_sub(room));
+                    lines.push(if top > 0 {
+                        Line::styled(format!("↑ {top} more rows (pgup)"), theme.dim)
+                    } else {
+                        Line::raw("")
+                    });
+                    let shown = rows.len().saturating_sub(top).min(room);
+                    for r in rows.iter().skip(top).take(shown) {
+                        lines.push(Line::styled(r.clone(), theme.text));
+                    }
+                    let below = rows.len() - top - shown;
+                    if below > 0
+                        && let Some(last) = lines.last_mut()
                     {
-                        lines.push(Line::styled(l.to_string(), theme.text));
+                        *last =
+                            Line::styled(format!("↓ {} more rows (pgdn)", below + 1), theme.dim);
                     }
                 }
                 f.render_widget(Paragraph::new(lines), area);
             }
             Mode::Search { query, hits } => {
-                let mut lines = vec![Line::from(vec![
-                    Span::styled("Search: ", theme.key),
-                    Span::styled(format!("{query}▏"), theme.text),
-                    Span::styled("  enter search · esc back", theme.dim),
-                ])];
+                let mut lines = vec![
+                    query.line("Search: ", area.width, theme.text),
+                    Line::styled("enter search · esc back · ctrl-u clear", theme.dim),
+                ];
                 match hits {
                     None => {}
                     Some(h) if h.is_empty() => lines.push(Line::styled("no matches", theme.dim)),
@@ -510,41 +801,82 @@ impl Pane for JournalPane {
                 }
                 f.render_widget(Paragraph::new(lines), area);
             }
-            Mode::Edit { date, editor } => {
-                let height = area.height.saturating_sub(1) as usize;
-                let scroll = editor.scrolled(height);
-                let mut lines = vec![Line::styled(
-                    format!("Editing {date} · esc or ctrl-s saves"),
-                    theme.dim,
-                )];
-                let (row, col) = editor.cursor();
-                for (i, l) in editor.lines.iter().enumerate().skip(scroll).take(height) {
-                    if i == row {
+            Mode::Edit {
+                date,
+                editor,
+                asking,
+                ..
+            } => {
+                let header = if *asking {
+                    Line::from(vec![
+                        Span::styled("Close: ", theme.title),
+                        Span::styled("s", theme.key),
+                        Span::styled(" save · ", theme.text),
+                        Span::styled("d", theme.key),
+                        Span::styled(" discard · ", theme.text),
+                        Span::styled("k", theme.key),
+                        Span::styled(" keep editing", theme.text),
+                    ])
+                } else {
+                    Line::styled(
+                        text::truncate(
+                            &format!("Editing {date} · ctrl-s saves · esc closes · tab next field"),
+                            usize::from(area.width),
+                        ),
+                        theme.dim,
+                    )
+                };
+                let mut lines = vec![header];
+                let width = usize::from(area.width);
+                let height = usize::from(area.height.saturating_sub(1));
+                let (cur_row, cur_x) = editor.visual_cursor(width);
+                let rows = editor.visual_rows(width);
+                for (i, (line, row)) in rows.iter().enumerate().skip(editor.scroll).take(height) {
+                    let l = &editor.lines[*line];
+                    let mut t: String = l
+                        .chars()
+                        .skip(row.start)
+                        .take(row.end - row.start)
+                        .collect();
+                    if i == cur_row {
                         // Draw the cursor as a reversed cell too, so it shows
                         // in snapshots and on terminals that hide the caret.
-                        let at = byte_at(l, col);
-                        let (a, b) = l.split_at(at);
+                        let at = editor
+                            .col
+                            .saturating_sub(row.start)
+                            .min(row.end - row.start);
+                        let at = if *line == editor.row { at } else { 0 };
+                        let (a, b) = t.split_at(byte_at(&t, at));
                         let mut chars = b.chars();
                         let cur = chars.next().map(String::from).unwrap_or_else(|| " ".into());
-                        lines.push(Line::from(vec![
+                        let mut spans = vec![
                             Span::styled(a.to_string(), theme.text),
                             Span::styled(cur, theme.text.add_modifier(Modifier::REVERSED)),
                             Span::styled(chars.as_str().to_string(), theme.text),
-                        ]));
+                        ];
+                        if row.cut {
+                            spans.push(Span::styled(text::WORD_CUT, theme.dim));
+                        }
+                        lines.push(Line::from(spans));
                     } else {
-                        lines.push(Line::styled(l.clone(), theme.text));
+                        let mut spans = vec![Span::styled(std::mem::take(&mut t), theme.text)];
+                        if row.cut {
+                            spans.push(Span::styled(text::WORD_CUT, theme.dim));
+                        }
+                        lines.push(Line::from(spans));
                     }
                 }
                 f.render_widget(Paragraph::new(lines), area);
-                let x = area.x.saturating_add(
-                    u16::try_from(editor.lines[row].chars().take(col).count()).unwrap_or(u16::MAX),
-                );
-                let y = area
-                    .y
-                    .saturating_add(1)
-                    .saturating_add(u16::try_from(row - scroll).unwrap_or(u16::MAX));
-                if x < area.right() && y < area.bottom() {
-                    f.set_cursor_position(Position::new(x, y));
+                // The terminal's own cursor where the typing goes.
+                if !*asking && cur_row >= editor.scroll && cur_row < editor.scroll + height {
+                    let x = area.x
+                        + u16::try_from(cur_x)
+                            .unwrap_or(u16::MAX)
+                            .min(area.width.saturating_sub(1));
+                    let y = area.y + 1 + u16::try_from(cur_row - editor.scroll).unwrap_or(0);
+                    if y < area.bottom() {
+                        f.set_cursor_position(Position::new(x, y));
+                    }
                 }
             }
         }
@@ -577,6 +909,41 @@ mod tests {
         e.insert_str("a\tb\r\nc");
         assert_eq!(e.text(), "hlloa    b\ncwörld!\n");
         assert_eq!(e.cursor(), (1, 1));
+    }
+
+    #[test]
+    fn line_editing_keys_match_the_single_line_inputs() {
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        let mut e = TextEditor::new("first line\nsome more words");
+        e.down(1);
+        e.end();
+        assert!(e.handle_key(ctrl('w')));
+        assert_eq!(e.text(), "first line\nsome more \n");
+        assert!(e.handle_key(ctrl('u')));
+        assert_eq!(e.text(), "first line\n\n");
+        e.up(1);
+        assert!(e.handle_key(ctrl('a')));
+        assert_eq!(e.cursor(), (0, 0));
+        assert!(e.handle_key(ctrl('e')));
+        assert_eq!(e.cursor(), (0, 10));
+        // Tab is the pane's (next field), never a tab character.
+        assert!(!e.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+        assert_eq!(e.text(), "first line\n\n");
+    }
+
+    #[test]
+    fn tab_visits_title_tags_notes_and_each_heading() {
+        let mut e =
+            TextEditor::new("Title: t\nTags: x\n\nnotes\n\n## Challenges\n\n## Insights\nbody");
+        e.place_cursor(0, 0);
+        let mut rows = Vec::new();
+        for _ in 0..6 {
+            e.next_field(false);
+            rows.push(e.cursor().0);
+        }
+        assert_eq!(rows, [1, 3, 6, 8, 0, 1]);
+        e.next_field(true);
+        assert_eq!(e.cursor().0, 0);
     }
 
     #[test]

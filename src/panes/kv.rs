@@ -424,12 +424,13 @@ impl Pane for KvPane {
         let (stats_area, spark_r, spark_w, bench_area) =
             (a.stats, a.spark_reads, a.spark_writes, a.bench);
         let running = matches!(self.bench, BenchState::Running(_));
+        let button_w = usize::from(a.button.width);
         f.render_widget(
             Paragraph::new(Line::styled(
-                if running {
-                    "[ benchmark running… ]"
-                } else {
-                    "[ run benchmark vs sled (b) ]"
+                match (running, button_w >= 29) {
+                    (true, _) => "[ benchmark running… ]",
+                    (false, true) => "[ run benchmark vs sled (b) ]",
+                    (false, false) => "[ benchmark vs sled (b) ]",
                 },
                 if running {
                     theme.dim
@@ -443,16 +444,18 @@ impl Pane for KvPane {
         match &self.stats {
             Some(s) => {
                 let b = |v: Option<u64>| v.map(human_bytes).unwrap_or_else(|| "n/a".into());
-                sl.push(kvline("keys", s.keys.to_string(), theme));
-                sl.push(kvline(
+                let w = usize::from(stats_area.width);
+                sl.extend(kvline("keys", s.keys.to_string(), w, theme));
+                sl.extend(kvline(
                     "live / dead",
                     format!("{} / {}", b(s.live_bytes), b(s.dead_bytes)),
+                    w,
                     theme,
                 ));
-                sl.push(kvline("on disk", human_bytes(s.disk_bytes), theme));
-                sl.push(kvline("segments", s.segments.to_string(), theme));
-                sl.push(kvline("compactions", s.compactions.to_string(), theme));
-                sl.push(kvline("durability", s.durability.clone(), theme));
+                sl.extend(kvline("on disk", human_bytes(s.disk_bytes), w, theme));
+                sl.extend(kvline("segments", s.segments.to_string(), w, theme));
+                sl.extend(kvline("compactions", s.compactions.to_string(), w, theme));
+                sl.extend(kvline("durability", s.durability.clone(), w, theme));
                 if let Some(e) = &s.background_error {
                     sl.push(Line::styled(format!("background: {e}"), theme.error));
                 }
@@ -537,8 +540,9 @@ impl KvPane {
         let [output, _input] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(left);
         let inner = Block::default().borders(Borders::LEFT).inner(side);
+        // Room for the engine's lines when long values wrap under their label.
         let [stats, spark_reads, spark_writes, button, _] = Layout::vertical([
-            Constraint::Length(8),
+            Constraint::Length(10),
             Constraint::Length(3),
             Constraint::Length(3),
             Constraint::Length(1),
@@ -558,11 +562,21 @@ impl KvPane {
     }
 }
 
-fn kvline(k: &str, v: String, theme: &Theme) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{k:<12}"), theme.dim),
-        Span::styled(v, theme.text),
-    ])
+/// A label and its value in `width` columns: on one row when they fit,
+/// else the value wraps by word under the label, indented.
+fn kvline(k: &str, v: String, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    use unicode_width::UnicodeWidthStr;
+    if 12 + v.width() <= width {
+        return vec![Line::from(vec![
+            Span::styled(format!("{k:<12}"), theme.dim),
+            Span::styled(v, theme.text),
+        ])];
+    }
+    let mut out = vec![Line::styled(k.to_string(), theme.dim)];
+    for row in crate::tui::text::wrap(&v, width.saturating_sub(2)) {
+        out.push(Line::styled(format!("  {row}"), theme.text));
+    }
+    out
 }
 
 fn human_bytes(b: u64) -> String {
@@ -604,7 +618,7 @@ fn draw_bench(f: &mut Frame, area: Rect, report: &kv::bench::BenchReport, theme:
     let value_w = 8usize;
     let half = (area.width as usize).saturating_sub(label_w + value_w + 1) / 2;
     for r in &report.rows {
-        let label: String = label(r).chars().take(label_w.saturating_sub(1)).collect();
+        let label = crate::tui::text::truncate(&label(r), label_w.saturating_sub(1));
         // log2 scale: each cell is a doubling/8, capped at the half width
         let cells = ((r.ratio.max(1e-6).log2().abs() * 8.0).round() as usize).min(half);
         let (left, right) = if r.ratio >= 1.0 {

@@ -62,6 +62,32 @@ pub fn shell(store: &Store, content: &Content) -> Result<Shell, StoreError> {
     })
 }
 
+/// The tab a roadmap pane name leads to, by the title the learner sees on
+/// the tab bar ("stats" and "timer" are the Study tab). `tests/platform.rs`
+/// checks this against the tabs' own ids and titles.
+pub const TAB_TITLES: &[(&str, &str)] = &[
+    (today::ID, "Today"),
+    (item::ID, "Item"),
+    (sheets::ID, "Sheets"),
+    (stats::ID, "Study"),
+    ("timer", "Study"),
+    (journal::ID, "Journal"),
+    (exercises::ID, "Exercises"),
+    (pm::ID, "PM"),
+    (kv::ID, "KV"),
+    (net::ID, "Net"),
+    (db::ID, "DB"),
+    (kernel::ID, "Kernel"),
+];
+
+/// The tab title for a roadmap pane name, if a tab has it.
+pub fn tab_title(pane: &str) -> Option<&'static str> {
+    TAB_TITLES
+        .iter()
+        .find(|(id, _)| *id == pane)
+        .map(|(_, t)| *t)
+}
+
 /// Pane names the roadmap may already use for panes this build does not
 /// have yet; opening one says so in the status line.
 pub const PLANNED: &[&str] = &[];

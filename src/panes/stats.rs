@@ -226,6 +226,10 @@ pub struct StatsPane {
     scroll: u16,
     /// The pomodoro rhythm, read when the statistics are (not while drawing).
     rhythm: Option<Rhythm>,
+    /// Ring the terminal bell when a pomodoro phase ends (a setting).
+    bell: bool,
+    /// The pomodoro phase at the last tick, to notice when one ends.
+    phase: Option<Pomodoro>,
     mailbox: Mailbox<Msg>,
     /// A `totals` job is running: refreshes wait for it.
     loading: bool,
@@ -244,6 +248,7 @@ impl StatsPane {
         let study = StudyStore::with_fallback(store.clone(), clock.zone());
         study.ensure_start_date(clock.today())?;
         let rhythm = study.rhythm()?;
+        let bell = study.bell()?;
         let timer = Timer::open(study, clock)?;
         let p = StatsPane {
             timer,
@@ -257,6 +262,8 @@ impl StatsPane {
             input: None,
             scroll: 0,
             rhythm,
+            bell,
+            phase: None,
             mailbox: Mailbox::new(),
             loading: false,
             notice: None,
@@ -320,6 +327,7 @@ impl StatsPane {
                 self.stats = Some(c.stats);
                 self.error = None;
                 self.rhythm = self.timer.store().rhythm().unwrap_or(None);
+                self.bell = self.timer.store().bell().unwrap_or(true);
             }
             Ok(None) => self.load(cx),
             Err(e) => self.error = Some(e.to_string()),
@@ -459,6 +467,40 @@ impl StatsPane {
         }
     }
 
+    /// Says so (status bar, and the terminal bell unless turned off) when
+    /// a pomodoro work block or break has just ended.
+    fn pomodoro_tick(&mut self, cx: &mut Ctx) {
+        let now = self.timer.clock().now();
+        let phase = match (&self.rhythm, self.timer.current()) {
+            (Some(r), Some(s)) => Some(pomodoro(s, r, now)),
+            _ => None,
+        };
+        let ended = match (self.phase, phase) {
+            (Some(Pomodoro::Work { block, .. }), Some(Pomodoro::BreakDue { length, .. })) => {
+                Some(format!(
+                    "pomodoro {block} done: time for a {} break",
+                    fmt_minutes(length.as_secs() / 60)
+                ))
+            }
+            (
+                Some(Pomodoro::Break { remaining: was, .. }),
+                Some(Pomodoro::Break {
+                    remaining: left, ..
+                }),
+            ) if was.is_positive() && !left.is_positive() => {
+                Some("break over: back to work".to_string())
+            }
+            _ => None,
+        };
+        self.phase = phase;
+        if let Some(msg) = ended {
+            if self.bell {
+                crate::runtime::terminal::ring_bell();
+            }
+            cx.info(msg);
+        }
+    }
+
     fn toggle_rhythm(&mut self, cx: &mut Ctx) {
         let study = StudyStore::new(self.store.clone());
         let r = study.rhythm().map_err(|e| e.to_string()).and_then(|cur| {
@@ -498,6 +540,14 @@ impl StatsPane {
         }
     }
 
+    /// A roadmap id as the learner reads it: the item's or section's
+    /// title (the id itself when the roadmap no longer has it).
+    fn title_of(&self, id: &str) -> String {
+        self.roadmap
+            .find(id)
+            .map_or_else(|| id.to_string(), |n| n.title.clone())
+    }
+
     fn lines(&self, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         let mut lines = Vec::new();
         let now = self.timer.clock().now();
@@ -532,7 +582,7 @@ impl StatsPane {
                     Span::styled(
                         s.item
                             .as_deref()
-                            .map(|i| format!(" on {i}"))
+                            .map(|i| format!(" on {}", self.title_of(i)))
                             .unwrap_or_default(),
                         theme.text,
                     ),
@@ -554,6 +604,8 @@ impl StatsPane {
                 }
                 lines.push(Line::from(spans));
             }
+            // Under the left-running question the hint would contradict it.
+            None if !self.timer.orphans().is_empty() => {}
             None => lines.push(Line::styled(
                 "No session running. s start · S start on the selected item",
                 theme.dim,
@@ -639,7 +691,7 @@ impl StatsPane {
         let secs: Vec<String> = st
             .sections
             .iter()
-            .map(|s| format!("{} {}", s.section, fmt_minutes(s.total)))
+            .map(|s| format!("{} {}", self.title_of(&s.section), fmt_minutes(s.total)))
             .collect();
         lines.push(Line::from(vec![
             Span::styled("Sections ", theme.section),
@@ -667,7 +719,7 @@ impl StatsPane {
             ("Fundamentals", "3-6 months", &st.fundamentals),
             ("Whole roadmap", "12-18 months", &st.roadmap),
         ] {
-            let verdict = p.verdict.describe();
+            let verdict = p.describe();
             let when = p
                 .projected
                 .map(|d| format!(", projected {d}"))
@@ -694,20 +746,43 @@ impl StatsPane {
         };
         vec![
             input.line("Start date (YYYY-MM-DD): ", width, theme.key),
-            Line::styled("enter save · esc cancel · ctrl-u clear", theme.dim),
+            Line::styled(
+                if input.is_suggested() {
+                    "type a date to replace it · ← edit it · enter save · esc cancel"
+                } else {
+                    "enter save · esc cancel · ctrl-u clear"
+                },
+                theme.dim,
+            ),
             Line::raw(""),
         ]
+    }
+}
+
+/// What the heatmap's glyphs mean, each glyph before its label (the same
+/// glyphs as [`heat_glyph`]); two spaces between the pairs.
+/// A no-break space joins each glyph to its label, so wrapping never
+/// parts them.
+pub const HEAT_LEGEND: &str = "·\u{a0}none  ░\u{a0}some  ▒\u{a0}streak  ▓\u{a0}goal  █\u{a0}2×goal  *\u{a0}frozen  ~\u{a0}travel";
+
+/// The glyph of a day in the heatmap.
+fn heat_glyph(mark: Option<DayMark>, level: u8) -> &'static str {
+    match (mark, level) {
+        (Some(DayMark::Frozen), _) => "*",
+        (Some(DayMark::Travel), 0) => "~",
+        (_, 0) => "·",
+        (_, 1) => "░",
+        (_, 2) => "▒",
+        (_, 3) => "▓",
+        _ => "█",
     }
 }
 
 /// The heatmap: a row per weekday, a column per week, oldest on the left.
 fn heatmap_lines(st: &Stats, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(vec![
-        Span::styled("Last 26 weeks ", theme.section),
-        Span::styled(
-            "· none ░ some ▒ streak ▓ goal █ 2×goal * frozen ~ travel",
-            theme.dim,
-        ),
+        Span::styled("Last 26 weeks  ", theme.section),
+        Span::styled(HEAT_LEGEND, theme.dim),
     ])];
     let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     for (wd, name) in names.iter().enumerate() {
@@ -715,15 +790,15 @@ fn heatmap_lines(st: &Stats, theme: &Theme) -> Vec<Line<'static>> {
         for col in &st.heatmap.columns {
             let (glyph, style) = match col[wd] {
                 None => (" ", theme.dim),
-                Some(c) => match (c.mark, c.level) {
-                    (Some(DayMark::Frozen), _) => ("*", theme.accent),
-                    (Some(DayMark::Travel), 0) => ("~", theme.dim),
-                    (_, 0) => ("·", theme.dim),
-                    (_, 1) => ("░", theme.ok),
-                    (_, 2) => ("▒", theme.ok),
-                    (_, 3) => ("▓", theme.ok),
-                    _ => ("█", theme.ok),
-                },
+                Some(c) => {
+                    let g = heat_glyph(c.mark, c.level);
+                    let style = match g {
+                        "*" => theme.accent,
+                        "~" | "·" => theme.dim,
+                        _ => theme.ok,
+                    };
+                    (g, style)
+                }
             };
             spans.push(Span::styled(glyph, style));
         }
@@ -840,7 +915,17 @@ impl Pane for StatsPane {
                     .toggle_pause()
                     .map(|_| ())
                     .map_err(|e| e.to_string());
-                self.command(cx, "timer paused/resumed", r);
+                let r = r.map(|()| {
+                    self.timer.current().is_some_and(|s| {
+                        s.timed()
+                            .is_some_and(|t| matches!(t.phase, Phase::Paused { .. }))
+                    })
+                });
+                match r {
+                    Ok(true) => self.command(cx, "timer paused (space resumes)", Ok(())),
+                    Ok(false) => self.command(cx, "timer resumed", Ok(())),
+                    Err(e) => self.command(cx, "", Err(e)),
+                }
             }
             Cmd::Mode => {
                 let r = self
@@ -878,7 +963,7 @@ impl Pane for StatsPane {
             Cmd::GoalUp => self.adjust_goal(cx, 15),
             Cmd::GoalDown => self.adjust_goal(cx, -15),
             Cmd::StartDate => {
-                self.input = Some(LineInput::with_text(
+                self.input = Some(LineInput::suggested(
                     &self
                         .stats
                         .as_ref()
@@ -1008,6 +1093,7 @@ impl Pane for StatsPane {
             }
         };
         self.ticks = self.ticks.wrapping_add(1);
+        self.pomodoro_tick(cx);
         // Recompute when a checkpoint reached the store (every 30 s while
         // running), and on every (once a minute) tick when idle.
         if wrote || self.timer.current().is_none() || self.ticks.is_multiple_of(30) {
@@ -1043,8 +1129,17 @@ impl Pane for StatsPane {
         let mut lines = self.input_lines(theme, area.width);
         let fixed = lines.len() as u16;
         lines.extend(self.lines(theme, area.width));
-        // Never scroll past the last screenful (lines may wrap: a bound).
-        let max = (lines.len() as u16).saturating_sub(area.height.saturating_sub(fixed).max(1));
+        // Never scroll past the last screenful, counting the rows the
+        // lines wrap to, so the bottom is always reachable.
+        let rows: usize = lines
+            .iter()
+            .map(|l| {
+                let t: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                crate::tui::text::wrap_rows(&t, usize::from(area.width)).len()
+            })
+            .sum();
+        let rows = u16::try_from(rows).unwrap_or(u16::MAX);
+        let max = rows.saturating_sub(area.height.saturating_sub(fixed).max(1));
         let scroll = if self.input.is_some() {
             0
         } else {
@@ -1056,5 +1151,29 @@ impl Pane for StatsPane {
                 .scroll((scroll, 0)),
             area,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each glyph stands before its label, and is the glyph such a day gets.
+    #[test]
+    fn heat_legend_puts_each_glyph_before_its_label() {
+        let pairs: Vec<(&str, &str)> = HEAT_LEGEND
+            .split("  ")
+            .map(|p| p.split_once('\u{a0}').unwrap_or((p, "")))
+            .collect();
+        let expect = [
+            (heat_glyph(None, 0), "none"),
+            (heat_glyph(None, 1), "some"),
+            (heat_glyph(None, 2), "streak"),
+            (heat_glyph(None, 3), "goal"),
+            (heat_glyph(None, 4), "2×goal"),
+            (heat_glyph(Some(DayMark::Frozen), 2), "frozen"),
+            (heat_glyph(Some(DayMark::Travel), 0), "travel"),
+        ];
+        assert_eq!(pairs, expect);
     }
 }

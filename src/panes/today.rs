@@ -6,8 +6,8 @@
 //! The view owns nothing: it reads the study statistics through
 //! `study::service` (as the study pane does), the open session from the
 //! store, the exercise workspace's state through [`Course`], and asks the
-//! study pane to start or stop the timer (`Request::Open { pane: "stats",
-//! at: "timer" }`), so the timer has one owner. What it shows is gathered
+//! study pane to start or stop the timer (`Request::Act { pane: "stats",
+//! at: "timer" }`: the timer has one owner, and Today stays shown). What it shows is gathered
 //! in [`TodayPane::refresh`] when the view is shown, when the roadmap's
 //! progress changes, and every few seconds while a timer runs; drawing
 //! only reads. Loading the exercise bank is a `load` job.
@@ -50,6 +50,10 @@ enum Cmd {
     Principles,
 }
 
+/// The keys of the next five items, in order: letters, since the digits
+/// switch tabs (and c is the challenge).
+const ITEM_KEYS: [char; 5] = ['a', 'b', 'd', 'e', 'f'];
+
 const KEYS: Keymap<Cmd> = Keymap::new(&[
     bind(
         &[Key::ch('s')],
@@ -71,13 +75,13 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
     ),
     bind(
         &[
-            Key::ch('1'),
-            Key::ch('2'),
-            Key::ch('3'),
-            Key::ch('4'),
-            Key::ch('5'),
+            Key::ch(ITEM_KEYS[0]),
+            Key::ch(ITEM_KEYS[1]),
+            Key::ch(ITEM_KEYS[2]),
+            Key::ch(ITEM_KEYS[3]),
+            Key::ch(ITEM_KEYS[4]),
         ],
-        "1-5",
+        "a b d e f",
         "open the next roadmap item's pane",
         Cmd::Item(0),
     ),
@@ -265,9 +269,10 @@ impl TodayPane {
 
     fn run(&mut self, cmd: Cmd, key: &KeyEvent, cx: &mut Ctx) {
         match cmd {
-            Cmd::Timer => cx.request(Request::Open {
+            // Start or stop the timer where it lives, and stay here.
+            Cmd::Timer => cx.request(Request::Act {
                 pane: "stats".into(),
-                at: Some("timer".into()),
+                at: "timer".into(),
             }),
             Cmd::Study => cx.request(Request::show("stats")),
             Cmd::Challenge => match &self.challenge {
@@ -279,10 +284,10 @@ impl TodayPane {
             },
             Cmd::Item(_) => {
                 let n = match key.code {
-                    KeyCode::Char(c) => c.to_digit(10).unwrap_or(1) as usize,
-                    _ => 1,
+                    KeyCode::Char(c) => ITEM_KEYS.iter().position(|&k| k == c).unwrap_or(0),
+                    _ => 0,
                 };
-                self.open_item(n.saturating_sub(1), cx);
+                self.open_item(n, cx);
             }
             Cmd::Journal => cx.request(Request::show("journal")),
             Cmd::Principles => cx.request(Request::FocusSidebar),
@@ -345,6 +350,10 @@ impl Pane for TodayPane {
                 }
             }
         }
+    }
+
+    fn on_data_changed(&mut self, cx: &mut Ctx) {
+        self.refresh(cx);
     }
 
     fn tick_every(&self) -> Option<Duration> {
@@ -453,11 +462,11 @@ impl Pane for TodayPane {
         for (i, item) in self.next.iter().enumerate() {
             let opens = match (&item.sheet, &item.pane) {
                 (Some(s), _) => format!(" → sheet {s}"),
-                (None, Some(p)) => format!(" → {p}"),
+                (None, Some(p)) => format!(" → {}", super::tab_title(p).unwrap_or(p)),
                 (None, None) => String::new(),
             };
             lines.push(Line::from(vec![
-                key(&(i + 1).to_string()),
+                key(&ITEM_KEYS.get(i).map(char::to_string).unwrap_or_default()),
                 Span::styled(item.title.clone(), theme.open),
                 Span::styled(format!(" · {}{opens}", item.section), theme.dim),
             ]));

@@ -155,8 +155,25 @@ async fn event_loop(env: Env, store: Store, started: std::time::Instant) -> Resu
         while let Ok(a) = rx.try_recv() {
             redraw |= app.update(a);
         }
+        // A pane asked to hand the terminal to a program (an editor): stop
+        // reading input (crossterm's reader would race the program for
+        // stdin), run it, and read again once it is back.
+        if let Some(job) = app.take_foreground() {
+            drop(events);
+            let result = terminal::run_in_foreground(&mut term, &job);
+            events = EventStream::new();
+            app.foreground_done(&job.what, result);
+            redraw = true;
+        }
         if redraw && !app.quit {
             term.draw(|f| app.draw(f))?;
+        }
+        if terminal::take_bell() {
+            use std::io::Write as _;
+            let w = term.backend_mut();
+            if let Err(e) = w.write_all(b"\x07").and_then(|()| w.flush()) {
+                tracing::warn!("ringing the bell failed: {e}");
+            }
         }
     }
     if let Some((path, task)) = socket {

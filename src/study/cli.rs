@@ -24,8 +24,13 @@ use super::days::{fmt_elapsed, fmt_minutes};
 use super::journal::{self, Field, JournalEntry};
 use super::service::{StudyCtx, publish, report_to_stderr, session_line, status_now};
 use super::session::{Mode, Phase, Session};
-use super::timefmt::{parse_date, zone_name};
-use super::timer::{CHECKPOINT_EVERY, Timer};
+use super::timefmt::{add_days, local_minute, local_rfc3339, parse_day, zone_name};
+use super::timer::{CHECKPOINT_EVERY, Timer, TimerCommandError};
+
+/// How far back `timer log` accepts a date.
+const LOG_YEARS_BACK: i16 = 5;
+/// What one day can hold, in seconds.
+const DAY_SECONDS: i64 = 24 * 60 * 60;
 
 /// `megarepo timer ...`
 #[derive(Debug, Subcommand)]
@@ -65,23 +70,30 @@ pub enum TimerCmd {
     /// freeze days per month, pomodoro rhythm.
     Settings {
         /// Daily goal in minutes (30 to 240).
-        #[arg(long)]
+        // Negative numbers reach the range check (a plain line) instead of
+        // clap's "unexpected argument '-5'".
+        #[arg(long, allow_negative_numbers = true)]
         goal: Option<i64>,
         /// Minutes that make a day count for the streak (1 to 1440).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         threshold: Option<i64>,
         /// Missed days per month that keep a streak alive (0 to 31; 0 = off).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         freezes: Option<i64>,
         /// Pomodoro rhythm WORK/BREAK in minutes (e.g. 25/5), or `off`.
         #[arg(long)]
         pomodoro: Option<String>,
+        /// Ring the terminal bell when a pomodoro phase ends (on by default).
+        #[arg(long, value_enum)]
+        bell: Option<OnOff>,
         #[arg(long)]
         json: bool,
     },
-    /// Log study done away from the keyboard.
+    /// Log study done away from the keyboard (a day holds at most 24 h in
+    /// all; an entry before your start date moves the start date back).
     Log {
-        /// The day studied, YYYY-MM-DD (today or earlier).
+        /// The day studied: today, yesterday or YYYY-MM-DD (up to five
+        /// years back).
         #[arg(long)]
         date: String,
         /// Minutes studied (1 to 1440).
@@ -93,6 +105,27 @@ pub enum TimerCmd {
         /// Checklist item id.
         #[arg(long)]
         item: Option<String>,
+    },
+    /// List sessions (id, local start-end, minutes, mode, timer or log):
+    /// the last 7 days, or one day with --date.
+    Sessions {
+        /// today, yesterday or YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a session (a mistaken `timer log`): shows it, asks on a
+    /// terminal, and takes its time off the day it was on.
+    Rm {
+        /// The session's id, from `megarepo timer sessions`.
+        id: u64,
+        /// Remove without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Show what would be removed and change nothing.
+        #[arg(long, conflicts_with = "yes")]
+        dry_run: bool,
     },
 }
 
@@ -121,10 +154,21 @@ pub enum JournalCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Print one day's entry as Markdown.
-    Show { date: String },
+    /// Print one day's entry as Markdown (today, yesterday or YYYY-MM-DD).
+    Show {
+        date: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write one Markdown file per day into DIR, with front matter.
     Export { dir: PathBuf },
+}
+
+/// A setting that is on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }
 
 /// Who runs a timer command: this process (the command line, where a
@@ -222,8 +266,8 @@ pub fn timer_on<C: Clock>(
             let orphan = timer.orphans().first().cloned();
             if json {
                 let v = json!({
-                    "running": current.as_ref().map(session_json),
-                    "left_running": orphan.as_ref().map(session_json),
+                    "running": current.as_ref().map(|s| session_json(s, &ctx.clock.zone())),
+                    "left_running": orphan.as_ref().map(|s| session_json(s, &ctx.clock.zone())),
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             } else {
@@ -244,18 +288,22 @@ pub fn timer_on<C: Clock>(
             threshold,
             freezes,
             pomodoro,
+            bell,
             json: as_json,
         } => {
+            use super::stats::SettingsError;
             let mut settings = study.settings()?;
-            let fits = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+            // Negative or huge values are refused with the setting's own
+            // range, before anything is written.
+            let fits = |v: i64, e: fn(i64) -> SettingsError| u32::try_from(v).map_err(|_| e(v));
             if let Some(g) = goal {
-                settings.daily_goal_minutes = fits(g);
+                settings.daily_goal_minutes = fits(g, SettingsError::DailyGoal)?;
             }
             if let Some(t) = threshold {
-                settings.streak.threshold_minutes = fits(t);
+                settings.streak.threshold_minutes = fits(t, SettingsError::Threshold)?;
             }
             if let Some(f) = freezes {
-                settings.streak.freezes_per_month = fits(f);
+                settings.streak.freezes_per_month = fits(f, SettingsError::Freezes)?;
             }
             if goal.is_some() || threshold.is_some() || freezes.is_some() {
                 // Validated before anything is written: bad input changes nothing.
@@ -288,13 +336,18 @@ pub fn timer_on<C: Clock>(
             if let Some(r) = &rhythm {
                 study.save_rhythm(r.as_ref())?;
             }
+            if let Some(b) = bell {
+                study.save_bell(b == OnOff::On)?;
+            }
             let rhythm = study.rhythm()?;
+            let bell = study.bell()?;
             if as_json {
                 let v = json!({
                     "daily_goal_minutes": settings.daily_goal_minutes,
                     "streak_threshold_minutes": settings.streak.threshold_minutes,
                     "freezes_per_month": settings.streak.freezes_per_month,
                     "pomodoro": rhythm.map(|r| json!({"work": r.work, "short_break": r.short_break, "long_break": r.long_break, "long_every": r.long_every})),
+                    "bell": bell,
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             } else {
@@ -317,6 +370,7 @@ pub fn timer_on<C: Clock>(
                     )?,
                     None => writeln!(out, "pomodoro          off")?,
                 }
+                writeln!(out, "bell              {}", if bell { "on" } else { "off" })?;
             }
         }
         TimerCmd::Log {
@@ -325,14 +379,122 @@ pub fn timer_on<C: Clock>(
             mode,
             item,
         } => {
-            let date = parse_date(&date).map_err(anyhow::Error::msg)?;
+            let today = ctx.clock.today();
+            let date = parse_day(&date, today).map_err(anyhow::Error::msg)?;
             ctx.check_item(&item)?;
+            let oldest = today.saturating_sub(jiff::Span::new().years(LOG_YEARS_BACK));
+            if date < oldest {
+                bail!(
+                    "{date} is more than {LOG_YEARS_BACK} years back; the earliest day you can log is {oldest} (nothing was logged)"
+                );
+            }
             let now = ctx.clock.now();
             let id = study.next_session_id()?;
             let zone = zone_name(&ctx.clock.zone(), now);
-            let s = Session::manual(id, date, minutes, mode, zone, now, ctx.clock.today(), item)?;
+            let s = Session::manual(id, date, minutes, mode, zone, now, today, item)?;
+            // A day holds 24 hours in all: every mode, every session on it,
+            // the running one to this second (the app's, in memory, is
+            // written first).
+            if host == Host::App {
+                timer.flush()?;
+            }
+            let (days, rebuilt) = ctx.days_now()?;
+            report_to_stderr(rebuilt.as_ref());
+            let already = days.on(date).total().max(0);
+            let room = (DAY_SECONDS - already).max(0) / 60;
+            if minutes > room {
+                if room == 0 {
+                    bail!(
+                        "{date} already holds {} of study and a day has 24 hours: nothing was logged",
+                        fmt_minutes(already / 60)
+                    );
+                }
+                bail!(
+                    "{date} already holds {} of study and a day has 24 hours: at most {room} more min can be logged on it (nothing was logged)",
+                    fmt_minutes(already / 60)
+                );
+            }
             study.save_session(&s)?;
-            writeln!(out, "logged {minutes} min of {mode} on {date}")?;
+            writeln!(
+                out,
+                "logged {minutes} min of {mode} on {date} (session {id})"
+            )?;
+            if let Some(start) = study.start_date()?
+                && date < start
+            {
+                study.set_start_date(date)?;
+                writeln!(
+                    out,
+                    "your start date moved back from {start} to {date}, the earliest study logged"
+                )?;
+            }
+        }
+        TimerCmd::Sessions { date, json } => {
+            let today = ctx.clock.today();
+            let (from, to) = match date {
+                Some(d) => {
+                    let d = parse_day(&d, today).map_err(anyhow::Error::msg)?;
+                    (d, d)
+                }
+                None => (add_days(today, -6), today),
+            };
+            let rows = session_rows(ctx, timer, from, to)?;
+            if json {
+                let zone = ctx.clock.zone();
+                let v: Vec<_> = rows.iter().map(|r| r.json(&zone)).collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            } else if rows.is_empty() {
+                if from == to {
+                    writeln!(out, "no sessions on {from}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "no sessions from {from} to {to} (--date D shows another day)"
+                    )?;
+                }
+            } else {
+                let mw = rows.iter().map(|r| r.modes.len()).max().unwrap_or(4).max(4);
+                writeln!(
+                    out,
+                    "{:>5}  {:<10}  {:<11}  {:>5}  {:<mw$}  how",
+                    "id", "date", "time", "min", "mode"
+                )?;
+                for r in &rows {
+                    writeln!(
+                        out,
+                        "{:>5}  {}  {:<11}  {:>5}  {:<mw$}  {}",
+                        r.id,
+                        r.date,
+                        r.time(),
+                        r.minutes,
+                        r.modes,
+                        r.how()
+                    )?;
+                }
+            }
+            // Read-only: nothing to flush or publish.
+            return Ok(());
+        }
+        TimerCmd::Rm { id, yes, dry_run } => {
+            let zone = ctx.clock.zone();
+            let now = ctx.clock.now();
+            let Some(s) = study.session(id)? else {
+                return Err(TimerCommandError::NoSuchSession(id).into());
+            };
+            let row = SessionRow::of(&s, timer.current(), &zone, now);
+            if dry_run {
+                writeln!(out, "would remove {}", row.describe())?;
+                return Ok(());
+            }
+            if !yes {
+                bail!(
+                    "not removed: {}; add --yes to remove it (there is no terminal to ask on)",
+                    row.describe()
+                );
+            }
+            let removed = timer.remove(id)?;
+            let row = SessionRow::of(&removed, None, &zone, now);
+            writeln!(out, "removed {}", row.describe())?;
         }
     }
     study.flush()?;
@@ -349,14 +511,14 @@ fn publish_status(ctx: &StudyCtx<'_>) -> Result<()> {
     Ok(())
 }
 
-fn session_json(s: &Session) -> serde_json::Value {
+pub(crate) fn session_json(s: &Session, zone: &jiff::tz::TimeZone) -> serde_json::Value {
     let t = s.timed();
     json!({
         "id": s.id,
         "mode": s.current_mode(),
         "paused": t.is_some_and(|t| matches!(t.phase, Phase::Paused { .. })),
         "item": s.item,
-        "started": t.map(|t| t.start.to_string()),
+        "started": t.map(|t| local_rfc3339(t.start, zone)),
         "elapsed_seconds": s.studied_time().as_secs(),
     })
 }
@@ -426,20 +588,26 @@ pub fn left_running_since(s: &Session, zone: &jiff::tz::TimeZone, now: jiff::Tim
 /// `megarepo status` with the store open: one line for a shell prompt or
 /// tmux, computed from the totals and written to the status file for the
 /// next call (which then reads only that file: see [`status_fast`]).
-pub fn status(ctx: &StudyCtx<'_>, out: &mut dyn Write) -> Result<()> {
-    status_with_store(ctx.store, ctx.clock, out)
+pub fn status(ctx: &StudyCtx<'_>, json: bool, out: &mut dyn Write) -> Result<()> {
+    status_with_store(ctx.store, ctx.clock, json, out)
 }
 
 /// [`status`] on an open store, without the roadmap (the line needs none).
 pub fn status_with_store(
     store: &crate::store::Store,
     clock: &dyn Clock,
+    json: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
     let (file, rebuilt) = status_now(store, clock)?;
     report_to_stderr(rebuilt.as_ref());
     publish(store.data_dir(), &file);
-    writeln!(out, "{}", file.line)?;
+    if json {
+        let v = file.json_at(clock.now());
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        writeln!(out, "{}", file.line)?;
+    }
     Ok(())
 }
 
@@ -451,12 +619,35 @@ pub fn status_fast(
     data_dir: &std::path::Path,
     clock: &dyn Clock,
 ) -> Result<String, Option<Box<super::status::StatusFile>>> {
-    use super::status::{Read, read};
-    match read(data_dir, clock.now(), &clock.zone()) {
-        Read::Fresh(line) => Ok(line),
-        Read::Stale(f) => Err(Some(f)),
-        Read::Missing | Read::Unreadable(_) => Err(None),
+    status_file_fast(data_dir, clock).map(|f| f.line_at(clock.now()))
+}
+
+/// Like [`status_fast`], the file itself (for `status --json`).
+pub fn status_file_fast(
+    data_dir: &std::path::Path,
+    clock: &dyn Clock,
+) -> Result<Box<super::status::StatusFile>, Option<Box<super::status::StatusFile>>> {
+    use super::status::{Read, read_file};
+    match read_file(data_dir, clock.now(), &clock.zone()) {
+        Ok(f) => Ok(Box::new(f)),
+        Err(Read::Stale(f)) => Err(Some(f)),
+        Err(Read::Fresh(_) | Read::Missing | Read::Unreadable(_)) => Err(None),
     }
+}
+
+/// Prints the status file as of `now`: its line, or its parts as JSON.
+pub fn print_status(
+    f: &super::status::StatusFile,
+    now: jiff::Timestamp,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&f.json_at(now))?)?;
+    } else {
+        writeln!(out, "{}", f.line_at(now))?;
+    }
+    Ok(())
 }
 
 /// `megarepo stats [--json]`
@@ -501,7 +692,7 @@ pub fn stats(ctx: &StudyCtx<'_>, json: bool, out: &mut dyn Write) -> Result<()> 
             p.total,
             p.estimate_from,
             p.estimate_to,
-            p.verdict.describe()
+            p.describe()
         )?;
     }
     Ok(())
@@ -513,7 +704,7 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
     let now = ctx.clock.now();
     let day = |d: &Option<String>| -> Result<Date> {
         match d {
-            Some(text) => parse_date(text).map_err(anyhow::Error::msg),
+            Some(text) => parse_day(text, ctx.clock.today()).map_err(anyhow::Error::msg),
             None => Ok(ctx.clock.today()),
         }
     };
@@ -555,6 +746,8 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
                     let hits = journal::search(&entries, &q);
                     if json {
                         writeln!(out, "{}", serde_json::to_string_pretty(&hits)?)?;
+                    } else if hits.is_empty() {
+                        writeln!(out, "no journal entries match `{q}`")?;
                     } else {
                         for h in hits {
                             writeln!(out, "{} {}: {}", h.date, h.field, h.snippet)?;
@@ -562,7 +755,18 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
                     }
                 }
                 None if json => {
-                    writeln!(out, "{}", serde_json::to_string_pretty(&entries)?)?;
+                    let zone = ctx.clock.zone();
+                    let v = entries
+                        .iter()
+                        .map(|e| entry_json(e, &zone))
+                        .collect::<Result<Vec<_>>>()?;
+                    writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+                }
+                None if entries.is_empty() => {
+                    writeln!(
+                        out,
+                        "no journal entries yet (`megarepo journal add TEXT` writes today's)"
+                    )?;
                 }
                 None => {
                     for e in entries.iter().rev() {
@@ -576,14 +780,23 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
                 }
             }
         }
-        JournalCmd::Show { date } => {
-            let date = parse_date(&date).map_err(anyhow::Error::msg)?;
+        JournalCmd::Show { date, json } => {
+            let date = parse_day(&date, ctx.clock.today()).map_err(anyhow::Error::msg)?;
             let Some(e) = study.journal(date)? else {
                 bail!("no journal entry for {date}");
             };
             let (days, rebuilt) = ctx.days_now()?;
             report_to_stderr(rebuilt.as_ref());
-            writeln!(out, "{}", e.to_markdown(days.on(date).minutes()))?;
+            let minutes = days.on(date).minutes();
+            if json {
+                let mut v = entry_json(&e, &ctx.clock.zone())?;
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("studied_minutes".into(), json!(minutes));
+                }
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            } else {
+                writeln!(out, "{}", e.to_markdown(minutes))?;
+            }
         }
         JournalCmd::Export { dir } => {
             let entries = study.journal_entries()?;
@@ -597,6 +810,16 @@ pub fn journal(ctx: &StudyCtx<'_>, cmd: JournalCmd, out: &mut dyn Write) -> Resu
         }
     }
     Ok(())
+}
+
+/// A journal entry as JSON, its time of last change in local time to the
+/// second (the store keeps UTC to the nanosecond).
+fn entry_json(e: &JournalEntry, zone: &jiff::tz::TimeZone) -> Result<serde_json::Value> {
+    let mut v = serde_json::to_value(e)?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("updated".into(), json!(local_rfc3339(e.updated, zone)));
+    }
+    Ok(v)
 }
 
 /// Opens `text` in `$VISUAL`/`$EDITOR` (default `vi`) and returns the result.
@@ -616,4 +839,182 @@ fn tempfile_dir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("megarepo-edit-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     Ok(dir)
+}
+
+/// One session as `timer sessions` and `timer rm` show it, in the
+/// learner's zone to the minute.
+struct SessionRow {
+    id: u64,
+    date: jiff::civil::Date,
+    start: Option<jiff::Timestamp>,
+    end: Option<jiff::Timestamp>,
+    start_text: String,
+    end_text: String,
+    minutes: i64,
+    modes: String,
+    manual: bool,
+    state: &'static str,
+    item: Option<String>,
+}
+
+impl SessionRow {
+    /// `current` is the timer's running session, fresher than its record
+    /// (and the only open one that is not "left running").
+    fn of(
+        s: &Session,
+        current: Option<&Session>,
+        zone: &jiff::tz::TimeZone,
+        now: jiff::Timestamp,
+    ) -> SessionRow {
+        use super::session::SessionKind;
+        let is_current = current.is_some_and(|c| c.id == s.id);
+        let mut s = match current {
+            Some(c) if is_current => c.clone(),
+            _ => s.clone(),
+        };
+        if is_current || s.is_detached() {
+            s.checkpoint(now);
+        }
+        let minutes = s.studied_time().as_secs() / 60;
+        match &s.kind {
+            SessionKind::Manual(m) => SessionRow {
+                id: s.id,
+                date: m.date,
+                start: None,
+                end: None,
+                start_text: String::new(),
+                end_text: String::new(),
+                minutes,
+                modes: m.mode.to_string(),
+                manual: true,
+                state: "logged",
+                item: s.item.clone(),
+            },
+            SessionKind::Timed(t) => {
+                let mut modes: Vec<Mode> = t.segments.iter().map(|g| g.mode).collect();
+                if let Phase::Running { mode, .. } | Phase::Paused { mode, .. } = t.phase {
+                    modes.push(mode);
+                }
+                modes.sort();
+                modes.dedup();
+                let modes = modes
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join("+");
+                let (end, state) = match t.phase {
+                    Phase::Stopped { at } => (Some(at), "stopped"),
+                    Phase::Running { .. } if is_current || t.detached => (None, "running"),
+                    Phase::Paused { .. } if is_current || t.detached => (None, "paused"),
+                    _ => (Some(t.checkpoint), "left running"),
+                };
+                let start_z = t.start.to_zoned_datetime(zone.clone());
+                let end_text = match end {
+                    Some(e) => {
+                        let ez = e.to_zoned_datetime(zone.clone());
+                        if ez.date() == start_z.date() {
+                            ez.strftime("%H:%M").to_string()
+                        } else {
+                            local_minute(e, zone, t.start)
+                        }
+                    }
+                    None => "now".into(),
+                };
+                SessionRow {
+                    id: s.id,
+                    date: start_z.date(),
+                    start: Some(t.start),
+                    end,
+                    start_text: start_z.strftime("%H:%M").to_string(),
+                    end_text,
+                    minutes,
+                    modes: if modes.is_empty() { "-".into() } else { modes },
+                    manual: false,
+                    state,
+                    item: s.item.clone(),
+                }
+            }
+        }
+    }
+
+    /// `14:01-14:30`, or blank for a logged entry (it has no clock times).
+    fn time(&self) -> String {
+        if self.manual {
+            String::new()
+        } else {
+            format!("{}-{}", self.start_text, self.end_text)
+        }
+    }
+
+    fn how(&self) -> String {
+        let how = if self.manual { "log" } else { "timer" };
+        let state = match self.state {
+            "running" | "paused" | "left running" => format!(" ({})", self.state),
+            _ => String::new(),
+        };
+        let item = self
+            .item
+            .as_deref()
+            .map(|i| format!(" on {i}"))
+            .unwrap_or_default();
+        format!("{how}{state}{item}")
+    }
+
+    /// "session 5: 2026-11-27, 1440 min of coding, logged"
+    fn describe(&self) -> String {
+        let when = if self.manual {
+            format!(
+                "{}, {} min of {}, logged by hand",
+                self.date, self.minutes, self.modes
+            )
+        } else {
+            format!(
+                "{} {}, {} min of {}, timer{}",
+                self.date,
+                self.time(),
+                self.minutes,
+                self.modes,
+                match self.state {
+                    "stopped" => String::new(),
+                    s => format!(" ({s})"),
+                }
+            )
+        };
+        format!("session {}: {when}", self.id)
+    }
+
+    fn json(&self, zone: &jiff::tz::TimeZone) -> serde_json::Value {
+        json!({
+            "id": self.id,
+            "date": self.date.to_string(),
+            "start": self.start.map(|t| local_rfc3339(t, zone)),
+            "end": self.end.map(|t| local_rfc3339(t, zone)),
+            "minutes": self.minutes,
+            "modes": self.modes.split('+').collect::<Vec<_>>(),
+            "how": if self.manual { "log" } else { "timer" },
+            "state": self.state,
+            "item": self.item,
+        })
+    }
+}
+
+/// The sessions on the dates `from..=to` (a timed session on the date it
+/// started), oldest first.
+fn session_rows<C: Clock>(
+    ctx: &StudyCtx<'_>,
+    timer: &Timer<C>,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<Vec<SessionRow>> {
+    let zone = ctx.clock.zone();
+    let now = ctx.clock.now();
+    let mut rows: Vec<SessionRow> = ctx
+        .study()
+        .sessions()?
+        .iter()
+        .map(|s| SessionRow::of(s, timer.current(), &zone, now))
+        .filter(|r| (from..=to).contains(&r.date))
+        .collect();
+    rows.sort_by_key(|r| (r.date, r.start, r.id));
+    Ok(rows)
 }

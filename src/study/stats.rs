@@ -38,11 +38,11 @@ impl Default for StudySettings {
 /// A setting outside its allowed range.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
-    #[error("daily goal must be between 30 and 240 minutes, got {0}")]
+    #[error("the daily goal must be a positive number of minutes, from 30 to 240 (got {0})")]
     DailyGoal(i64),
-    #[error("streak threshold must be between 1 and 1440 minutes, got {0}")]
+    #[error("the streak threshold must be a positive number of minutes, from 1 to 1440 (got {0})")]
     Threshold(i64),
-    #[error("freezes per month must be between 0 and 31, got {0}")]
+    #[error("freezes per month must be a whole number from 0 to 31 (got {0})")]
     Freezes(i64),
 }
 
@@ -114,15 +114,31 @@ pub struct DayMinutes {
 
 impl DayMinutes {
     pub fn new(date: Date, split: ModeSplit) -> Self {
-        // Minutes per mode are truncated separately; the total is computed
-        // from seconds so it never loses a minute to the split.
+        let (reading, coding, total) = whole_minutes(split);
         DayMinutes {
             date,
-            reading: split.reading / 60,
-            coding: split.coding / 60,
-            total: split.total() / 60,
+            reading,
+            coding,
+            total,
         }
     }
+}
+
+/// Whole minutes per mode and in total, so that the two modes add up to
+/// the total: the total is truncated from the seconds, each mode is
+/// truncated, and a minute left over (2m50s reading + 40s coding is 3m)
+/// goes to the mode with the larger remainder.
+pub fn whole_minutes(split: ModeSplit) -> (i64, i64, i64) {
+    let total = split.total().max(0) / 60;
+    let (mut r, mut c) = (split.reading.max(0) / 60, split.coding.max(0) / 60);
+    if r + c < total {
+        if split.reading % 60 >= split.coding % 60 {
+            r += total - r - c;
+        } else {
+            c += total - r - c;
+        }
+    }
+    (r, c, total)
 }
 
 /// Reading/coding balance against the 50/50 target.
@@ -207,9 +223,15 @@ pub enum Verdict {
     OnTrack,
     /// Projected after the late end of the estimate.
     Behind,
-    /// Nothing done yet, so there is no velocity to project from.
+    /// Nothing done yet, or too few days of data (see
+    /// [`PROJECTION_MIN_DAYS`]), so there is no pace to project from.
     Unknown,
 }
+
+/// Days of data (from the first study day or first tick to today, both
+/// counted) before a completion date is projected: a first-day burst of
+/// ticks would otherwise project a year-long plan to end in weeks.
+pub const PROJECTION_MIN_DAYS: u32 = 14;
 
 impl Verdict {
     /// How the verdict reads in a sentence.
@@ -238,6 +260,23 @@ pub struct Projection {
     #[serde(with = "timefmt::day")]
     pub estimate_to: Date,
     pub verdict: Verdict,
+    /// More days of data needed before a date is projected (0 once there
+    /// are [`PROJECTION_MIN_DAYS`]).
+    pub days_needed: u32,
+}
+
+impl Projection {
+    /// The verdict as it reads after the numbers: "within the estimate",
+    /// or how many more days of data a projection needs.
+    pub fn describe(&self) -> String {
+        match (self.verdict, self.days_needed) {
+            (Verdict::Unknown, n) if n > 0 && self.done > 0 => format!(
+                "a projection after {n} more day{} of data",
+                if n == 1 { "" } else { "s" }
+            ),
+            (v, _) => v.describe().to_string(),
+        }
+    }
 }
 
 /// Everything the stats pane and `megarepo stats` show.
@@ -312,6 +351,19 @@ impl Stats {
             .min(today);
         let goal = settings.daily_goal_minutes.max(1);
         let today_minutes = DayMinutes::new(today, today_split);
+        // The first day with any data: studied, or an item ticked.
+        let first_day = days
+            .by_date
+            .iter()
+            .find(|(_, m)| m.total() > 0)
+            .map(|(d, _)| *d)
+            .into_iter()
+            .chain(input.progress.roadmap_done.iter().copied())
+            .chain(input.progress.fundamentals_done.iter().copied())
+            .min();
+        let days_of_data = first_day.map_or(0, |f| days_between(f, today).max(0) + 1);
+        let days_needed = u32::try_from((i64::from(PROJECTION_MIN_DAYS) - days_of_data).max(0))
+            .unwrap_or(PROJECTION_MIN_DAYS);
         Stats {
             today,
             today_minutes,
@@ -331,6 +383,7 @@ impl Stats {
                 start_date,
                 today,
                 (3, 6),
+                days_needed,
             ),
             roadmap: project(
                 input.progress.roadmap_total,
@@ -338,6 +391,7 @@ impl Stats {
                 start_date,
                 today,
                 (12, 18),
+                days_needed,
             ),
             start_date,
             streak,
@@ -378,11 +432,14 @@ pub fn status_line(t: &DayMinutes, goal_minutes: u32, streak: u32, today_counts:
 fn weeks(days: &StudyDays) -> Vec<WeekTotal> {
     days.by_week
         .iter()
-        .map(|(week, s)| WeekTotal {
-            week: *week,
-            reading: s.reading / 60,
-            coding: s.coding / 60,
-            total: s.total() / 60,
+        .map(|(week, s)| {
+            let (reading, coding, total) = whole_minutes(*s);
+            WeekTotal {
+                week: *week,
+                reading,
+                coding,
+                total,
+            }
         })
         .collect()
 }
@@ -471,13 +528,15 @@ fn add_months(d: Date, months: i32) -> Date {
     Date::new(y, m, day).unwrap_or(first)
 }
 
-/// Projects completion from the average pace since `start`.
+/// Projects completion from the average pace since `start`, once no more
+/// days of data are needed.
 fn project(
     total: usize,
     done: &[Date],
     start: Date,
     today: Date,
     months: (i32, i32),
+    days_needed: u32,
 ) -> Projection {
     let estimate_from = add_months(start, months.0);
     let estimate_to = add_months(start, months.1);
@@ -487,7 +546,7 @@ fn project(
     let per_day = n as f64 / elapsed;
     let (projected, verdict) = if total > 0 && n >= total {
         (done.iter().max().copied(), Verdict::Done)
-    } else if n == 0 || total == 0 {
+    } else if n == 0 || total == 0 || days_needed > 0 {
         (None, Verdict::Unknown)
     } else {
         let remaining_days = ((total - n) as f64 / per_day).ceil() as i64;
@@ -509,6 +568,7 @@ fn project(
         estimate_from,
         estimate_to,
         verdict,
+        days_needed,
     }
 }
 
@@ -530,17 +590,42 @@ mod tests {
         let today = date(2025, 1, 31); // 30 days in
         let done: Vec<Date> = (0..10).map(|i| add_days(start, i * 3)).collect();
         // 10 of 40 in 30 days -> 30 left take 90 days -> 2025-05-01.
-        let p = project(40, &done, start, today, (3, 6));
+        let p = project(40, &done, start, today, (3, 6), 0);
         assert_eq!(p.projected, Some(date(2025, 5, 1)));
         assert_eq!(p.verdict, Verdict::OnTrack);
         assert_eq!(p.estimate_from, date(2025, 4, 1));
-        let slow = project(400, &done, start, today, (3, 6));
+        let slow = project(400, &done, start, today, (3, 6), 0);
         assert_eq!(slow.verdict, Verdict::Behind);
-        let none = project(40, &[], start, today, (3, 6));
+        let none = project(40, &[], start, today, (3, 6), 0);
         assert_eq!((none.projected, none.verdict), (None, Verdict::Unknown));
-        let all = project(10, &done, start, today, (3, 6));
+        let all = project(10, &done, start, today, (3, 6), 0);
         assert_eq!(all.verdict, Verdict::Done);
         assert_eq!(all.projected, Some(add_days(start, 27)));
+        let early = project(40, &done, start, today, (3, 6), 5);
+        assert_eq!((early.projected, early.verdict), (None, Verdict::Unknown));
+        assert_eq!(early.describe(), "a projection after 5 more days of data");
+    }
+
+    #[test]
+    fn minutes_per_mode_add_up_to_the_total() {
+        let split = ModeSplit {
+            reading: 2 * 60 + 50,
+            coding: 40,
+        };
+        assert_eq!(whole_minutes(split), (3, 0, 3));
+        let split = ModeSplit {
+            reading: 10,
+            coding: 59 + 60,
+        };
+        assert_eq!(whole_minutes(split), (0, 2, 2));
+        let d = DayMinutes::new(
+            date(2025, 1, 1),
+            ModeSplit {
+                reading: 170,
+                coding: 40,
+            },
+        );
+        assert_eq!(d.reading + d.coding, d.total);
     }
 
     #[test]

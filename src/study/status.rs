@@ -68,6 +68,32 @@ impl StatusFile {
     /// The line as of `now`: the open session's study since the file was
     /// written is added to today, and the streak follows.
     pub fn line_at(&self, now: Timestamp) -> String {
+        let v = self.view_at(now);
+        compose(
+            &v.today,
+            self.goal_minutes,
+            v.streak,
+            v.today_counts,
+            v.open.as_ref(),
+        )
+    }
+
+    /// `megarepo status --json`: the parts of [`StatusFile::line_at`].
+    pub fn json_at(&self, now: Timestamp) -> serde_json::Value {
+        let zone = timefmt::zone_from_name(&self.zone).unwrap_or(TimeZone::UTC);
+        let v = self.view_at(now);
+        serde_json::json!({
+            "date": self.date.to_string(),
+            "today": {"reading": v.today.reading, "coding": v.today.coding, "total": v.today.total},
+            "goal_minutes": self.goal_minutes,
+            "streak": v.streak,
+            "today_counts": v.today_counts,
+            "running": v.open.as_ref().map(|s| super::cli::session_json(s, &zone)),
+            "line": self.line_at(now),
+        })
+    }
+
+    fn view_at(&self, now: Timestamp) -> View {
         let fallback = timefmt::zone_from_name(&self.zone).unwrap_or(TimeZone::UTC);
         let mut today = self.today;
         let open_now = self.open.as_ref().map(|s| {
@@ -85,15 +111,21 @@ impl StatusFile {
             live
         });
         let counts = self.solved_today || today.total() >= i64::from(self.threshold_minutes) * 60;
-        let streak = self.run_before_today + u32::from(counts);
-        compose(
-            &DayMinutes::new(self.date, today),
-            self.goal_minutes,
-            streak,
-            counts,
-            open_now.as_ref(),
-        )
+        View {
+            today: DayMinutes::new(self.date, today),
+            streak: self.run_before_today + u32::from(counts),
+            today_counts: counts,
+            open: open_now,
+        }
     }
+}
+
+/// The line's parts as of a moment.
+struct View {
+    today: DayMinutes,
+    streak: u32,
+    today_counts: bool,
+    open: Option<Session>,
 }
 
 /// The seconds `s` gives `date`.
@@ -163,23 +195,31 @@ pub enum Read {
 
 /// Reads the file and, when it is for today in `zone`, the line as of `now`.
 pub fn read(data_dir: &Path, now: Timestamp, zone: &TimeZone) -> Read {
+    match read_file(data_dir, now, zone) {
+        Ok(f) => Read::Fresh(f.line_at(now)),
+        Err(r) => r,
+    }
+}
+
+/// Reads the file when it is for today in `zone` (else why not).
+pub fn read_file(data_dir: &Path, now: Timestamp, zone: &TimeZone) -> Result<StatusFile, Read> {
     let bytes = match std::fs::read(path(data_dir)) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Read::Missing,
-        Err(e) => return Read::Unreadable(e.to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Read::Missing),
+        Err(e) => return Err(Read::Unreadable(e.to_string())),
     };
     let f: StatusFile = match serde_json::from_slice(&bytes) {
         Ok(f) => f,
-        Err(e) => return Read::Unreadable(e.to_string()),
+        Err(e) => return Err(Read::Unreadable(e.to_string())),
     };
     if f.format != FORMAT {
-        return Read::Unreadable(format!("format {}", f.format));
+        return Err(Read::Unreadable(format!("format {}", f.format)));
     }
     let today = now.to_zoned_datetime(zone.clone()).date();
     if f.date != today || f.zone != zone_name(zone, now) {
-        return Read::Stale(Box::new(f));
+        return Err(Read::Stale(Box::new(f)));
     }
-    Read::Fresh(f.line_at(now))
+    Ok(f)
 }
 
 #[cfg(test)]

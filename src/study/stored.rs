@@ -718,6 +718,16 @@ impl StudyStore {
         }
     }
 
+    /// Whether the end of a pomodoro phase rings the terminal bell (on
+    /// unless turned off with `timer settings --bell off`).
+    pub fn bell(&self) -> Result<bool, StoreError> {
+        Ok(self.store.get_json::<bool>(STUDY, "bell")?.unwrap_or(true))
+    }
+
+    pub fn save_bell(&self, on: bool) -> Result<(), StoreError> {
+        self.store.put_json(STUDY, "bell", &on)
+    }
+
     /// The roadmap start date, if set.
     pub fn start_date(&self) -> Result<Option<Date>, StoreError> {
         let text: Option<String> = self.store.get_json(STUDY, "start_date")?;

@@ -15,7 +15,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::clock::Clock;
 use super::session::{Mode, Session, TimerError};
 use super::stored::StudyStore;
-use super::timefmt::zone_name;
+use super::timefmt::{local_minute, zone_name};
 use crate::store::StoreError;
 
 /// How often a running session is written to the store at most apart.
@@ -26,16 +26,23 @@ pub const CHECKPOINT_EVERY: SignedDuration = SignedDuration::from_secs(30);
 /// A timer command that could not be carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum TimerCommandError {
+    /// `started` is local time to the minute (see `timefmt::local_minute`).
     #[error("a session is already running (session {id}, started {started}); stop it first")]
-    AlreadyRunning { id: u64, started: Timestamp },
+    AlreadyRunning { id: u64, started: String },
     #[error(
-        "session {id} was left running when megarepo last stopped (last alive {checkpoint}); keep or close it first"
+        "session {id} was left running when megarepo last stopped (last alive {checkpoint}); `megarepo timer keep` or `megarepo timer stop` first"
     )]
-    Orphaned { id: u64, checkpoint: Timestamp },
+    Orphaned { id: u64, checkpoint: String },
     #[error("no session is running")]
     NoSession,
     #[error("no left-running session with id {0}")]
     NoOrphan(u64),
+    #[error("no session {0} (see `megarepo timer sessions`)")]
+    NoSuchSession(u64),
+    #[error(
+        "session {0} is the one running: stop it first (`megarepo timer stop`), then remove it"
+    )]
+    RemoveRunning(u64),
     #[error(transparent)]
     Transition(#[from] TimerError),
     #[error(transparent)]
@@ -82,6 +89,14 @@ impl<C: Clock> Timer<C> {
 
     /// Changes how often a running session is written (tests and the crash
     /// test use a short interval; it is clamped to 1..=60 seconds).
+    /// An instant of a session as the learner reads it in messages.
+    fn local(&self, at: Option<Timestamp>) -> String {
+        match at {
+            Some(at) => local_minute(at, &self.clock.zone(), self.clock.now()),
+            None => "at an unknown time".into(),
+        }
+    }
+
     pub fn set_checkpoint_interval(&mut self, every: SignedDuration) {
         self.every = every.clamp(SignedDuration::from_secs(1), SignedDuration::from_secs(60));
     }
@@ -107,16 +122,13 @@ impl<C: Clock> Timer<C> {
         if let Some(s) = &self.current {
             return Err(TimerCommandError::AlreadyRunning {
                 id: s.id,
-                started: s.timed().map(|t| t.start).unwrap_or(Timestamp::UNIX_EPOCH),
+                started: self.local(s.timed().map(|t| t.start)),
             });
         }
         if let Some(o) = self.orphans.first() {
             return Err(TimerCommandError::Orphaned {
                 id: o.id,
-                checkpoint: o
-                    .timed()
-                    .map(|t| t.checkpoint)
-                    .unwrap_or(Timestamp::UNIX_EPOCH),
+                checkpoint: self.local(o.timed().map(|t| t.checkpoint)),
             });
         }
         Ok(())
@@ -250,13 +262,29 @@ impl<C: Clock> Timer<C> {
         self.store.flush()
     }
 
+    /// Removes a stored session (a mistaken `timer log`, a session started
+    /// by accident) with its share of the totals. The running session is
+    /// refused: stopping it first says how long it was.
+    pub fn remove(&mut self, id: u64) -> Result<Session, TimerCommandError> {
+        if self.current.as_ref().is_some_and(|s| s.id == id) {
+            return Err(TimerCommandError::RemoveRunning(id));
+        }
+        let removed = self
+            .store
+            .remove_session(id)?
+            .ok_or(TimerCommandError::NoSuchSession(id))?;
+        self.store.flush()?;
+        self.orphans.retain(|s| s.id != id);
+        Ok(removed)
+    }
+
     /// Keeps a left-running session: the learner was studying all along, so
     /// it continues as the current session, counting the time in between.
     pub fn keep_orphan(&mut self, id: u64) -> Result<&Session, TimerCommandError> {
         if let Some(s) = &self.current {
             return Err(TimerCommandError::AlreadyRunning {
                 id: s.id,
-                started: s.timed().map(|t| t.start).unwrap_or(Timestamp::UNIX_EPOCH),
+                started: self.local(s.timed().map(|t| t.start)),
             });
         }
         let pos = self

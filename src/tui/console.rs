@@ -13,6 +13,7 @@ use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::collections::VecDeque;
@@ -371,7 +372,10 @@ impl Console {
                 } else {
                     String::new()
                 };
-                Line::styled(format!("{more}{hint}"), theme.dim)
+                Line::styled(
+                    crate::tui::text::truncate(&format!("{more}{hint}"), usize::from(row.width)),
+                    theme.dim,
+                )
             };
             f.render_widget(Paragraph::new(line), row);
         }
@@ -395,9 +399,14 @@ pub fn draw_tail<T>(
     let mut i = end;
     while i > 0 && rows.len() < h {
         i -= 1;
-        // Wrapped like a terminal does (at the column, not at words), so the
-        // row count is exact and the newest line is always fully visible.
-        let mut wrapped = hard_wrap(to_line(&items[i]), w);
+        // Wrapped between words, continuation rows marked, never inside a
+        // word; the row count is exact, so the newest line is always fully
+        // visible.
+        let marker = Span::styled(
+            crate::tui::text::CONTINUED,
+            Style::new().add_modifier(Modifier::DIM),
+        );
+        let mut wrapped = crate::tui::text::wrap_line(to_line(&items[i]), w, &marker);
         wrapped.reverse();
         rows.extend(wrapped);
     }
@@ -408,35 +417,6 @@ pub fn draw_tail<T>(
     rows.reverse();
     f.render_widget(Paragraph::new(rows), area);
     true
-}
-
-/// Split a line into rows of at most `width` columns, keeping span styles.
-pub fn hard_wrap(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
-    use unicode_width::UnicodeWidthChar;
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut cur: Vec<Span<'static>> = Vec::new();
-    let mut used = 0;
-    for span in line.spans {
-        let mut buf = String::new();
-        for c in span.content.chars() {
-            let cw = c.width().unwrap_or(0);
-            if used + cw > width && used > 0 {
-                if !buf.is_empty() {
-                    cur.push(Span::styled(std::mem::take(&mut buf), span.style));
-                }
-                out.push(Line::from(std::mem::take(&mut cur)).style(line.style));
-                used = 0;
-            }
-            buf.push(c);
-            used += cw;
-        }
-        if !buf.is_empty() {
-            cur.push(Span::styled(buf, span.style));
-        }
-    }
-    out.push(Line::from(cur).style(line.style));
-    out
 }
 
 #[cfg(test)]
@@ -526,19 +506,19 @@ mod tests {
     }
 
     #[test]
-    fn hard_wrap_is_exact_and_keeps_styles() {
-        use ratatui::style::Style;
-        let l = Line::from(vec![
-            Span::raw("abcde"),
-            Span::styled("fgh", Style::new().bold()),
-        ]);
-        let rows = hard_wrap(l, 3);
-        let text: Vec<String> = rows
+    fn console_output_wraps_between_words() {
+        let items: VecDeque<String> = ["get KEY      print a value", "keys         list keys"]
             .iter()
-            .map(|r| r.spans.iter().map(|s| s.content.as_ref()).collect())
+            .map(|s| s.to_string())
             .collect();
-        assert_eq!(text, ["abc", "def", "gh"]);
-        assert_eq!(rows[1].spans[1].style, Style::new().bold());
-        assert_eq!(hard_wrap(Line::raw(""), 5).len(), 1);
+        let mut t = Terminal::new(TestBackend::new(16, 6)).unwrap();
+        t.draw(|f| {
+            draw_tail(f, f.area(), &items, 0, |s| Line::raw(s.clone()));
+        })
+        .unwrap();
+        let screen = t.backend().to_string();
+        // Whole words, the continuation marked: no "print a va" / "lue".
+        assert!(screen.contains("↪ print a value"), "{screen}");
+        assert!(screen.contains("↪ list keys"), "{screen}");
     }
 }

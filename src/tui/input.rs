@@ -11,6 +11,9 @@ pub struct LineInput {
     history: Vec<String>,
     /// Position while browsing history; None = editing a fresh line.
     browsing: Option<usize>,
+    /// The text is a suggestion (a field's current value): the first
+    /// typed char replaces it, any editing key keeps it.
+    suggested: bool,
 }
 
 /// What a key did to the input.
@@ -40,6 +43,21 @@ impl LineInput {
         }
     }
 
+    /// A field pre-filled with its current value, shown selected: typing
+    /// replaces it, while an editing key (arrows, home/end, backspace)
+    /// starts editing it instead.
+    pub fn suggested(s: &str) -> Self {
+        LineInput {
+            suggested: !s.is_empty(),
+            ..Self::with_text(s)
+        }
+    }
+
+    /// True while the pre-filled value would be replaced by typing.
+    pub fn is_suggested(&self) -> bool {
+        self.suggested
+    }
+
     pub fn text(&self) -> String {
         self.text.iter().collect()
     }
@@ -50,6 +68,10 @@ impl LineInput {
     }
 
     pub fn insert_str(&mut self, s: &str) {
+        if std::mem::take(&mut self.suggested) {
+            self.text.clear();
+            self.cursor = 0;
+        }
         for c in s.chars().filter(|c| !c.is_control()) {
             self.text.insert(self.cursor, c);
             self.cursor += 1;
@@ -58,6 +80,11 @@ impl LineInput {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> InputEvent {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let typed = matches!(key.code, KeyCode::Char(_)) && !ctrl;
+        if std::mem::take(&mut self.suggested) && typed {
+            self.text.clear();
+            self.cursor = 0;
+        }
         match key.code {
             KeyCode::Enter => {
                 let line = self.text();
@@ -185,11 +212,17 @@ impl LineInput {
             .map(String::from)
             .unwrap_or_else(|| " ".into());
         let after: String = visible.chars().skip(cur + 1).collect();
+        // A suggested value shows selected, as it will be replaced.
+        let text_style = if self.suggested {
+            style.add_modifier(Modifier::UNDERLINED)
+        } else {
+            style
+        };
         Line::from(vec![
             Span::styled(prompt.to_string(), style.add_modifier(Modifier::BOLD)),
-            Span::styled(before, style),
+            Span::styled(before, text_style),
             Span::styled(at, style.add_modifier(Modifier::REVERSED)),
-            Span::styled(after, style),
+            Span::styled(after, text_style),
         ])
     }
 }
@@ -220,6 +253,31 @@ mod tests {
         assert_eq!(i.text(), "set a1");
         i.handle_key(key(KeyCode::Down));
         assert_eq!(i.text(), "");
+    }
+
+    #[test]
+    fn a_suggested_value_is_replaced_by_typing_and_kept_by_editing() {
+        let mut i = LineInput::suggested("2026-09-01");
+        for c in "2026-08-01".chars() {
+            i.handle_key(key(KeyCode::Char(c)));
+        }
+        assert_eq!(i.text(), "2026-08-01", "typing replaces the value");
+        let mut i = LineInput::suggested("2026-09-01");
+        i.handle_key(key(KeyCode::Backspace));
+        i.handle_key(key(KeyCode::Char('5')));
+        assert_eq!(i.text(), "2026-09-05", "an edit keeps the value");
+        // The same line-editing keys as everywhere: ctrl-u clears.
+        let mut i = LineInput::suggested("2026-09-01");
+        i.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        assert_eq!(i.text(), "");
+        i.handle_key(key(KeyCode::Char('x')));
+        assert_eq!(i.text(), "x");
+        let mut i = LineInput::with_text("one two");
+        i.handle_key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
+        assert_eq!(i.text(), "one ");
+        i.handle_key(key(KeyCode::Home));
+        i.handle_key(key(KeyCode::Char('>')));
+        assert_eq!(i.text(), ">one ");
     }
 
     #[test]

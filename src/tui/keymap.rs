@@ -40,6 +40,13 @@ impl Key {
         }
     }
 
+    pub const fn alt(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::ALT,
+        }
+    }
+
     /// Does a key press match? Shift is ignored for characters (terminals
     /// disagree on reporting it); control and alt must match exactly.
     pub fn matches(&self, ev: &KeyEvent) -> bool {
@@ -76,6 +83,19 @@ pub const DIGITS: &[Key] = &[
     Key::ch('7'),
     Key::ch('8'),
     Key::ch('9'),
+];
+
+/// alt-1 to alt-9: open link n (the plain digits switch tabs).
+pub const ALT_DIGITS: &[Key] = &[
+    Key::alt('1'),
+    Key::alt('2'),
+    Key::alt('3'),
+    Key::alt('4'),
+    Key::alt('5'),
+    Key::alt('6'),
+    Key::alt('7'),
+    Key::alt('8'),
+    Key::alt('9'),
 ];
 
 /// A row of the table: the keys, how the help shows them, what they do.
@@ -141,10 +161,11 @@ pub const fn bind<C>(
 }
 
 /// Every key a test should try against a pane: printable ASCII and the
-/// named keys, unmodified.
+/// named keys, unmodified, and alt with a digit (links).
 pub fn probe_keys() -> Vec<KeyEvent> {
     let mut keys: Vec<KeyEvent> = (0x21u8..0x7f).map(|b| Key::ch(b as char).event()).collect();
     keys.push(Key::ch(' ').event());
+    keys.extend(ALT_DIGITS.iter().map(Key::event));
     for code in [
         KeyCode::Enter,
         KeyCode::Esc,

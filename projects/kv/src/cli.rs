@@ -304,8 +304,13 @@ pub fn run(args: KvArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     "{}",
                     serde_json::json!({ "key": key, "removed": removed })
                 )?;
-            } else {
-                writeln!(out, "{}", if removed { "deleted" } else { "(not found)" })?;
+            } else if removed {
+                writeln!(out, "deleted")?;
+            }
+            // As `get` answers a missing key: exit 1 with "not found", so a
+            // mistyped key is noticed and a script can test either the same way.
+            if !removed {
+                return Err(NotFound(key).into());
             }
         }
         KvCommand::Scan { prefix, limit } => {

@@ -491,6 +491,16 @@ async fn shutdown_finishes_commands_already_sent() {
     assert!(TcpStream::connect(addr).await.is_err());
 }
 
+/// The next server event, with a deadline: a missing event fails the
+/// test instead of hanging it.
+async fn next_event(
+    events: &mut tokio::sync::broadcast::Receiver<net::ServerEvent>,
+) -> Result<net::ServerEvent, tokio::sync::broadcast::error::RecvError> {
+    tokio::time::timeout(Duration::from_secs(10), events.recv())
+        .await
+        .expect("a server event within 10 s")
+}
+
 #[tokio::test]
 async fn events_wake_a_watcher_without_polling() {
     let server = start(Config {
@@ -501,7 +511,7 @@ async fn events_wake_a_watcher_without_polling() {
     let mut events = server.handle.events();
     let mut c = Client::connect(server.addr()).await.unwrap();
     c.command(&["PING"]).await.unwrap();
-    let Ok(net::ServerEvent::Connected { id, .. }) = events.recv().await else {
+    let Ok(net::ServerEvent::Connected { id, .. }) = next_event(&mut events).await else {
         panic!("connected expected")
     };
     let mut extra = TcpStream::connect(server.addr()).await.unwrap();
@@ -510,16 +520,19 @@ async fn events_wake_a_watcher_without_polling() {
         b"-ERR max number of clients reached\r\n"
     );
     assert!(matches!(
-        events.recv().await,
+        next_event(&mut events).await,
         Ok(net::ServerEvent::Rejected { .. })
     ));
     drop(c);
     assert_eq!(
-        events.recv().await.unwrap(),
+        next_event(&mut events).await.unwrap(),
         net::ServerEvent::Closed { id }
     );
     server.handle.shutdown();
-    assert_eq!(events.recv().await.unwrap(), net::ServerEvent::Stopped);
+    assert_eq!(
+        next_event(&mut events).await.unwrap(),
+        net::ServerEvent::Stopped
+    );
     server.task.await.unwrap();
 }
 

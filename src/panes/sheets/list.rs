@@ -2,6 +2,7 @@
 //! (`/`), and the way into the full-text search (`F`).
 
 use super::*;
+use crate::tui::text::truncate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum List {
@@ -189,21 +190,32 @@ impl SheetsPane {
         }
         let [head, list] =
             Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+        let width = usize::from(head.width);
         let header = if self.filtering || !self.filter.text().is_empty() {
             let input = self.filter.line("filter: ", head.width, theme.text);
             if self.filtering {
-                input
+                vec![input]
             } else {
-                Line::styled(format!("filter: {}", self.filter.text()), theme.dim)
+                vec![Line::styled(
+                    truncate(&format!("filter: {}", self.filter.text()), width),
+                    theme.dim,
+                )]
             }
         } else {
-            Line::styled(
-                format!(
-                    "{} sheets and lessons  (/ filter names, F search all text, enter read)",
-                    self.sheets.len()
-                ),
-                theme.dim,
-            )
+            // The hint takes the header's two rows before it is cut.
+            let hint = format!(
+                "{} sheets and lessons  (/ filter names, F search all text, enter read)",
+                self.sheets.len()
+            );
+            let mut rows = crate::tui::text::wrap(&hint, width);
+            if rows.len() > 2 {
+                let rest: String = rows[1..].concat();
+                rows.truncate(1);
+                rows.push(truncate(&rest, width));
+            }
+            rows.into_iter()
+                .map(|r| Line::styled(r, theme.dim))
+                .collect()
         };
         f.render_widget(Paragraph::new(header), head);
         let sheets = self.filtered();
@@ -236,9 +248,11 @@ impl SheetsPane {
                 } else {
                     theme.text
                 };
-                let title = sheet.title();
+                let name = truncate(&sheet.name, name_width);
+                let room = usize::from(list.width).saturating_sub(name_width + 2);
+                let title = truncate(&sheet.title(), room);
                 Line::from(vec![
-                    Span::styled(format!(" {:<name_width$}", sheet.name), style),
+                    Span::styled(format!(" {name:<name_width$}"), style),
                     Span::styled(format!(" {title}"), theme.dim),
                 ])
             })

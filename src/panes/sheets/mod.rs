@@ -37,7 +37,7 @@ use crate::markdown::{
 use crate::pane::{Ctx, Handled, Pane};
 use crate::theme::{Mode, Theme};
 use crate::tui::input::{InputEvent, LineInput};
-use crate::tui::keymap::{DIGITS, Key, KeyHelp, Keymap, bind};
+use crate::tui::keymap::{ALT_DIGITS, Key, KeyHelp, Keymap, bind};
 
 pub const ID: &str = "sheets";
 
@@ -725,9 +725,13 @@ mod tests {
         let mut pane = SheetsPane::new(sheets());
         assert!(pane.open("borrow-checker"));
         screen(&mut pane, 60, 12);
-        h.key(&mut pane, KeyCode::Char('2'));
+        let alt = |c| {
+            crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::ALT)
+        };
+        // The plain digits switch tabs: links are alt-1..9.
+        assert_eq!(h.inner.key_event(&mut pane, alt('2')).0, Handled::Yes);
         assert!(pane.scroll() > 0, "link [2] points at #deep-section");
-        let requests = h.key(&mut pane, KeyCode::Char('9'));
+        let requests = h.inner.key_event(&mut pane, alt('9')).1;
         assert!(
             requests.iter().any(
                 |r| matches!(r, crate::pane::Request::Status(m, _) if m.contains("no link 9"))

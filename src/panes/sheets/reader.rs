@@ -71,7 +71,12 @@ pub(super) const READER_KEYS: Keymap<Reader> = Keymap::new(&[
         Reader::Contents,
     ),
     bind(&[Key::ch('o')], "o", "list the links", Reader::Links),
-    bind(DIGITS, "1-9", "open link n in the browser", Reader::Link),
+    bind(
+        ALT_DIGITS,
+        "alt-1..9",
+        "open link n in the browser (o lists them all)",
+        Reader::Link,
+    ),
     bind(&[Key::ch('/')], "/", "search this sheet", Reader::Search),
     bind(&[Key::ch('n')], "n", "next match", Reader::Next),
     bind(&[Key::ch('N')], "N", "previous match", Reader::Previous),
@@ -311,20 +316,16 @@ impl SheetsPane {
         let Some(view) = view.as_ref() else { return };
         let total = view.rendered.lines.len();
         let top = self.scroll().min(total.saturating_sub(1));
-        let shown_end = (top + usize::from(body.height)).min(total);
-        let percent = if total <= usize::from(body.height) {
-            100
-        } else {
-            shown_end * 100 / total
-        };
         let name = self.open.as_deref().unwrap_or_default();
+        let place = position_label(top, usize::from(body.height), total);
+        let hint = crate::tui::text::truncate(
+            &format!("  {place}  (t contents, / search, o links, esc list)"),
+            usize::from(head.width).saturating_sub(name.chars().count()),
+        );
         f.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(name.to_string(), theme.title),
-                Span::styled(
-                    format!("  {percent}%  (t contents, / search, o links, esc list)"),
-                    theme.dim,
-                ),
+                Span::styled(hint, theme.dim),
             ])),
             head,
         );
@@ -451,4 +452,29 @@ pub(super) fn draw_popup(
         ),
         popup,
     );
+}
+
+/// Where the reader is, as a pager says it: "All" when the text fits,
+/// "Top" at the start, "End" at the end, else how far it has scrolled.
+fn position_label(top: usize, height: usize, total: usize) -> String {
+    if total <= height {
+        "All".into()
+    } else if top == 0 {
+        "Top".into()
+    } else if top + height >= total {
+        "End".into()
+    } else {
+        format!("{}%", top * 100 / (total - height))
+    }
+}
+
+#[cfg(test)]
+mod position_tests {
+    #[test]
+    fn the_top_of_a_long_sheet_says_top() {
+        assert_eq!(super::position_label(0, 20, 500), "Top");
+        assert_eq!(super::position_label(0, 20, 10), "All");
+        assert_eq!(super::position_label(480, 20, 500), "End");
+        assert_eq!(super::position_label(240, 20, 500), "50%");
+    }
 }

@@ -200,10 +200,13 @@ impl SheetsPane {
         };
         f.render_widget(
             Paragraph::new(Line::styled(
-                format!(
-                    "{} lines mention `{}`  (enter open, F search again, esc back)",
-                    found.hits.len(),
-                    found.query
+                crate::tui::text::truncate(
+                    &format!(
+                        "{} lines mention `{}`  (enter open, F search again, esc back)",
+                        found.hits.len(),
+                        found.query
+                    ),
+                    usize::from(head.width),
                 ),
                 theme.dim,
             )),
@@ -223,10 +226,21 @@ impl SheetsPane {
                 } else {
                     theme.text
                 };
+                // The matched text comes first, cut so the match shows;
+                // the heading follows when there is room.
+                let place = format!(" {}:{}  ", h.sheet, h.line);
+                let room = usize::from(list.width).saturating_sub(place.chars().count());
+                let text = crate::tui::text::around(h.text.trim(), &found.query, room);
+                let left = room.saturating_sub(text.chars().count() + 2);
+                let heading = if left >= 6 && !h.heading.is_empty() {
+                    format!("  {}", crate::tui::text::truncate(&h.heading, left))
+                } else {
+                    String::new()
+                };
                 Line::from(vec![
-                    Span::styled(format!(" {}:{}", h.sheet, h.line), style),
-                    Span::styled(format!("  {}  ", h.heading), theme.accent),
-                    Span::styled(h.text.clone(), theme.dim),
+                    Span::styled(place, style),
+                    Span::styled(text, theme.text),
+                    Span::styled(heading, theme.accent),
                 ])
             })
             .collect();

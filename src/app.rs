@@ -486,8 +486,12 @@ impl App {
     }
 
     fn switch_to(&mut self, index: usize) {
+        let before = self.active;
         self.active = index % self.tabs.len();
         let i = self.active;
+        if before != i {
+            self.with_pane(before, |p, cx| p.on_hide(cx));
+        }
         self.with_pane(i, |p, cx| p.on_show(cx));
     }
 

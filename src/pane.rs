@@ -182,6 +182,10 @@ pub trait Pane {
     /// The pane became the visible tab; start services lazily here.
     fn on_show(&mut self, _cx: &mut Ctx) {}
 
+    /// Another tab is shown instead of this one (the kernel pane stops QEMU
+    /// here unless the learner chose to keep it running).
+    fn on_hide(&mut self, _cx: &mut Ctx) {}
+
     /// Open the pane at a target named by another pane or the roadmap (a
     /// sheet's name, a table, a port). Err is the one-line reason it cannot.
     fn open_at(&mut self, target: &str, _cx: &mut Ctx) -> Result<(), String> {

@@ -15,6 +15,11 @@ struct Harness {
     app: App,
     /// The channel and runtime the app's panes use.
     io: megarepo::harness::Harness,
+    /// Whether pumping delivers ticks (the kernel tests turn them off:
+    /// serial output must wake the app by itself).
+    ticks: bool,
+    /// Ticks delivered so far.
+    ticked: usize,
 }
 
 impl Harness {
@@ -30,7 +35,12 @@ impl Harness {
             shell,
         )
         .unwrap();
-        Harness { app, io }
+        Harness {
+            app,
+            io,
+            ticks: true,
+            ticked: 0,
+        }
     }
 
     fn key(&mut self, code: KeyCode) {
@@ -65,8 +75,9 @@ impl Harness {
         let deadline = Instant::now() + timeout;
         loop {
             self.io.pump_app(&mut self.app);
-            if self.app.tick_every().is_some() {
+            if self.ticks && self.app.tick_every().is_some() {
                 self.app.update(Action::Tick);
+                self.ticked += 1;
             }
             let s = self.screen();
             if done(&s) {
@@ -75,6 +86,24 @@ impl Harness {
             assert!(Instant::now() < deadline, "never saw {what}; screen:\n{s}");
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.app.update(Action::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+    }
+
+    /// The kernel pane's two header rows (under the tab's frame).
+    fn kernel_head(&self) -> String {
+        let s = self.screen();
+        let rows: Vec<&str> = s.lines().collect();
+        let i = rows
+            .iter()
+            .position(|r| r.contains("┏ Kernel") || r.contains("┌ Kernel"))
+            .unwrap_or(0);
+        rows[i + 1..(i + 3).min(rows.len())].join("\n")
     }
 
     fn show(&mut self, title: &str) {
@@ -202,9 +231,18 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
         kernel_runner::qemu::INSTALL_QEMU
     );
     let mut h = Harness::new(d.path());
+    // No ticks at all: everything below reaches the screen because the
+    // serial output woke the app.
+    h.ticks = false;
     h.show("Kernel");
-    // building the kernel (fast when cached) and booting it
+    // showing the tab boots nothing; it says what enter will do
+    let s = h.screen();
+    assert!(s.contains("enter or r will"), "{s}");
+    assert!(!s.contains("building"), "{s}");
+    // enter builds the kernel (fast when cached) and boots it
+    h.key(KeyCode::Enter);
     let s = h.pump_until("[ready] after", Duration::from_secs(240));
+    assert!(s.contains("PVH · running"), "{s}");
     assert!(s.contains("boot chart"), "{s}");
     assert!(s.contains("heap"), "{s}");
     // the pane boots with the trace on: the timeline has the boot threads
@@ -213,7 +251,19 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
     });
     // (a console row never starts with a trace line)
     assert!(!s.contains("┃%sched"), "{s}");
-    h.key(KeyCode::Char('i'));
+    // b changes the next boot, not the label of the kernel that runs
+    h.key(KeyCode::Char('b'));
+    let head = h.kernel_head();
+    assert!(head.contains("PVH · running"), "{head}");
+    assert!(head.contains("next boot: BIOS"), "{head}");
+    assert!(!head.contains("BIOS · running"), "{head}");
+    h.key(KeyCode::Char('b'));
+    assert!(
+        !h.kernel_head().contains("next boot"),
+        "{}",
+        h.kernel_head()
+    );
+    h.key(KeyCode::Enter);
     // D6: the line is edited in the pane; the kernel gets `help` whole
     h.text("helx");
     h.key(KeyCode::Backspace);
@@ -257,6 +307,11 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
         let now = hog_bars(s);
         now.len() == 2 && now != before
     });
+    // All of that came in with no tick: the serial output woke the app.
+    assert_eq!(h.ticked, 0);
+    // A lane leaving the window is a matter of time passing, which the
+    // app's 1 Hz tick shows when the kernel prints nothing.
+    h.ticks = true;
     // kill one: its lane goes once its last run leaves the window
     h.text(&format!("kill {pid}"));
     h.key(KeyCode::Enter);
@@ -277,9 +332,124 @@ fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
         s.contains("trace on (t stops it)") && hog_bars(s).len() == 1
     });
     assert!(!s.contains("┃%sched"), "{s}");
-    // s stops QEMU; the pane shows how it ended
+    // ctrl-c in the console goes to the kernel (ETX), not to the app; a
+    // second one asks before quitting, and esc stays
+    h.key(KeyCode::Char('i'));
+    h.ctrl('c');
+    assert!(!h.app.quit);
+    assert!(h.screen().contains("ctrl-c sent to the kernel"));
+    h.ctrl('c');
+    assert!(!h.app.quit);
+    assert!(h.app.quit_question().is_some());
+    h.key(KeyCode::Esc);
+    assert!(h.app.quit_question().is_none() && !h.app.quit);
+    // the kernel still answers: the ETX did not break its shell
+    h.text("uptime");
+    h.key(KeyCode::Enter);
+    h.pump_until("uptime:", Duration::from_secs(20));
+    h.key(KeyCode::Esc);
+    // s stops QEMU; the pane says so, in its words, not as a crash
     h.key(KeyCode::Char('s'));
-    h.pump_until("stopped by signal", Duration::from_secs(20));
+    let s = h.pump_until("PVH · stopped", Duration::from_secs(20));
+    assert!(!s.contains("signal"), "{s}");
+    h.app.shutdown();
+}
+
+#[test]
+fn showing_or_cycling_through_the_kernel_tab_starts_no_build() {
+    let d = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(d.path());
+    let kernel = h
+        .app
+        .tab_titles()
+        .iter()
+        .position(|t| t == "Kernel")
+        .unwrap();
+    // F-key, `]` through it and back, `[`, and enter on a kernel item
+    h.show("Kernel");
+    h.key(KeyCode::Char(']'));
+    h.key(KeyCode::Char('['));
+    h.key(KeyCode::Char('['));
+    h.key(KeyCode::Char(']'));
+    assert_eq!(h.app.active, kernel);
+    h.show("Today");
+    h.app.select_item("os-bootloader");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.active, kernel, "{}", h.screen());
+    // nothing was started (a build shows at once), even after a while
+    h.io.pump_app(&mut h.app);
+    std::thread::sleep(Duration::from_millis(300));
+    h.io.pump_app(&mut h.app);
+    let s = h.screen();
+    assert!(s.contains("PVH · not started"), "{s}");
+    assert!(s.contains("enter or r will"), "{s}");
+    assert!(s.contains("cargo build --release"), "{s}");
+    assert!(s.contains("--target x86_64-unknown-none"), "{s}");
+    assert!(!s.contains("building") && !s.contains("$ cargo"), "{s}");
+    // b says what the next boot uses, still without booting
+    h.key(KeyCode::Char('b'));
+    let s = h.screen();
+    assert!(s.contains("BIOS · not started"), "{s}");
+}
+
+#[test]
+fn leaving_the_kernel_tab_stops_qemu_unless_the_learner_keeps_it() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(
+        kernel_runner::suite::qemu_available(),
+        "this test boots the kernel: install QEMU ({})",
+        kernel_runner::qemu::INSTALL_QEMU
+    );
+    let mut h = Harness::new(d.path());
+    h.ticks = false;
+    h.show("Kernel");
+    // by default: the pane says what leaving does, and leaving stops it
+    assert!(h.kernel_head().contains("leaving this tab stops QEMU"));
+    h.key(KeyCode::Char('r'));
+    h.pump_until("[ready] after", Duration::from_secs(240));
+    h.show("Today");
+    let s = h.screen();
+    assert!(s.contains("QEMU stopped: you left the Kernel tab"), "{s}");
+    assert!(!s.contains("kernel running"), "{s}");
+    h.show("Kernel");
+    let s = h.screen();
+    assert!(s.contains("PVH · stopped when you left the tab"), "{s}");
+    // K keeps it running on other tabs, and is remembered
+    h.key(KeyCode::Char('K'));
+    assert!(h.kernel_head().contains("QEMU keeps running on other tabs"));
+    let saved: serde_json::Value = h.io.store.get_json("ui", "kernel").unwrap().unwrap();
+    assert_eq!(saved["keep_running"], true);
+    h.key(KeyCode::Char('r'));
+    h.pump_until("[ready] after", Duration::from_secs(240));
+    h.key(KeyCode::Char('i'));
+    h.show("Today");
+    let s = h.screen();
+    assert!(s.contains("kernel running (PVH)"), "{s}");
+    // it still runs: what it prints arrives while another tab is shown
+    h.show("Kernel");
+    h.text("ticks");
+    h.key(KeyCode::Enter);
+    h.show("Today");
+    // the answer is taken in while Today is shown: a glance at the Kernel
+    // tab after each wake-up (without pumping there) finds it
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if h.io.pump_app(&mut h.app) > 0 {
+            h.show("Kernel");
+            let s = h.screen();
+            h.show("Today");
+            if s.contains("ticks:") {
+                break;
+            }
+        }
+        assert!(Instant::now() < deadline, "the answer never arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.show("Kernel");
+    let s = h.screen();
+    assert!(s.contains("PVH · running"), "{s}");
+    assert_eq!(h.ticked, 0);
     h.app.shutdown();
 }
 

@@ -27,7 +27,7 @@ fn listed(keys: &[KeyHelp], ev: &KeyEvent) -> bool {
 fn heavy(pane: &str, ev: &KeyEvent) -> bool {
     matches!(
         (pane, ev.code),
-        ("kernel", KeyCode::Char('r')) | ("kv", KeyCode::Char('b'))
+        ("kernel", KeyCode::Char('r') | KeyCode::Enter) | ("kv", KeyCode::Char('b'))
     )
 }
 

@@ -9,6 +9,11 @@
 //! - two reader threads turn stdout (the serial port) and stderr (QEMU's own
 //!   complaints) into [`SerialEvent`]s.
 //!
+//! A caller that does not want to poll the channel (the app's kernel pane)
+//! starts the session with [`QemuSession::spawn_notifying`]: the readers
+//! and the owner call its [`Notify`] after each event they queue, so the
+//! caller sleeps until there is something to read.
+//!
 //! QEMU never outlives us: dropping the session kills it, and on Linux the
 //! child also gets `PR_SET_PDEATHSIG` so it dies if this process dies.
 
@@ -203,19 +208,59 @@ struct ChildState {
     reaped: bool,
 }
 
+/// Called after each event is queued (from the session's threads): "there
+/// is something to read on [`QemuSession::events`]".
+pub type Notify = Arc<dyn Fn() + Send + Sync>;
+
+/// The sending side of a session's events: the channel, and whom to tell.
+#[derive(Clone)]
+struct Events {
+    tx: Sender<SerialEvent>,
+    notify: Option<Notify>,
+}
+
+impl Events {
+    /// False once the receiver is gone (nobody listens any more).
+    fn send(&self, ev: SerialEvent) -> bool {
+        if self.tx.send(ev).is_err() {
+            return false;
+        }
+        if let Some(n) = &self.notify {
+            n();
+        }
+        true
+    }
+}
+
 pub struct QemuSession {
     config: QemuConfig,
     state: Arc<Mutex<ChildState>>,
     stdin: Option<ChildStdin>,
     events: Receiver<SerialEvent>,
     started: Instant,
+    /// Kept so that [`restart`](Self::restart) notifies the same way.
+    notify: Option<Notify>,
 }
 
 impl QemuSession {
     /// Starts QEMU. Returns once the process exists; output arrives on
     /// [`events`](Self::events).
     pub fn spawn(config: &QemuConfig) -> Result<QemuSession, QemuError> {
+        Self::spawn_with(config, None)
+    }
+
+    /// Starts QEMU like [`spawn`](Self::spawn), and calls `notify` after
+    /// every event it queues (each serial line, QEMU message and the exit).
+    pub fn spawn_notifying(config: &QemuConfig, notify: Notify) -> Result<QemuSession, QemuError> {
+        Self::spawn_with(config, Some(notify))
+    }
+
+    fn spawn_with(config: &QemuConfig, notify: Option<Notify>) -> Result<QemuSession, QemuError> {
         let (tx, events) = channel();
+        let tx = Events {
+            tx,
+            notify: notify.clone(),
+        };
         let (ready_tx, ready_rx) = channel();
         let args = config.args();
         let started = Instant::now();
@@ -238,6 +283,7 @@ impl QemuSession {
             stdin: Some(stdin),
             events,
             started,
+            notify,
         })
     }
 
@@ -257,7 +303,7 @@ impl QemuSession {
                 Ok(_) => {}
             }
         }
-        QemuSession::spawn(&self.config)
+        QemuSession::spawn_with(&self.config, self.notify.clone())
     }
 
     /// Serial lines and the final exit, in order.
@@ -344,7 +390,7 @@ impl Drop for QemuSession {
 
 type Ready = Result<(Arc<Mutex<ChildState>>, ChildStdin), QemuError>;
 
-fn owner_thread(args: Vec<String>, tx: Sender<SerialEvent>, ready: Sender<Ready>) {
+fn owner_thread(args: Vec<String>, tx: Events, ready: Sender<Ready>) {
     let mut cmd = Command::new(QEMU);
     cmd.args(&args)
         .stdin(Stdio::piped())
@@ -419,14 +465,10 @@ fn owner_thread(args: Vec<String>, tx: Sender<SerialEvent>, ready: Sender<Ready>
         Ok(s) => KernelExit::from_status(s),
         Err(_) => KernelExit::Qemu(-1),
     };
-    let _ = tx.send(SerialEvent::Exited(exit));
+    tx.send(SerialEvent::Exited(exit));
 }
 
-fn forward_lines(
-    stream: impl std::io::Read,
-    tx: Sender<SerialEvent>,
-    wrap: fn(String) -> SerialEvent,
-) {
+fn forward_lines(stream: impl std::io::Read, tx: Events, wrap: fn(String) -> SerialEvent) {
     let mut reader = BufReader::new(stream);
     let mut buf = Vec::new();
     loop {
@@ -438,7 +480,7 @@ fn forward_lines(
                     buf.pop();
                 }
                 let line = String::from_utf8_lossy(&buf).replace('\r', "");
-                if tx.send(wrap(line)).is_err() {
+                if !tx.send(wrap(line)) {
                     return;
                 }
             }

@@ -1,36 +1,51 @@
 //! The kernel pane: build the Phase 5 kernel, boot it in QEMU, watch its
 //! serial console live and type into it.
 //!
+//! Showing the tab starts nothing: the pane says what `enter` or `r` will
+//! build and boot, and waits for the learner to ask.
+//!
 //! The work is done by the `kernel-runner` crate: the build runs on a thread
 //! and reports cargo's progress and compiler errors as messages; QEMU runs as
-//! a child process whose serial lines arrive on a channel that the pane
-//! drains on a short tick while QEMU runs (and only then). The serial
-//! stream is sorted (`serial`): the kernel's `%sched` trace lines feed the
-//! scheduling timeline, the rest go to the console, and the stage-tagged
-//! boot log feeds the boot chart. `view` prepares and draws both beside and
-//! below the console. QEMU is killed when the pane restarts it, stops it,
-//! or the app exits.
+//! a child process whose serial lines arrive on a channel. The session
+//! pings a small thread of ours after each line (`wake_on_serial`), which
+//! wakes the app for this pane; `on_wake` drains the channel. So the app
+//! sleeps while the kernel is quiet, and a kernel printing its trace is
+//! drawn at most about 30 times a second. The only tick is a 1 Hz one for
+//! the uptime in the header, while the tab is shown and QEMU runs. The
+//! serial stream is sorted (`serial`): the kernel's `%sched` trace lines
+//! feed the scheduling timeline, the rest go to the console, and the
+//! stage-tagged boot log feeds the boot chart. `view` prepares and draws
+//! both beside and below the console.
+//!
+//! QEMU is killed when the pane restarts it, stops it, or the app exits,
+//! and when the learner leaves the tab unless they chose (`K`, remembered
+//! in the store under `ui/kernel`) to keep it running on other tabs.
 
 mod serial;
 mod view;
 
-use crate::jobs::Mailbox;
-use crate::pane::{Ctx, Handled, Pane};
+use crate::jobs::{Mailbox, Waker};
+use crate::pane::{Ctx, Handled, Pane, QuitQuestion};
 use crate::theme::Theme;
 use crate::tui::console::{Console, ConsoleEvent, Tone};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crate::tui::text::truncate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
 use kernel_runner::builder::{self, BuildEvent, BuildOutput, KernelPaths};
-use kernel_runner::qemu::{KernelExit, QemuConfig, QemuSession, SerialEvent};
+use kernel_runner::qemu::{KernelExit, Notify, QemuConfig, QemuSession, SerialEvent};
 use kernel_runner::suite::{self, BootPath};
 use kernel_runner::timeline::Timeline as BootLog;
 use kernel_runner::trace::Timeline as Sched;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
+use serde::{Deserialize, Serialize};
 use serial::{Echoes, KernelClock, Splitter};
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
+use unicode_width::UnicodeWidthStr;
 use view::{TraceState, View};
 
 pub const ID: &str = "kernel";
@@ -40,6 +55,20 @@ const SCROLLBACK: usize = 5000;
 const WINDOWS_US: [u64; 4] = [1_000_000, 2_000_000, 5_000_000, 10_000_000];
 /// Shown at first: long enough for a few slices of every thread.
 const DEFAULT_WINDOW: usize = 1;
+/// While serial lines keep coming, the app is woken at most this often.
+const WAKE_GAP: Duration = Duration::from_millis(30);
+/// The uptime in the header changes once a second; nothing else needs time.
+const UPTIME_TICK: Duration = Duration::from_secs(1);
+/// Where the pane's setting lives in the store (next to the theme).
+const SETTINGS_KEY: &str = "kernel";
+
+/// What the learner chose for this pane, remembered across runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Settings {
+    /// Keep QEMU running while other tabs are shown (off: leaving the tab
+    /// stops it).
+    keep_running: bool,
+}
 
 enum Msg {
     Build(BuildEvent),
@@ -49,7 +78,9 @@ enum Msg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cmd {
     Run,
+    Enter,
     Stop,
+    Keep,
     BootPath,
     Type,
     Trace,
@@ -63,7 +94,19 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
         "build the kernel and (re)boot it in QEMU (cancels a build running)",
         Cmd::Run,
     ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        "enter",
+        "boot the kernel when it is not running; type into it when it is",
+        Cmd::Enter,
+    ),
     bind(&[Key::ch('s')], "s", "stop QEMU", Cmd::Stop),
+    bind(
+        &[Key::ch('K')],
+        "K",
+        "keep QEMU running on other tabs, or stop it on leaving (remembered)",
+        Cmd::Keep,
+    ),
     bind(
         &[Key::ch('b')],
         "b",
@@ -102,9 +145,19 @@ enum State {
     Running {
         session: QemuSession,
         since: Instant,
+        /// The path this kernel was booted by (`b` changes the next one).
+        path: BootPath,
     },
+    /// QEMU ended by itself: the kernel exited, failed, or QEMU died.
     Exited {
         exit: KernelExit,
+        path: BootPath,
+    },
+    /// We stopped it (`s`, leaving the tab) or did not boot it; why, in
+    /// the learner's words.
+    Stopped {
+        path: Option<BootPath>,
+        why: String,
     },
     Failed(String),
 }
@@ -141,7 +194,11 @@ pub struct KernelPane {
     ready_after: Option<Duration>,
     /// Crates the last successful build compiled, to size the progress bar.
     known_crates: usize,
-    started_once: bool,
+    /// Whether the tab is the one shown.
+    shown: bool,
+    settings: Settings,
+    /// The settings were read from the store (on the first show).
+    settings_loaded: bool,
 }
 
 impl KernelPane {
@@ -171,19 +228,60 @@ impl KernelPane {
             view: View::empty(),
             ready_after: None,
             known_crates: 3,
-            started_once: false,
+            shown: false,
+            settings: Settings::default(),
+            settings_loaded: false,
         }
     }
 
-    fn stop(&mut self) {
-        if let State::Running { session, .. } = &mut self.state {
-            session.stop();
-        }
+    /// Stops QEMU if it runs (killing it: the session is dropped), and says
+    /// `why` in the header. False when it was not running.
+    fn stop(&mut self, why: &str) -> bool {
         self.console.set_typing(false);
+        // What it printed before the kill is still shown.
+        self.drain();
+        let State::Running { path, .. } = self.state else {
+            return false;
+        };
+        self.state = State::Stopped {
+            path: Some(path),
+            why: why.to_string(),
+        };
+        true
+    }
+
+    fn running(&self) -> bool {
+        matches!(self.state, State::Running { .. })
+    }
+
+    fn load_settings(&mut self, cx: &mut Ctx) {
+        if self.settings_loaded {
+            return;
+        }
+        self.settings_loaded = true;
+        match cx.store.get_json::<Settings>("ui", SETTINGS_KEY) {
+            Ok(s) => self.settings = s.unwrap_or_default(),
+            Err(e) => cx.error(format!(
+                "the kernel pane's settings could not be read ({e}); using the defaults"
+            )),
+        }
+    }
+
+    fn toggle_keep(&mut self, cx: &mut Ctx) {
+        self.settings.keep_running = !self.settings.keep_running;
+        let said = if self.settings.keep_running {
+            "QEMU keeps running while other tabs are shown (K: stop it on leaving)"
+        } else {
+            "leaving the Kernel tab stops QEMU (K: keep it running)"
+        };
+        match cx.store.put_json("ui", SETTINGS_KEY, &self.settings) {
+            Ok(()) => cx.info(said),
+            Err(e) => cx.error(format!("{said}; not remembered: {e}")),
+        }
     }
 
     fn build_and_run(&mut self, cx: &mut Ctx) {
-        self.stop();
+        self.stop("restarted");
         self.console.clear();
         self.diagnostics.clear();
         self.reset_serial();
@@ -222,11 +320,37 @@ impl KernelPane {
                 return;
             }
         };
-        match QemuSession::spawn(&QemuConfig::new(source)) {
+        if !self.shown && !self.settings.keep_running {
+            // The learner left the tab while it built: booting now would
+            // leave QEMU running where they said it should not.
+            self.state = State::Stopped {
+                path: None,
+                why: "built while you were on another tab; not booted".into(),
+            };
+            return;
+        }
+        // The session pings after every event; a thread of ours turns the
+        // pings into (at most ~30 a second) wake-ups of this pane.
+        let (ping, pings) = std::sync::mpsc::channel::<()>();
+        let notify: Notify = Arc::new(move || {
+            let _ = ping.send(());
+        });
+        let waker = cx.waker();
+        if let Err(e) = std::thread::Builder::new()
+            .name("kernel-serial-wake".into())
+            .spawn(move || wake_on_serial(pings, waker))
+        {
+            self.state = State::Failed(format!(
+                "cannot start a thread to read the serial port: {e}"
+            ));
+            return;
+        }
+        match QemuSession::spawn_notifying(&QemuConfig::new(source), notify) {
             Ok(session) => {
                 self.state = State::Running {
                     session,
                     since: Instant::now(),
+                    path: self.path,
                 };
                 cx.info(format!(
                     "QEMU started ({} boot); press i to type into the kernel",
@@ -254,7 +378,7 @@ impl KernelPane {
         self.console.push(line, Tone::Ansi);
     }
 
-    /// One event from QEMU, as the tick drains them (and tests feed them).
+    /// One event from QEMU, as `on_wake` drains them (and tests feed them).
     fn on_serial(&mut self, ev: SerialEvent, at: Instant) {
         match ev {
             SerialEvent::Line(l) => {
@@ -272,7 +396,13 @@ impl KernelPane {
                     self.console.push(rest, Tone::Ansi);
                 }
                 self.console.set_typing(false);
-                self.state = State::Exited { exit };
+                // Our own stops drop the session first, so an exit that
+                // arrives here is the kernel's or QEMU's own doing.
+                let path = match self.state {
+                    State::Running { path, .. } => path,
+                    _ => self.path,
+                };
+                self.state = State::Exited { exit, path };
             }
         }
     }
@@ -351,22 +481,36 @@ impl KernelPane {
     fn run(&mut self, cmd: Cmd, cx: &mut Ctx) {
         match cmd {
             Cmd::Run => self.build_and_run(cx),
+            Cmd::Enter => {
+                if self.running() {
+                    self.run(Cmd::Type, cx);
+                } else if matches!(self.state, State::Building { .. }) {
+                    cx.info("the kernel is building; it boots when the build is done");
+                } else {
+                    self.build_and_run(cx);
+                }
+            }
             Cmd::Stop => {
-                if matches!(self.state, State::Running { .. }) {
-                    self.stop();
-                    cx.info("stopping QEMU");
+                if self.stop("stopped (enter or r boots again)") {
+                    cx.info("QEMU stopped");
                 } else {
                     cx.info("QEMU is not running");
                 }
             }
+            Cmd::Keep => self.toggle_keep(cx),
             Cmd::BootPath => {
                 self.path = match self.path {
                     BootPath::Pvh => BootPath::Bios,
                     BootPath::Bios => BootPath::Pvh,
                 };
+                let when = if self.running() {
+                    "the running kernel is unchanged; r reboots"
+                } else {
+                    "enter or r boots"
+                };
                 cx.info(format!(
-                    "boot path: {} (r to rebuild and boot)",
-                    self.path.name()
+                    "next boot: {} ({when})",
+                    self.path.name().to_uppercase()
                 ));
             }
             Cmd::Type => {
@@ -460,27 +604,49 @@ impl Pane for KernelPane {
     }
 
     fn on_show(&mut self, cx: &mut Ctx) {
-        if !self.started_once {
-            self.started_once = true;
-            self.build_and_run(cx);
+        // Nothing starts here: the pane says what enter or r will do.
+        self.shown = true;
+        self.load_settings(cx);
+    }
+
+    fn on_hide(&mut self, cx: &mut Ctx) {
+        self.shown = false;
+        if !self.settings.keep_running && self.stop("stopped when you left the tab") {
+            cx.info("QEMU stopped: you left the Kernel tab (K there keeps it running)");
         }
     }
 
     fn tick_every(&self) -> Option<Duration> {
-        match self.state {
-            State::Running { .. } => Some(Duration::from_millis(50)),
-            _ => None,
-        }
-    }
-
-    fn tick(&mut self, _cx: &mut Ctx) {
-        self.drain();
+        // Serial output wakes the pane by itself; the tick only moves the
+        // uptime shown in the header, so only while it can be seen.
+        (self.shown && self.running()).then_some(UPTIME_TICK)
     }
 
     fn on_wake(&mut self, cx: &mut Ctx) {
         for msg in self.mailbox.drain() {
             self.on_msg(msg, cx);
         }
+        self.drain();
+    }
+
+    fn status(&self, theme: &Theme) -> Vec<Span<'static>> {
+        // On other tabs, a kernel kept running says so.
+        match &self.state {
+            State::Running { path, .. } if !self.shown => vec![Span::styled(
+                format!("· kernel running ({})", path.name().to_uppercase()),
+                theme.ok,
+            )],
+            _ => Vec::new(),
+        }
+    }
+
+    fn quit_question(&self) -> Option<QuitQuestion> {
+        // Ctrl-C twice in the kernel console: the learner was most likely
+        // interrupting the kernel, not leaving.
+        (self.running() && self.console.typing()).then(|| QuitQuestion {
+            text: "ctrl-c went to the kernel. Quit the app and stop QEMU?".into(),
+            choices: vec![('y', "quit".into())],
+        })
     }
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
@@ -492,7 +658,11 @@ impl Pane for KernelPane {
                 && let KeyCode::Char(c) = key.code
                 && c.is_ascii_alphabetic()
             {
-                self.send(&[(c.to_ascii_lowercase() as u8) & 0x1f], cx);
+                let byte = (c.to_ascii_lowercase() as u8) & 0x1f;
+                self.send(&[byte], cx);
+                if byte == 0x03 {
+                    cx.info("ctrl-c sent to the kernel (ETX); esc leaves the console");
+                }
                 return Handled::Yes;
             }
             match self.console.handle_key(key) {
@@ -547,7 +717,7 @@ impl Pane for KernelPane {
     fn shutdown(&mut self) {
         // Cancels a build in flight too: its cargo is killed.
         self.mailbox.cancel_all();
-        self.stop();
+        self.stop("stopped");
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -557,39 +727,7 @@ impl Pane for KernelPane {
             side,
             band,
         } = view::areas(area, self.view.band_rows());
-        let path = self.path.name().to_uppercase();
-        let head_line = match &self.state {
-            State::Idle => Line::styled(
-                format!("{path} · not started (r builds and boots)"),
-                theme.dim,
-            ),
-            State::Building { .. } => {
-                Line::styled(format!("{path} · building the kernel…"), theme.accent)
-            }
-            State::BuildFailed { .. } => {
-                Line::styled(format!("{path} · build failed"), theme.error)
-            }
-            State::Running { since, .. } => {
-                let mut s = format!("{path} · running {:.0}s", since.elapsed().as_secs_f64());
-                if let Some(r) = self.ready_after {
-                    s.push_str(&format!(" · [ready] after {} ms", r.as_millis()));
-                }
-                if self.console.typing() {
-                    s.push_str(" · TYPING (esc to stop)");
-                }
-                Line::styled(s, theme.ok)
-            }
-            State::Exited { exit } => Line::styled(
-                format!("{path} · {}", exit.describe()),
-                if exit.is_success() {
-                    theme.ok
-                } else {
-                    theme.error
-                },
-            ),
-            State::Failed(m) => Line::styled(m.clone(), theme.error),
-        };
-        f.render_widget(Paragraph::new(head_line), head);
+        f.render_widget(Paragraph::new(self.head_lines(theme, head.width)), head);
 
         let color = theme.mode != crate::theme::Mode::Plain;
         match &self.state {
@@ -625,6 +763,14 @@ impl Pane for KernelPane {
                 }
                 f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), out_area);
             }
+            // Nothing ran yet (the console is empty): the plan instead,
+            // over the boot chart's place too (it has nothing to show).
+            State::Idle if self.console.lines().next().is_none() => {
+                let plan = out_area.union(side);
+                f.render_widget(Paragraph::new(self.plan_lines(theme, plan.width)), plan);
+                self.view.draw_band(f, band, theme, WINDOWS_US[self.window]);
+                return;
+            }
             _ => self.draw_output(f, out_area, theme, color),
         }
         self.view.draw_side(f, side, theme);
@@ -632,14 +778,237 @@ impl Pane for KernelPane {
     }
 }
 
+/// Wakes the app for the pane when the kernel printed something: at once
+/// after a quiet spell, then at most every [`WAKE_GAP`] while lines keep
+/// coming. Any ping is followed by a wake, so no line waits for the next
+/// one. Ends when the session's threads are gone (QEMU exited or killed).
+fn wake_on_serial(pings: Receiver<()>, waker: Waker) {
+    while pings.recv().is_ok() {
+        loop {
+            waker.wake();
+            std::thread::sleep(WAKE_GAP);
+            let mut more = false;
+            while pings.try_recv().is_ok() {
+                more = true;
+            }
+            if !more {
+                break;
+            }
+        }
+    }
+}
+
+/// `65s` as "1m 05s": the uptime in the header.
+fn uptime(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        _ => format!("{}h {:02}m", s / 3600, s % 3600 / 60),
+    }
+}
+
+/// `text` after `first` (a number, a key), wrapped at word boundaries to
+/// `width` columns with the following lines indented under the text. A
+/// word longer than the line (a path) is cut with `…` rather than split.
+fn hang(first: &str, text: &str, width: usize) -> Vec<String> {
+    let indent = first.width();
+    let room = width.saturating_sub(indent).max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let word = truncate(word, room);
+        if !line.is_empty() && line.width() + 1 + word.width() > room {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    out.push(line);
+    out.into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let lead = if i == 0 {
+                first.to_string()
+            } else {
+                " ".repeat(indent)
+            };
+            format!("{lead}{l}")
+        })
+        .collect()
+}
+
 impl KernelPane {
+    /// The header: what runs (by the path it really booted) or how it
+    /// ended, then what the next boot uses and what leaving the tab does.
+    /// Shorter words when the pane is narrow; a cut line ends in `…`.
+    fn head_lines(&self, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+        let narrow = width < 70;
+        let next = self.path.name().to_uppercase();
+        let (first, style, shown_path) = match &self.state {
+            State::Idle => (
+                if narrow {
+                    format!("{next} · not started · enter boots")
+                } else {
+                    format!("{next} · not started · enter or r builds and boots")
+                },
+                theme.dim,
+                Some(self.path),
+            ),
+            State::Building { .. } => (
+                format!("{next} · building the kernel…"),
+                theme.accent,
+                Some(self.path),
+            ),
+            State::BuildFailed { .. } => (
+                format!("{next} · build failed"),
+                theme.error,
+                Some(self.path),
+            ),
+            State::Running { since, path, .. } => {
+                let mut s = format!(
+                    "{} · running {}",
+                    path.name().to_uppercase(),
+                    uptime(since.elapsed())
+                );
+                if let Some(r) = self.ready_after {
+                    if narrow {
+                        s.push_str(&format!(" · ready {} ms", r.as_millis()));
+                    } else {
+                        s.push_str(&format!(" · [ready] after {} ms", r.as_millis()));
+                    }
+                }
+                if self.console.typing() {
+                    s.push_str(if narrow {
+                        " · TYPING"
+                    } else {
+                        " · TYPING (esc to stop)"
+                    });
+                }
+                (s, theme.ok, Some(*path))
+            }
+            State::Exited { exit, path } => {
+                let what = match exit {
+                    // Our own stops never get here (see on_serial).
+                    KernelExit::Killed(sig) => {
+                        format!("QEMU was killed by signal {sig} from outside the app")
+                    }
+                    other => other.describe(),
+                };
+                let style = if exit.is_success() {
+                    theme.ok
+                } else {
+                    theme.error
+                };
+                (
+                    format!("{} · {what}", path.name().to_uppercase()),
+                    style,
+                    Some(*path),
+                )
+            }
+            State::Stopped { path, why } => (
+                match path {
+                    Some(p) => format!("{} · {why}", p.name().to_uppercase()),
+                    None => why.clone(),
+                },
+                theme.dim,
+                *path,
+            ),
+            State::Failed(m) => (m.clone(), theme.error, None),
+        };
+        let mut second = String::new();
+        if shown_path != Some(self.path) {
+            second.push_str(&if narrow {
+                format!("next: {next} · ")
+            } else {
+                format!("next boot: {next} · ")
+            });
+        }
+        second.push_str(match (self.settings.keep_running, narrow) {
+            (true, false) => "QEMU keeps running on other tabs (K: stop it on leaving)",
+            (true, true) => "QEMU runs on other tabs (K: stop)",
+            (false, false) => "leaving this tab stops QEMU (K: keep it running)",
+            (false, true) => "leaving stops QEMU (K keeps it)",
+        });
+        let second_style = if shown_path != Some(self.path) {
+            theme.accent
+        } else {
+            theme.dim
+        };
+        let w = width as usize;
+        vec![
+            Line::styled(truncate(&first, w), style),
+            Line::styled(truncate(&second, w), second_style),
+        ]
+    }
+
+    /// Before anything ran: what enter or r will do, and the keys, wrapped
+    /// to `width` under their numbers.
+    fn plan_lines(&self, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+        let w = width as usize;
+        let trace = if self.trace_wanted {
+            "with the scheduling trace on (t turns it off)"
+        } else {
+            "with the scheduling trace off (t turns it on)"
+        };
+        let how = match self.path {
+            BootPath::Pvh => "by the PVH path: QEMU loads the kernel's ELF itself (-kernel)",
+            BootPath::Bios => {
+                "by the BIOS path: our bootloader on a disk image, from the firmware up"
+            }
+        };
+        let other = match self.path {
+            BootPath::Pvh => "boot the BIOS way instead",
+            BootPath::Bios => "boot the PVH way instead",
+        };
+        let keep = if self.settings.keep_running {
+            "QEMU keeps running on other tabs (on; K turns it off)"
+        } else {
+            "keep QEMU running on other tabs (off: leaving this tab stops it)"
+        };
+        let mut out = vec![Line::styled(
+            "Nothing runs yet. enter or r will:",
+            theme.title,
+        )];
+        let steps = [
+            (
+                "1. ",
+                format!(
+                    "build the kernel in {} (cargo build --release --target {})",
+                    self.paths.kernel_dir.display(),
+                    builder::TARGET
+                ),
+            ),
+            ("2. ", format!("boot it in QEMU {how}, {trace}")),
+            (
+                "3. ",
+                "show its serial console here; enter or i types into it".to_string(),
+            ),
+        ];
+        for (n, text) in &steps {
+            out.extend(hang(n, text, w).into_iter().map(Line::raw));
+        }
+        out.push(Line::raw(""));
+        out.push(Line::styled("Keys", theme.title));
+        for (k, text) in [
+            ("b  ", other),
+            ("K  ", keep),
+            ("s  ", "stop QEMU · ? all keys"),
+        ] {
+            out.extend(hang(k, text, w).into_iter().map(Line::raw));
+        }
+        out
+    }
+
     fn draw_output(&self, f: &mut Frame, area: Rect, theme: &Theme, _color: bool) {
-        self.console.draw(
-            f,
-            area,
-            theme,
-            "r boot · s stop · i type · t trace · ? keys",
-        );
+        let hint = if self.running() {
+            "i or enter types · s stop · r reboot · ? keys"
+        } else {
+            "enter or r boots · b boot path · ? keys"
+        };
+        self.console.draw(f, area, theme, hint);
     }
 }
 
@@ -945,6 +1314,74 @@ mod tests {
             .map(|r| share(r))
             .sum();
         assert!((98.0..=102.0).contains(&total), "{total}\n{all}");
+    }
+
+    #[test]
+    fn showing_the_pane_starts_nothing_and_says_what_enter_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = crate::harness::Harness::new(dir.path()).unwrap();
+        let mut pane = KernelPane::new();
+        h.call(&mut pane, |p, cx| p.on_show(cx));
+        h.call(&mut pane, |p, cx| p.on_hide(cx));
+        h.call(&mut pane, |p, cx| p.on_show(cx));
+        assert!(matches!(pane.state, State::Idle));
+        assert_eq!(pane.tick_every(), None);
+        std::thread::sleep(Duration::from_millis(100));
+        assert_eq!(h.pump(&mut pane), 0, "no job was started");
+        let all = screen(&mut pane, 100, 30).join("\n");
+        assert!(all.contains("PVH · not started"), "{all}");
+        assert!(all.contains("enter or r will:"), "{all}");
+        assert!(all.contains("leaving this tab stops QEMU"), "{all}");
+    }
+
+    #[test]
+    fn the_header_names_the_path_that_booted_and_says_what_the_next_uses() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = crate::harness::Harness::new(dir.path()).unwrap();
+        let mut pane = KernelPane::new();
+        pane.state = State::Exited {
+            exit: KernelExit::Success,
+            path: BootPath::Pvh,
+        };
+        let all = screen(&mut pane, 100, 30).join("\n");
+        assert!(all.contains("PVH · kernel exited with success"), "{all}");
+        assert!(!all.contains("next boot"), "{all}");
+        h.key(&mut pane, KeyCode::Char('b'));
+        let all = screen(&mut pane, 100, 30).join("\n");
+        assert!(all.contains("PVH · kernel exited with success"), "{all}");
+        assert!(all.contains("next boot: BIOS"), "{all}");
+        // QEMU killed by someone else is not our stop
+        pane.on_serial(SerialEvent::Exited(KernelExit::Killed(9)), Instant::now());
+        let all = screen(&mut pane, 100, 30).join("\n");
+        assert!(
+            all.contains("QEMU was killed by signal 9 from outside the app"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    fn the_keep_running_setting_is_remembered_and_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = crate::harness::Harness::new(dir.path()).unwrap();
+        let mut pane = KernelPane::new();
+        h.call(&mut pane, |p, cx| p.on_show(cx));
+        h.key(&mut pane, KeyCode::Char('K'));
+        let all = screen(&mut pane, 100, 30).join("\n");
+        assert!(all.contains("QEMU keeps running on other tabs"), "{all}");
+        let mut again = KernelPane::new();
+        h.call(&mut again, |p, cx| p.on_show(cx));
+        assert!(again.settings.keep_running);
+        h.key(&mut again, KeyCode::Char('K'));
+        let mut third = KernelPane::new();
+        h.call(&mut third, |p, cx| p.on_show(cx));
+        assert!(!third.settings.keep_running);
+    }
+
+    #[test]
+    fn uptime_reads_in_seconds_minutes_and_hours() {
+        assert_eq!(uptime(Duration::from_secs(7)), "7s");
+        assert_eq!(uptime(Duration::from_secs(65)), "1m 05s");
+        assert_eq!(uptime(Duration::from_secs(3 * 3600 + 120)), "3h 02m");
     }
 
     #[test]

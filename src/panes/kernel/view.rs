@@ -23,7 +23,9 @@ pub struct Areas {
 
 /// `band_rows`: the rows the scheduling timeline would like.
 pub fn areas(area: Rect, band_rows: u16) -> Areas {
-    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    // Two header rows: what runs, then what the next boot and leaving the
+    // tab will do.
+    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     let band_h = band_rows.max(3).min(body.height / 2);
     let [upper, band] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(band_h)]).areas(body);
@@ -205,6 +207,8 @@ impl View {
             " scheduling · last {secs} s (w) · {} switches · {trace} ",
             self.switches
         );
+        // A narrow pane cuts the title where it can be seen to be cut.
+        let title = crate::tui::text::truncate(&title, area.width as usize);
         let block = Block::default()
             .borders(Borders::TOP)
             .border_style(theme.border)

@@ -64,7 +64,12 @@ fn eight_threads_read_and_write_while_compaction_runs() {
             let store = store.clone();
             std::thread::spawn(move || {
                 let mut latest = HashMap::new();
-                for round in 0..ROUNDS {
+                // At least ROUNDS, and on until a compaction has really run
+                // alongside: on a loaded machine the compactor thread may
+                // not get a turn within the first ROUNDS (bounded, so a
+                // compactor that never compacts still fails below).
+                let mut round = 0;
+                while round < ROUNDS || (store.stats().compactions == 0 && round < 50 * ROUNDS) {
                     let k = (round * 7 + t) % KEYS_PER_THREAD;
                     store.set(&key(t, k), &value(t, k, round)).expect("set");
                     latest.insert(k, round);
@@ -92,6 +97,7 @@ fn eight_threads_read_and_write_while_compaction_runs() {
                         assert!(store.delete(&key(t, k)).expect("delete"));
                         latest.remove(&k);
                     }
+                    round += 1;
                 }
                 latest
             })

@@ -185,6 +185,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Storage::Dir { path, durability } => format!("in {} ({durability})", path.display()),
     };
     let server = Server::bind(config).await?;
+    // Listen for Ctrl-C before saying we listen: `signal::ctrl_c()` only
+    // registers when first polled, and a SIGINT in between (a script that
+    // stops the server as soon as it answers) would kill the process
+    // without the graceful shutdown.
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .context("listening for Ctrl-C")?;
     let handle = server.handle();
     let udp = if args.no_udp { "TCP" } else { "TCP and UDP" };
     eprintln!(
@@ -192,9 +198,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         server.local_addr()
     );
     let running = tokio::spawn(server.run());
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
+    interrupt.recv().await;
     eprintln!("net: shutting down, finishing commands in flight");
     handle.shutdown();
     running.await.context("the server task failed")?;

@@ -22,7 +22,7 @@ use super::session::{Mode, Phase, Session};
 use super::stats::{DaysInput, Stats, StudySettings};
 use super::status::{self, StatusFile};
 use super::stored::{Rebuilt, StudyStore};
-use super::streak::streak;
+use super::streak::{Streak, streak};
 use super::timefmt::zone_name;
 use super::totals::{Delta, Totals};
 use crate::content::Roadmap;
@@ -50,6 +50,33 @@ struct Now {
     days: StudyDays,
     open: Option<Session>,
     settings: StudySettings,
+}
+
+impl Now {
+    /// The status file's parts as of `now` (its line left empty): one
+    /// place for the app's statistics and `megarepo status` alike.
+    fn status_file(
+        self,
+        now: Timestamp,
+        zone: &TimeZone,
+        today: jiff::civil::Date,
+        streak: &Streak,
+        solved: &BTreeSet<jiff::civil::Date>,
+    ) -> StatusFile {
+        StatusFile {
+            format: status::FORMAT,
+            written: now,
+            date: today,
+            zone: zone_name(zone, now),
+            goal_minutes: self.settings.daily_goal_minutes,
+            threshold_minutes: self.settings.streak.threshold_minutes,
+            today: self.days.on(today),
+            run_before_today: streak.current - u32::from(streak.today_counts),
+            solved_today: solved.contains(&today),
+            line: String::new(),
+            open: self.open,
+        }
+    }
 }
 
 /// Brings stored totals up to `now`: each open session is counted as
@@ -157,18 +184,15 @@ impl StudyCtx<'_> {
                 progress: &progress,
             },
         );
-        let status = StatusFile {
-            format: status::FORMAT,
-            written: now,
-            date: today,
-            zone: zone_name(&zone, now),
-            goal_minutes: settings.daily_goal_minutes,
-            threshold_minutes: settings.streak.threshold_minutes,
-            today: days.on(today),
-            run_before_today: stats.streak.current - u32::from(stats.streak.today_counts),
-            solved_today: solved.contains(&today),
-            line: status_text(&stats, open.as_ref()),
+        let line = status_text(&stats, open.as_ref());
+        let at = Now {
+            days,
             open,
+            settings,
+        };
+        let status = StatusFile {
+            line,
+            ..at.status_file(now, &zone, today, &stats.streak, &solved)
         };
         Ok(Computed {
             stats,
@@ -211,19 +235,12 @@ pub fn status_now(store: &Store, clock: &dyn Clock) -> Result<(StatusFile, Optio
     } = as_of_now(&study, totals, now, &zone, None)?;
     let solved = solved_days(store);
     let st = streak(&days.by_date, &solved, &days.travel, today, settings.streak);
-    let status = StatusFile {
-        format: status::FORMAT,
-        written: now,
-        date: today,
-        zone: zone_name(&zone, now),
-        goal_minutes: settings.daily_goal_minutes,
-        threshold_minutes: settings.streak.threshold_minutes,
-        today: days.on(today),
-        run_before_today: st.current - u32::from(st.today_counts),
-        solved_today: solved.contains(&today),
-        line: String::new(),
+    let at = Now {
+        days,
         open,
+        settings,
     };
+    let status = at.status_file(now, &zone, today, &st, &solved);
     let line = status.line_at(now);
     Ok((StatusFile { line, ..status }, rebuilt))
 }

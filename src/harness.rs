@@ -49,6 +49,20 @@ impl Harness {
         }
     }
 
+    /// The whole app (every tab of this build, the plain theme) on this
+    /// harness's store, content, channel and runtime, at `size`.
+    pub fn app(&self, size: (u16, u16)) -> anyhow::Result<crate::app::App> {
+        let shell = crate::panes::shell(&self.store, &self.content)?;
+        crate::app::App::new(
+            self.store.clone(),
+            self.content.clone(),
+            crate::theme::Theme::plain(),
+            self.io(),
+            size,
+            shell,
+        )
+    }
+
     pub fn runtime(&self) -> &tokio::runtime::Handle {
         self.runtime.handle()
     }

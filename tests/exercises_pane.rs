@@ -210,16 +210,7 @@ fn draw(pane: &mut ExercisesPane) -> String {
 fn the_app_opens_on_today_which_opens_the_challenge_in_the_exercises_pane() {
     let d = tempfile::tempdir().unwrap();
     let mut io = Harness::new(d.path()).unwrap();
-    let shell = megarepo::panes::shell(&io.store, &io.content).unwrap();
-    let mut app = App::new(
-        io.store.clone(),
-        io.content.clone(),
-        Theme::plain(),
-        io.io(),
-        (120, 40),
-        shell,
-    )
-    .unwrap();
+    let mut app = io.app((120, 40)).unwrap();
     assert_eq!(app.tab_titles()[app.active], "Today");
 
     // What Today should offer: the course's pick for today and the topic.

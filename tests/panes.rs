@@ -6,7 +6,6 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use megarepo::action::Action;
 use megarepo::app::App;
-use megarepo::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
@@ -25,16 +24,7 @@ struct Harness {
 impl Harness {
     fn new(dir: &std::path::Path) -> Harness {
         let io = megarepo::harness::Harness::new(dir).unwrap();
-        let shell = megarepo::panes::shell(&io.store, &io.content).unwrap();
-        let app = App::new(
-            io.store.clone(),
-            io.content.clone(),
-            Theme::plain(),
-            io.io(),
-            (120, 40),
-            shell,
-        )
-        .unwrap();
+        let app = io.app((120, 40)).unwrap();
         Harness {
             app,
             io,
@@ -545,17 +535,8 @@ fn the_journal_editor_wraps_shows_the_cursor_and_asks_before_closing() {
     use megarepo::study::StudyStore;
     let dir = tempfile::tempdir().unwrap();
     let io = megarepo::harness::Harness::new(dir.path()).unwrap();
-    let shell = megarepo::panes::shell(&io.store, &io.content).unwrap();
     let (w, h) = (80u16, 24u16);
-    let mut app = App::new(
-        io.store.clone(),
-        io.content.clone(),
-        Theme::plain(),
-        io.io(),
-        (w, h),
-        shell,
-    )
-    .unwrap();
+    let mut app = io.app((w, h)).unwrap();
     let press = |app: &mut App, code: KeyCode, m: KeyModifiers| {
         app.update(Action::Key(KeyEvent::new(code, m)));
     };
@@ -673,16 +654,7 @@ fn study_wording_uses_titles_and_says_what_happened() {
 fn the_study_pane_scrolls_to_its_bottom_at_80x24() {
     let dir = tempfile::tempdir().unwrap();
     let io = megarepo::harness::Harness::new(dir.path()).unwrap();
-    let shell = megarepo::panes::shell(&io.store, &io.content).unwrap();
-    let mut app = App::new(
-        io.store.clone(),
-        io.content.clone(),
-        Theme::plain(),
-        io.io(),
-        (80, 24),
-        shell,
-    )
-    .unwrap();
+    let mut app = io.app((80, 24)).unwrap();
     let mut io = io;
     let draw = |app: &App| {
         let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();

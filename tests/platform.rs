@@ -164,19 +164,9 @@ fn every_pane_the_roadmap_names_exists_or_is_planned() {
 #[test]
 fn keys_a_pane_leaves_alone_do_not_tick_the_checklist() {
     use megarepo::action::Action;
-    use megarepo::app::App;
     let dir = tempfile::tempdir().unwrap();
     let h = Harness::new(dir.path()).unwrap();
-    let shell = megarepo::panes::shell(&h.store, &h.content).unwrap();
-    let mut app = App::new(
-        h.store.clone(),
-        h.content.clone(),
-        Theme::plain(),
-        h.io(),
-        (120, 40),
-        shell,
-    )
-    .unwrap();
+    let mut app = h.app((120, 40)).unwrap();
     app.select_item("rust-book");
     let study = app.tab_titles().iter().position(|t| t == "Study").unwrap();
     app.update(Action::Key(KeyEvent::from(KeyCode::F(study as u8 + 1))));

@@ -272,16 +272,7 @@ fn a_damaged_board_is_reported_in_one_line_and_left_untouched() {
     .unwrap();
     // Through the app, so the status line is on screen.
     let mut h = Harness::new(dir.path()).unwrap();
-    let shell = megarepo::panes::shell(&h.store, &h.content).unwrap();
-    let mut app = App::new(
-        h.store.clone(),
-        h.content.clone(),
-        Theme::plain(),
-        h.io(),
-        (100, 30),
-        shell,
-    )
-    .unwrap();
+    let mut app = h.app((100, 30)).unwrap();
     let app_screen = |app: &App| {
         let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
         t.draw(|f| app.draw(f)).unwrap();
@@ -361,16 +352,7 @@ fn the_status_bar_counts_tasks_in_progress_from_the_start() {
     })
     .unwrap();
     let mut h = Harness::new(dir.path()).unwrap();
-    let shell = megarepo::panes::shell(&h.store, &h.content).unwrap();
-    let mut app = App::new(
-        h.store.clone(),
-        h.content.clone(),
-        Theme::plain(),
-        h.io(),
-        (120, 40),
-        shell,
-    )
-    .unwrap();
+    let mut app = h.app((120, 40)).unwrap();
     // The PM tab is never shown: the board is read once at start.
     let deadline = Instant::now() + WAIT;
     loop {

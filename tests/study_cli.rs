@@ -809,16 +809,7 @@ fn sessions_and_rm_work_while_the_app_is_open() {
     use megarepo::remote::Reply;
     let dir = tempfile::tempdir().unwrap();
     let h = Harness::new(dir.path()).unwrap();
-    let shell = megarepo::panes::shell(&h.store, &h.content).unwrap();
-    let mut app = App::new(
-        h.store.clone(),
-        h.content.clone(),
-        megarepo::theme::Theme::plain(),
-        h.io(),
-        (120, 40),
-        shell,
-    )
-    .unwrap();
+    let mut app = h.app((120, 40)).unwrap();
     let call = |app: &mut App, args: &[&str]| -> Reply {
         let (tx, mut rx) = tokio::sync::oneshot::channel();
         app.update(Action::Remote(RemoteCall {

@@ -176,6 +176,18 @@ pub struct Areas {
     pub status: Rect,
 }
 
+/// A `w` x `h` box in the middle of `area` (an overlay: the quit question,
+/// the help).
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(h)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::horizontal([Constraint::Length(w)])
+        .flex(Flex::Center)
+        .areas(v);
+    r
+}
+
 pub fn layout(area: Rect, zoomed: bool) -> Areas {
     let [tabs, body, status] = Layout::vertical([
         Constraint::Length(1),
@@ -985,12 +997,7 @@ impl App {
             .map(|l| (l.width().max(1).div_ceil(text_w)) as u16)
             .sum();
         let h = (rows + 2).min(area.height);
-        let [v] = Layout::vertical([Constraint::Length(h)])
-            .flex(Flex::Center)
-            .areas(area);
-        let [r] = Layout::horizontal([Constraint::Length(w)])
-            .flex(Flex::Center)
-            .areas(v);
+        let r = centered(area, w, h);
         f.render_widget(Clear, r);
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
@@ -1125,12 +1132,7 @@ impl App {
         let lines = self.help_lines(w.saturating_sub(2));
         let total = lines.len() as u16;
         let h = (total + 2).min(area.height);
-        let [v] = Layout::vertical([Constraint::Length(h)])
-            .flex(Flex::Center)
-            .areas(area);
-        let [r] = Layout::horizontal([Constraint::Length(w)])
-            .flex(Flex::Center)
-            .areas(v);
+        let r = centered(area, w, h);
         let visible = h.saturating_sub(2);
         let scroll = self.help_scroll.min(total.saturating_sub(visible));
         let more = if scroll + visible < total {

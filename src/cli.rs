@@ -197,7 +197,14 @@ impl Env {
     /// `--content-dir`) or their defaults. Kept here, not in `env.rs`, so
     /// `env` does not depend on the command line's types.
     pub fn new(cli: &Cli) -> Env {
-        Env::resolve(cli.data_dir.clone(), cli.content_dir.as_deref())
+        Env::resolve(Some(Env::data_dir(cli)), cli.content_dir.as_deref())
+    }
+
+    /// The data folder alone, without loading the content.
+    pub fn data_dir(cli: &Cli) -> std::path::PathBuf {
+        cli.data_dir
+            .clone()
+            .unwrap_or_else(crate::store::default_data_dir)
     }
 }
 
@@ -207,11 +214,7 @@ impl Env {
 pub fn run(mut cli: Cli, out: &mut dyn Write) -> Result<ExitCode> {
     if let Some(Command::Status { json }) = cli.command {
         // Before the content is loaded: a prompt runs this on every line.
-        let data_dir = cli
-            .data_dir
-            .clone()
-            .unwrap_or_else(crate::store::default_data_dir);
-        status(&data_dir, json, out)?;
+        status(&Env::data_dir(&cli), json, out)?;
         return Ok(ExitCode::SUCCESS);
     }
     let env = Env::new(&cli);

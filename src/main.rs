@@ -17,9 +17,14 @@ fn main() -> ExitCode {
         .map(|a| a.to_str().map(str::to_string))
         .collect();
     let result = if cli.command.is_none() {
-        let env = Env::new(&cli);
-        env.warn_content();
-        megarepo::runtime::run(env, started).map(|()| ExitCode::SUCCESS)
+        megarepo::runtime::check_terminal().and_then(|()| {
+            // The store opens while the content loads.
+            let data_dir = Env::data_dir(&cli);
+            let store = megarepo::runtime::Opening::start(data_dir);
+            let env = Env::new(&cli);
+            env.warn_content();
+            megarepo::runtime::run(env, store, started).map(|()| ExitCode::SUCCESS)
+        })
     } else {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();

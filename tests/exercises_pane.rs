@@ -230,8 +230,8 @@ fn the_app_opens_on_today_which_opens_the_challenge_in_the_exercises_pane() {
     loop {
         io.pump_app(&mut app);
         let s = screen(&app);
-        if s.contains(&pick.name) {
-            assert!(s.contains("Streak"), "{s}");
+        // Both the bank and the first statistics are read by jobs.
+        if s.contains(&pick.name) && s.contains("Streak") {
             assert!(s.contains("Next on the roadmap"), "{s}");
             break;
         }
@@ -292,5 +292,57 @@ fn the_app_opens_on_today_which_opens_the_challenge_in_the_exercises_pane() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    app.shutdown();
+}
+
+/// Today's statistics grow with history, so the first frame does not wait
+/// for them: it shows the goal and streak from the status file (rewritten
+/// on every change) and the statistics replace them when their job ends.
+#[test]
+fn today_shows_the_status_files_figures_until_its_statistics_arrive() {
+    use megarepo::study::ModeSplit;
+    use megarepo::study::service::{publish, status_now};
+    let d = tempfile::tempdir().unwrap();
+    let mut io = Harness::new(d.path()).unwrap();
+    let clock = SystemClock::new();
+    // Figures the store cannot produce, so the screen says where it read
+    // them: 41 days before today and 50 minutes today.
+    let (mut file, _) = status_now(&io.store, &clock).unwrap();
+    file.run_before_today = 41;
+    file.today = ModeSplit {
+        reading: 50 * 60,
+        coding: 0,
+    };
+    publish(d.path(), &file);
+    let screen = |app: &App| {
+        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        t.draw(|f| app.draw(f)).unwrap();
+        t.backend().to_string()
+    };
+    let mut app = io.app((120, 40)).unwrap();
+    let first = screen(&app);
+    assert!(first.contains("50m of 1h00m"), "{first}");
+    assert!(first.contains("Streak    42 days"), "{first}");
+    assert!(!first.contains("longest"), "{first}");
+    // The job's statistics come from the store: nothing studied.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        io.pump_app(&mut app);
+        let s = screen(&app);
+        if s.contains("longest") {
+            assert!(s.contains("Streak    0 days · longest 0"), "{s}");
+            assert!(!s.contains("50m of 1h00m"), "{s}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no statistics arrived:\n{s}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // Without a status file for today the first frame says they are read.
+    let d = tempfile::tempdir().unwrap();
+    let io = Harness::new(d.path()).unwrap();
+    let mut app = io.app((120, 40)).unwrap();
+    let first = screen(&app);
+    assert!(first.contains("reading the statistics…"), "{first}");
     app.shutdown();
 }

@@ -343,7 +343,9 @@ impl PmPane {
             watcher: None,
             shown: false,
             mailbox: Mailbox::new(),
-            today: pm::today(),
+            // Read when the tab is first shown: the time zone database
+            // costs a millisecond the first frame does not need.
+            today: Date::default(),
             doing: 0,
             overdue: 0,
         }
@@ -1014,6 +1016,7 @@ impl Pane for PmPane {
     fn on_show(&mut self, cx: &mut Ctx) {
         if !self.shown {
             self.shown = true;
+            self.today = pm::today();
             self.reload(cx);
         }
         if matches!(self.loaded, Loaded::Board(_)) || self.problem.is_some() {

@@ -10,7 +10,11 @@
 //! at: "timer" }`: the timer has one owner, and Today stays shown). What it shows is gathered
 //! in [`TodayPane::refresh`] when the view is shown, when the roadmap's
 //! progress changes, and every few seconds while a timer runs; drawing
-//! only reads. Loading the exercise bank is a `load` job.
+//! only reads. Loading the exercise bank is a `load` job, and so is the
+//! first computation of the statistics (a `stats` job): with years of
+//! history it costs milliseconds the first frame should not wait for, so
+//! that frame says they are being read. Later refreshes compute them in
+//! place, so what the view shows follows every change at once.
 
 use crate::content::Roadmap;
 use crate::content::roadmap::Kind;
@@ -38,6 +42,8 @@ const NEXT_ITEMS: usize = 5;
 
 enum Msg {
     Loaded(Box<Result<Course, String>>),
+    /// The first statistics, computed off the UI task.
+    Stats(Box<Result<Stats, String>>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +143,43 @@ pub fn principle(roadmap: &Roadmap, day_of_year: i16) -> Option<String> {
     })
 }
 
+/// The goal and streak lines' figures.
+#[derive(Debug, Clone)]
+struct Figures {
+    today: crate::study::stats::DayMinutes,
+    goal_minutes: u32,
+    streak: u32,
+    today_counts: bool,
+    /// Only the full statistics know it.
+    longest: Option<u32>,
+}
+
+impl Figures {
+    fn of(s: &Stats) -> Figures {
+        Figures {
+            today: s.today_minutes,
+            goal_minutes: s.daily_goal_minutes,
+            streak: s.streak.current,
+            today_counts: s.streak.today_counts,
+            longest: Some(s.streak.longest),
+        }
+    }
+
+    /// From `DATA/status.json` when it is for today.
+    fn from_status_file(data_dir: &std::path::Path, clock: &dyn Clock) -> Option<Figures> {
+        let now = clock.now();
+        let f = crate::study::status::read_file(data_dir, now, &clock.zone()).ok()?;
+        let (today, streak, today_counts) = f.figures_at(now);
+        Some(Figures {
+            today,
+            goal_minutes: f.goal_minutes,
+            streak,
+            today_counts,
+            longest: None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct Challenge {
     name: String,
@@ -153,6 +196,9 @@ pub struct TodayPane {
     course_error: Option<String>,
     stats: Option<Stats>,
     stats_error: Option<String>,
+    /// Until `stats` arrive: the status file's figures, when it is for
+    /// today (it is rewritten on every change).
+    early: Option<Figures>,
     /// The open session's line (`running reading 0:12 on item`).
     timer: Option<String>,
     challenge: Option<Challenge>,
@@ -176,6 +222,7 @@ impl TodayPane {
             seen_progress: None,
             stats: None,
             stats_error: None,
+            early: None,
             timer: None,
             challenge: None,
             next: Vec::new(),
@@ -210,12 +257,23 @@ impl TodayPane {
             clock: self.clock.as_ref(),
             roadmap: &roadmap,
         };
-        match study.stats() {
-            Ok(s) => {
-                self.stats = Some(s);
-                self.stats_error = None;
-            }
-            Err(e) => self.stats_error = Some(e.to_string()),
+        if self.stats.is_none() && self.stats_error.is_none() {
+            // Until the first figures arrive every refresh restarts the
+            // job, so they are as of the newest change.
+            self.early = Figures::from_status_file(cx.store.data_dir(), self.clock.as_ref());
+            let (store, clock) = (cx.store.clone(), self.clock.clone());
+            let roadmap = roadmap.clone();
+            self.mailbox.thread("stats", cx.waker(), move |job| {
+                let study = StudyCtx {
+                    store: &store,
+                    clock: clock.as_ref(),
+                    roadmap: &roadmap,
+                };
+                let r = study.stats().map_err(|e| e.to_string());
+                job.send(Msg::Stats(Box::new(r)));
+            });
+        } else {
+            self.set_stats(study.stats().map_err(|e| e.to_string()));
         }
         let store = StudyStore::new(cx.store.clone());
         self.timer = store
@@ -244,6 +302,16 @@ impl TodayPane {
                 topic: e.topic.to_string(),
                 solved_today: course.workspace.state.daily.contains_key(&today),
             });
+        }
+    }
+
+    fn set_stats(&mut self, r: Result<Stats, String>) {
+        match r {
+            Ok(s) => {
+                self.stats = Some(s);
+                self.stats_error = None;
+            }
+            Err(e) => self.stats_error = Some(e),
         }
     }
 
@@ -345,6 +413,7 @@ impl Pane for TodayPane {
                     }
                     self.refresh(cx);
                 }
+                Msg::Stats(r) => self.set_stats(*r),
             }
         }
     }
@@ -377,9 +446,14 @@ impl Pane for TodayPane {
             Line::raw(""),
         ];
         // Goal and timer.
-        match (&self.stats, &self.stats_error) {
-            (Some(s), _) => {
-                let t = &s.today_minutes;
+        let figures = match (&self.stats, &self.early) {
+            (Some(s), _) => Some(Figures::of(s)),
+            (None, early) => early.clone(),
+        };
+        match (figures, &self.stats_error) {
+            (Some(fig), error) => {
+                let t = &fig.today;
+                let goal = i64::from(fig.goal_minutes.max(1));
                 lines.push(Line::from(vec![
                     key("g"),
                     label("Goal"),
@@ -387,35 +461,50 @@ impl Pane for TodayPane {
                         format!(
                             "{} of {} ({}%) · reading {} · coding {}",
                             fmt(t.total),
-                            fmt(i64::from(s.daily_goal_minutes)),
-                            s.goal_percent,
+                            fmt(i64::from(fig.goal_minutes)),
+                            t.total * 100 / goal,
                             fmt(t.reading),
                             fmt(t.coding)
                         ),
                         theme.text,
                     ),
                 ]));
-                let pending = if s.streak.today_counts || s.streak.current == 0 {
+                let pending = if fig.today_counts || fig.streak == 0 {
                     ""
                 } else {
                     " (today still to count)"
                 };
+                let longest = fig
+                    .longest
+                    .map(|l| format!(" · longest {l}"))
+                    .unwrap_or_default();
                 lines.push(Line::from(vec![
                     key("g"),
                     label("Streak"),
                     Span::styled(
                         format!(
-                            "{} day{}{pending} · longest {}",
-                            s.streak.current,
-                            if s.streak.current == 1 { "" } else { "s" },
-                            s.streak.longest
+                            "{} day{}{pending}{longest}",
+                            fig.streak,
+                            if fig.streak == 1 { "" } else { "s" },
                         ),
                         theme.accent,
                     ),
                 ]));
+                if let (None, Some(e)) = (&self.stats, error) {
+                    lines.push(Line::styled(format!("statistics: {e}"), theme.error));
+                }
             }
             (None, Some(e)) => lines.push(Line::styled(format!("statistics: {e}"), theme.error)),
-            (None, None) => {}
+            // The same rows as the figures, so nothing moves when they come.
+            (None, None) => {
+                for (l, text) in [("Goal", "reading the statistics…"), ("Streak", "…")] {
+                    lines.push(Line::from(vec![
+                        key("g"),
+                        label(l),
+                        Span::styled(text, theme.dim),
+                    ]));
+                }
+            }
         }
         lines.push(Line::from(vec![
             key("s"),

@@ -26,7 +26,14 @@ pub fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::W
     let dir = data_dir.join("logs");
     std::fs::create_dir_all(&dir).ok()?;
     let appender = tracing_appender::rolling::never(&dir, "megarepo.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The default queue holds 128,000 lines, allocated and touched up
+    // front: 2-7 ms of start-up on this machine. The app logs a few lines
+    // a minute; when the queue is full, lines are dropped (lossy), never
+    // the UI blocked.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(true)
+        .finish(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("MEGAREPO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
@@ -38,45 +45,80 @@ pub fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::W
     Some(guard)
 }
 
-/// Start the TUI and run until the learner quits.
-/// `started` is when the process began, for the start-up log line.
-pub fn run(env: Env, started: std::time::Instant) -> Result<()> {
+/// Log lines waiting for the writer thread before new ones are dropped.
+const LOG_QUEUE_LINES: usize = 4096;
+
+/// The TUI needs a terminal on both stdin and stdout; say so in one line
+/// before anything is opened.
+pub fn check_terminal() -> Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         anyhow::bail!(
             "the app needs a terminal (stdin and stdout are not one); for scripts use a subcommand, e.g. `megarepo checklist list`"
         );
     }
-    // Open the store before touching the terminal, so a locked or damaged
-    // store is a plain one-line error on a normal screen. Opening sled is
-    // the largest part of start-up (it reads its segments and starts its
-    // threads), so logging and the async runtime are set up meanwhile.
-    let (store, log, rt, ready) = std::thread::scope(|s| {
-        let opening = std::thread::Builder::new()
+    Ok(())
+}
+
+type Opened = std::thread::JoinHandle<(Result<Store, crate::store::StoreError>, Duration)>;
+
+/// The store, opening on its own thread from the moment the app starts.
+/// Opening sled is the largest part of start-up (it reads its segments and
+/// starts its threads), so the content is loaded, and logging and the
+/// async runtime are set up, meanwhile.
+pub struct Opening {
+    data_dir: std::path::PathBuf,
+    thread: Option<Opened>,
+}
+
+impl Opening {
+    pub fn start(data_dir: std::path::PathBuf) -> Opening {
+        let dir = data_dir.clone();
+        let thread = std::thread::Builder::new()
             .name("store-open".into())
-            .spawn_scoped(s, || Store::open(&env.data_dir));
-        let log = init_logging(&env.data_dir);
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .context("starting the async runtime");
-        let ready = started.elapsed();
-        let store = match opening {
-            Ok(handle) => handle
-                .join()
-                .map_err(|_| anyhow::anyhow!("opening the store failed unexpectedly"))
-                .and_then(|r| Ok(r?)),
+            .spawn(move || {
+                let t = std::time::Instant::now();
+                let store = Store::open(&dir);
+                (store, t.elapsed())
+            })
+            .ok();
+        Opening { data_dir, thread }
+    }
+
+    fn finish(self) -> Result<Store> {
+        match self.thread {
+            Some(handle) => {
+                let (store, took) = handle
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("opening the store failed unexpectedly"))?;
+                tracing::debug!("start-up: Store::open took {:.1} ms", ms(took));
+                Ok(store?)
+            }
             // No thread to spare: open it here.
-            Err(_) => Store::open(&env.data_dir).map_err(Into::into),
-        };
-        (store, log, rt, ready)
-    });
-    let (store, _log, rt, ready) = (store?, log, rt?, ready);
+            None => Ok(Store::open(&self.data_dir)?),
+        }
+    }
+}
+
+/// Start the TUI and run until the learner quits. The caller has called
+/// [`check_terminal`], and `store` has been opening since `started`, when
+/// the process began (for the start-up log line). The store is open
+/// before the terminal is touched, so a locked or damaged store is a plain
+/// one-line error on a normal screen.
+pub fn run(env: Env, store: Opening, started: std::time::Instant) -> Result<()> {
+    let log = init_logging(&env.data_dir);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let ready = started.elapsed();
+    let store = store.finish()?;
+    let _log = log;
     tracing::info!(data = %env.data_dir.display(), "starting");
     // MEGAREPO_LOG=debug: where start-up time goes (see ARCHITECTURE.md).
     tracing::debug!(
-        "start-up: logging and runtime ready {:.1} ms, store open {:.1} ms after start",
+        "start-up: content, logging and runtime ready {:.1} ms, store open {:.1} ms after start",
         ms(ready),
         ms(started.elapsed())
     );

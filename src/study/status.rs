@@ -93,10 +93,19 @@ impl StatusFile {
         })
     }
 
+    /// Today's minutes and the streak as of `now`: what the Today view
+    /// shows until the full statistics are computed.
+    pub fn figures_at(&self, now: Timestamp) -> (DayMinutes, u32, bool) {
+        let v = self.view_at(now);
+        (v.today, v.streak, v.today_counts)
+    }
+
     fn view_at(&self, now: Timestamp) -> View {
-        let fallback = timefmt::zone_from_name(&self.zone).unwrap_or(TimeZone::UTC);
         let mut today = self.today;
         let open_now = self.open.as_ref().map(|s| {
+            // Looked up only here: jiff's first lookup by name lists the
+            // zone files, a millisecond a line without a session skips.
+            let fallback = timefmt::zone_from_name(&self.zone).unwrap_or(TimeZone::UTC);
             let mut live = s.clone();
             let until = if s.is_detached() {
                 now

@@ -387,3 +387,30 @@ fn the_note_being_written_is_on_screen_at_80x24() {
     assert!(screen.contains("> visible while typed"), "{screen}");
     a.shutdown();
 }
+
+#[test]
+fn a_long_item_scrolls_to_its_note_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _h) = app(dir.path(), 80, 24);
+    a.select_item("personal-cheat-sheets");
+    show(&mut a, "Item");
+    let top = render(&a, 80, 24);
+    assert!(top.contains("↓ more: pgdn"), "{top}");
+    assert!(!top.contains("Note (n to edit)"), "{top}");
+    for _ in 0..5 {
+        key(&mut a, KeyCode::PageDown);
+    }
+    let bottom = render(&a, 80, 24);
+    assert!(bottom.contains("Note (n to edit)"), "{bottom}");
+    assert!(!bottom.contains("↓ more"), "{bottom}");
+    // Back to the top, and a new selection starts there too.
+    for _ in 0..5 {
+        key(&mut a, KeyCode::Char('K'));
+    }
+    assert_eq!(render(&a, 80, 24), top);
+    key(&mut a, KeyCode::PageDown);
+    a.select_item("projects");
+    a.select_item("personal-cheat-sheets");
+    assert_eq!(render(&a, 80, 24), top);
+    a.shutdown();
+}

@@ -1,7 +1,8 @@
 //! The item pane: everything about the checklist item under the cursor:
 //! its text, links (open them with alt-1..9; the plain digits switch tabs),
 //! what it leads to, its counter and the learner's note (edited in place
-//! with `n`, on an item or a section).
+//! with `n`, on an item or a section). A long item scrolls with page
+//! up/down, J/K or the mouse wheel (j/k move the checklist's cursor).
 
 use crate::checklist::Checklist;
 use crate::content::{Kind, Node, Roadmap};
@@ -10,12 +11,13 @@ use crate::store::ItemProgress;
 use crate::theme::Theme;
 use crate::tui::input::{InputEvent, LineInput};
 use crate::tui::keymap::{ALT_DIGITS, Key, KeyHelp, Keymap, bind};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use std::cell::Cell;
 use std::collections::HashMap;
 
 pub const ID: &str = "item";
@@ -28,6 +30,8 @@ enum Cmd {
     Note,
     Link,
     Roadmap,
+    PageDown,
+    PageUp,
 }
 
 const KEYS: Keymap<Cmd> = Keymap::new(&[
@@ -63,6 +67,18 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
         "as in the checklist: tick, count, open, sheet, move",
         Cmd::Roadmap,
     ),
+    bind(
+        &[Key::code(KeyCode::PageDown), Key::ch('J')],
+        "pgdn J",
+        "scroll a long item down",
+        Cmd::PageDown,
+    ),
+    bind(
+        &[Key::code(KeyCode::PageUp), Key::ch('K')],
+        "pgup K",
+        "scroll it up",
+        Cmd::PageUp,
+    ),
 ]);
 
 /// While a note is being written (the line editor's keys besides these).
@@ -76,6 +92,11 @@ pub struct ItemPane {
     progress: HashMap<String, ItemProgress>,
     selected: Option<String>,
     editing: Option<LineInput>,
+    /// Rows scrolled down; drawing clamps it to the last screenful.
+    scroll: u16,
+    /// The rows the text had and the rows shown at the last draw, for
+    /// paging and clamping (drawing only reads the pane, hence a Cell).
+    shown: Cell<(u16, u16)>,
 }
 
 impl ItemPane {
@@ -85,7 +106,21 @@ impl ItemPane {
             progress: HashMap::new(),
             selected: None,
             editing: None,
+            scroll: 0,
+            shown: Cell::new((0, 0)),
         }
+    }
+
+    /// Scroll by `rows` (negative: up), within the text as last drawn.
+    fn scroll_by(&mut self, rows: i32) {
+        let (total, height) = self.shown.get();
+        let max = i32::from(total.saturating_sub(height));
+        let at = i32::from(self.scroll.min(total.saturating_sub(height)));
+        self.scroll = u16::try_from((at + rows).clamp(0, max)).unwrap_or(0);
+    }
+
+    fn page(&self) -> i32 {
+        i32::from(self.shown.get().1.saturating_sub(1).max(1))
     }
 
     /// Follow the roadmap, its progress and the selection.
@@ -101,6 +136,7 @@ impl ItemPane {
         self.progress = progress.clone();
         if self.selected != selected {
             self.editing = None;
+            self.scroll = 0;
         }
         self.selected = selected;
     }
@@ -184,6 +220,8 @@ impl Pane for ItemPane {
             }
             // Keys about the selected item act on the roadmap's selection.
             Cmd::Roadmap => cx.request(Request::Sidebar(key)),
+            Cmd::PageDown => self.scroll_by(self.page()),
+            Cmd::PageUp => self.scroll_by(-self.page()),
             Cmd::Link => {
                 let KeyCode::Char(c) = key.code else {
                     return Handled::No;
@@ -220,6 +258,15 @@ impl Pane for ItemPane {
             AT_NOTE => Err(NO_NOTE.into()),
             _ => Err(format!("the item pane cannot open `{target}`")),
         }
+    }
+
+    fn handle_mouse(&mut self, ev: MouseEvent, _area: Rect, _cx: &mut Ctx) -> Handled {
+        match ev.kind {
+            MouseEventKind::ScrollDown => self.scroll_by(3),
+            MouseEventKind::ScrollUp => self.scroll_by(-3),
+            _ => return Handled::No,
+        }
+        Handled::Yes
     }
 
     fn on_select(&mut self, sel: &Selection, _cx: &mut Ctx) {
@@ -385,6 +432,34 @@ impl Pane for ItemPane {
                 None => lines.push(Line::styled("(none)", theme.dim)),
             }
         }
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        // Never past the last screenful, counting wrapped rows, and the
+        // bottom row says when there is more below.
+        let rows: usize = lines
+            .iter()
+            .map(|l| {
+                let t: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                crate::tui::text::wrap_rows(&t, usize::from(area.width)).len()
+            })
+            .sum();
+        let rows = u16::try_from(rows).unwrap_or(u16::MAX);
+        self.shown.set((rows, area.height));
+        let scroll = self.scroll.min(rows.saturating_sub(area.height));
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            area,
+        );
+        if scroll + area.height < rows && area.height > 1 {
+            let more = " ↓ more: pgdn ";
+            let w = (more.chars().count() as u16).min(area.width);
+            let at = Rect {
+                x: area.right() - w,
+                y: area.bottom() - 1,
+                width: w,
+                height: 1,
+            };
+            f.render_widget(Paragraph::new(more).style(theme.key), at);
+        }
     }
 }

@@ -470,9 +470,13 @@ impl App {
         if let Some(target) = at
             && let Err(why) = self.with_pane(i, |p, cx| p.open_at(&target, cx))
         {
-            self.status = Some((why, true));
-            self.active = before.0;
+            // Back where the learner was, told as any switch is (the pane
+            // shown first is hidden, the one before shown again).
+            if before.0 != i {
+                self.switch_to(before.0);
+            }
             self.focus = before.1;
+            self.status = Some((why, true));
         }
     }
 
@@ -1026,9 +1030,17 @@ impl App {
                 // The mode first, where even a narrow terminal shows it.
                 let typing = self.focus == Focus::Main && self.tabs[self.active].captures_text();
                 let mut spans = if typing {
+                    // Quitting asks first while a pane has something
+                    // running (the timer, QEMU): the hint says which.
+                    let asks = self.tabs.iter().any(|t| t.quit_question().is_some());
+                    let quit = if asks {
+                        " esc leaves · ctrl-c twice asks to quit "
+                    } else {
+                        " esc leaves · ctrl-c twice quits "
+                    };
                     vec![
                         Span::styled(" TYPING ", self.theme.tab_active),
-                        Span::styled(" esc leaves · ctrl-c twice quits ", self.theme.dim),
+                        Span::styled(quit, self.theme.dim),
                     ]
                 } else {
                     vec![Span::styled(" megarepo ", self.theme.title)]
@@ -1054,7 +1066,10 @@ impl App {
                 if !typing {
                     spans.push(Span::styled("· ? help · q quit", self.theme.dim));
                 }
-                Line::from(spans)
+                Line::from(crate::tui::text::truncate_spans(
+                    spans,
+                    usize::from(area.width),
+                ))
             }
         };
         f.render_widget(Paragraph::new(line).style(self.theme.status), area);

@@ -275,3 +275,83 @@ fn a_pane_runs_a_tokio_task_in_the_harness_as_in_the_app() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A pane that writes down what the app tells it, asks to open `to` at a
+/// target on `o`, and cannot open any target itself.
+struct Recorder {
+    id: &'static str,
+    to: &'static str,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Pane for Recorder {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+    fn title(&self) -> String {
+        self.id.into()
+    }
+    fn keys(&self) -> Vec<KeyHelp> {
+        Vec::new()
+    }
+    fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
+        if key.code != KeyCode::Char('o') {
+            return Handled::No;
+        }
+        cx.request(megarepo::pane::Request::Open {
+            pane: self.to.into(),
+            at: Some("nowhere".into()),
+        });
+        Handled::Yes
+    }
+    fn open_at(&mut self, target: &str, _cx: &mut Ctx) -> Result<(), String> {
+        Err(format!("{} cannot open {target}", self.id))
+    }
+    fn on_show(&mut self, _cx: &mut Ctx) {
+        self.log.lock().unwrap().push(format!("show {}", self.id));
+    }
+    fn on_hide(&mut self, _cx: &mut Ctx) {
+        self.log.lock().unwrap().push(format!("hide {}", self.id));
+    }
+    fn draw(&self, _f: &mut Frame, _area: Rect, _theme: &Theme) {}
+}
+
+#[test]
+fn a_failed_open_goes_back_and_tells_both_panes() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::new(dir.path()).unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let pane = |id, to| -> Box<dyn Pane> {
+        Box::new(Recorder {
+            id,
+            to,
+            log: log.clone(),
+        })
+    };
+    let shell = megarepo::app::Shell {
+        sidebar: megarepo::panes::shell(&h.store, &h.content)
+            .unwrap()
+            .sidebar,
+        tabs: vec![pane("a", "b"), pane("b", "a")],
+    };
+    let mut app = megarepo::app::App::new(
+        h.store.clone(),
+        h.content.clone(),
+        Theme::plain(),
+        h.io(),
+        (120, 40),
+        shell,
+    )
+    .unwrap();
+    log.lock().unwrap().clear();
+    app.update(megarepo::action::Action::Key(KeyEvent::from(
+        KeyCode::Char('o'),
+    )));
+    assert_eq!(app.active, 0);
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["hide a", "show b", "hide b", "show a"],
+        "b was shown for the open, then a again"
+    );
+    app.shutdown();
+}

@@ -10,6 +10,11 @@ pub fn truncate(s: &str, max: usize) -> String {
     if s.width() <= max {
         return s.to_string();
     }
+    cut(s, max)
+}
+
+/// `s` cut to end with "…" within `max` columns, however short it is.
+fn cut(s: &str, max: usize) -> String {
     let mut out = String::new();
     let mut w = 0;
     for c in s.chars() {
@@ -22,6 +27,29 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
     if max > 0 {
         out.push('…');
+    }
+    out
+}
+
+/// Cut a line of styled spans to `max` columns, marking the cut with an
+/// ellipsis in the style of the span it falls in.
+pub fn truncate_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(|s| s.content.width()).sum();
+    if total <= max {
+        return spans;
+    }
+    let mut out = Vec::new();
+    let mut left = max;
+    for s in spans {
+        let w = s.content.width();
+        if w < left {
+            left -= w;
+            out.push(s);
+        } else {
+            // More follows even when this span fits exactly.
+            out.push(Span::styled(cut(&s.content, left), s.style));
+            break;
+        }
     }
     out
 }
@@ -270,6 +298,18 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn spans_are_cut_with_an_ellipsis_even_at_a_span_boundary() {
+        use ratatui::text::Span;
+        let spans = || vec![Span::raw("abc"), Span::raw("def"), Span::raw("gh")];
+        let text =
+            |v: Vec<Span<'static>>| v.iter().map(|s| s.content.to_string()).collect::<String>();
+        assert_eq!(text(super::truncate_spans(spans(), 8)), "abcdefgh");
+        assert_eq!(text(super::truncate_spans(spans(), 6)), "abcde…");
+        assert_eq!(text(super::truncate_spans(spans(), 4)), "abc…");
+        assert_eq!(text(super::truncate_spans(spans(), 3)), "ab…");
+    }
+
     use super::*;
 
     #[test]

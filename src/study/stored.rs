@@ -58,6 +58,8 @@ const STARTS: &str = "study_starts";
 const OPEN: &str = "study_open";
 const META: &str = "meta";
 const TOTALS_KEY: &str = "study_totals";
+/// In `meta`: the highest id of a removed session, never given out again.
+const RETIRED_KEY: &str = "study_retired_id";
 
 /// The study domain's view of the store. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -179,7 +181,27 @@ impl StudyStore {
     /// Removes one session record (and its share of the totals). Returns
     /// the removed session, or `None` when there was none with that id.
     pub fn remove_session(&self, id: u64) -> Result<Option<Session>, StoreError> {
+        // An id is never given out twice (the learner may have noted it):
+        // the highest removed one is kept, before the session goes, so a
+        // crash in between only skips an id.
+        if self.session(id)?.is_some() {
+            let meta = self.store.tree(META)?;
+            if self.retired_max()? < id {
+                meta.insert(RETIRED_KEY, id.to_string().as_bytes())
+                    .map_err(|e| self.store.err(e))?;
+            }
+        }
         self.write_session(id, None)
+    }
+
+    /// The highest id of a removed session (0 if none was removed).
+    fn retired_max(&self) -> Result<u64, StoreError> {
+        let meta = self.store.tree(META)?;
+        let v = meta.get(RETIRED_KEY).map_err(|e| self.store.err(e))?;
+        Ok(
+            v.and_then(|b| std::str::from_utf8(&b).ok()?.parse::<u64>().ok())
+                .unwrap_or(0),
+        )
     }
 
     fn write_session(&self, id: u64, new: Option<&Session>) -> Result<Option<Session>, StoreError> {
@@ -653,14 +675,14 @@ impl StudyStore {
         })
     }
 
-    /// A fresh session id: one more than the largest stored.
+    /// A fresh session id: one more than the largest stored or removed.
     pub fn next_session_id(&self) -> Result<u64, StoreError> {
         let tree = self.store.tree(SESSIONS)?;
         let last = tree.last().map_err(|e| self.store.err(e))?;
         let max = last
             .and_then(|(k, _)| std::str::from_utf8(&k).ok()?.parse::<u64>().ok())
             .unwrap_or(0);
-        Ok(max + 1)
+        Ok(max.max(self.retired_max()?) + 1)
     }
 
     /// Sessions still running or paused, oldest first. Reads the open index
@@ -864,6 +886,13 @@ mod tests {
             s2.stop(now).unwrap();
             st.save_session(&s2).unwrap();
             assert_eq!(st.next_session_id().unwrap(), 11);
+            // Removing the newest does not give its id out again.
+            st.remove_session(10).unwrap();
+            assert_eq!(st.next_session_id().unwrap(), 11);
+            // Nor does removing one that is not there move the ids on.
+            st.remove_session(99).unwrap();
+            assert_eq!(st.next_session_id().unwrap(), 11);
+            st.save_session(&s2).unwrap();
             let bad = StudySettings {
                 daily_goal_minutes: 500,
                 ..StudySettings::default()

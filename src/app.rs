@@ -1051,9 +1051,14 @@ impl App {
                 }
                 for t in &self.tabs {
                     let part = t.status(&self.theme);
+                    // One space between parts, whether or not a part ends
+                    // with one.
+                    let spaced = part.last().is_some_and(|s| s.content.ends_with(' '));
                     if !part.is_empty() {
                         spans.extend(part);
-                        spans.push(Span::raw(" "));
+                        if !spaced {
+                            spans.push(Span::raw(" "));
+                        }
                     }
                 }
                 spans.push(Span::styled(

@@ -434,14 +434,7 @@ impl Pane for ItemPane {
         }
         // Never past the last screenful, counting wrapped rows, and the
         // bottom row says when there is more below.
-        let rows: usize = lines
-            .iter()
-            .map(|l| {
-                let t: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-                crate::tui::text::wrap_rows(&t, usize::from(area.width)).len()
-            })
-            .sum();
-        let rows = u16::try_from(rows).unwrap_or(u16::MAX);
+        let rows = crate::tui::text::wrapped_height(&lines, area.width);
         self.shown.set((rows, area.height));
         let scroll = self.scroll.min(rows.saturating_sub(area.height));
         f.render_widget(

@@ -1131,14 +1131,7 @@ impl Pane for StatsPane {
         lines.extend(self.lines(theme, area.width));
         // Never scroll past the last screenful, counting the rows the
         // lines wrap to, so the bottom is always reachable.
-        let rows: usize = lines
-            .iter()
-            .map(|l| {
-                let t: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-                crate::tui::text::wrap_rows(&t, usize::from(area.width)).len()
-            })
-            .sum();
-        let rows = u16::try_from(rows).unwrap_or(u16::MAX);
+        let rows = crate::tui::text::wrapped_height(&lines, area.width);
         let max = rows.saturating_sub(area.height.saturating_sub(fixed).max(1));
         let scroll = if self.input.is_some() {
             0

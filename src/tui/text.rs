@@ -31,6 +31,19 @@ fn cut(s: &str, max: usize) -> String {
     out
 }
 
+/// The rows `lines` take when wrapped to `width` columns (as the panes'
+/// wrapped paragraphs show them), for scroll limits.
+pub fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let rows: usize = lines
+        .iter()
+        .map(|l| {
+            let t: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            wrap_rows(&t, usize::from(width)).len()
+        })
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
 /// Cut a line of styled spans to `max` columns, marking the cut with an
 /// ellipsis in the style of the span it falls in.
 pub fn truncate_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {

@@ -24,6 +24,7 @@ use crate::pane::{Ctx, Handled, Pane};
 use crate::theme::Theme;
 use crate::tui::console::{Console, ConsoleEvent, Tone};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crate::tui::text::human_bytes;
 use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 use minidb::sql::ast::Statement;
 use minidb::{Database, OpenError, PlanTree, QueryResult, Stats, Value};
@@ -978,7 +979,10 @@ impl Pane for DbPane {
                 .border_style(theme.border),
             a.side,
         );
-        f.render_widget(Paragraph::new(self.figures(theme)), a.figures);
+        f.render_widget(
+            Paragraph::new(self.figures(theme, usize::from(a.figures.width))),
+            a.figures,
+        );
     }
 }
 
@@ -1135,7 +1139,10 @@ impl DbPane {
     }
 
     /// The storage figures in the side column.
-    fn figures(&self, theme: &Theme) -> Vec<Line<'static>> {
+    fn figures(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+        let figure = |k: &str, v: String| {
+            crate::tui::text::labelled(k, v, 11, width, (theme.dim, theme.text))
+        };
         let mut l = vec![Line::styled("storage", theme.section)];
         let Some(s) = &self.stats else {
             let (text, style) = match &self.conn {
@@ -1152,48 +1159,44 @@ impl DbPane {
             .and_then(|p| p.file_name())
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        l.push(figure("file", file, theme));
-        l.push(figure(
+        l.extend(figure("file", file));
+        l.extend(figure(
             "pages",
             format!("{} × {}", s.pages, human_bytes(s.page_size as u64)),
-            theme,
         ));
-        l.push(figure("free pages", s.free_pages.to_string(), theme));
-        l.push(figure(
+        l.extend(figure("free pages", s.free_pages.to_string()));
+        l.extend(figure(
             "size",
             human_bytes(u64::from(s.pages) * s.page_size as u64),
-            theme,
         ));
-        l.push(figure("tables", s.tables.to_string(), theme));
-        l.push(figure("indexes", s.indexes.to_string(), theme));
+        l.extend(figure("tables", s.tables.to_string()));
+        l.extend(figure("indexes", s.indexes.to_string()));
         l.push(Line::raw(""));
         l.push(Line::styled("buffer pool", theme.section));
-        l.push(figure(
+        l.extend(figure(
             "pages held",
             format!("{} / {}", s.pool_used, s.pool_capacity),
-            theme,
         ));
-        l.push(figure("hits", s.pool_hits.to_string(), theme));
-        l.push(figure("misses", s.pool_misses.to_string(), theme));
-        l.push(figure(
-            "hit rate",
-            format!("{:.1}%", s.hit_rate() * 100.0),
-            theme,
-        ));
-        l.push(figure("evictions", s.pool_evictions.to_string(), theme));
+        l.extend(figure("hits", s.pool_hits.to_string()));
+        l.extend(figure("misses", s.pool_misses.to_string()));
+        l.extend(figure("hit rate", format!("{:.1}%", s.hit_rate() * 100.0)));
+        l.extend(figure("evictions", s.pool_evictions.to_string()));
         l.push(Line::raw(""));
         l.push(Line::styled("write-ahead log", theme.section));
-        l.push(figure("frames", s.wal_frames.to_string(), theme));
-        l.push(figure("size", human_bytes(s.wal_bytes), theme));
-        l.push(figure("commits", s.commits.to_string(), theme));
-        l.push(Line::from(vec![
-            Span::styled(format!("{:<11}", "in txn"), theme.dim),
-            if s.in_transaction {
-                Span::styled(format!("yes, {} dirty pg", s.dirty_pages), theme.accent)
-            } else {
-                Span::styled("no", theme.text)
-            },
-        ]));
+        l.extend(figure("frames", s.wal_frames.to_string()));
+        l.extend(figure("size", human_bytes(s.wal_bytes)));
+        l.extend(figure("commits", s.commits.to_string()));
+        l.extend(if s.in_transaction {
+            crate::tui::text::labelled(
+                "in txn",
+                format!("yes, {} dirty pg", s.dirty_pages),
+                11,
+                width,
+                (theme.dim, theme.accent),
+            )
+        } else {
+            figure("in txn", "no".into())
+        });
         l
     }
 }
@@ -1204,30 +1207,6 @@ fn pad(s: &str, w: usize, right: bool) -> String {
         format!("{fill}{s}")
     } else {
         format!("{s}{fill}")
-    }
-}
-
-fn figure(k: &str, v: String, theme: &Theme) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{k:<11}"), theme.dim),
-        Span::styled(v, theme.text),
-    ])
-}
-
-fn human_bytes(b: u64) -> String {
-    const U: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut v = b as f64;
-    let mut i = 0;
-    while v >= 1024.0 && i < U.len() - 1 {
-        v /= 1024.0;
-        i += 1;
-    }
-    if i == 0 {
-        format!("{b} B")
-    } else if v.fract() == 0.0 {
-        format!("{v:.0} {}", U[i])
-    } else {
-        format!("{v:.1} {}", U[i])
     }
 }
 

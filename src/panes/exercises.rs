@@ -873,7 +873,10 @@ impl Pane for ExercisesPane {
     }
 
     fn on_resize(&mut self, area: Rect, theme: &Theme) {
-        self.width = area.width.saturating_sub(LIST_WIDTH + 2).max(20);
+        self.width = area
+            .width
+            .saturating_sub(list_width(area.width) + 2)
+            .max(20);
         self.theme = Some(match theme.mode {
             crate::theme::Mode::Dark => markdown::ThemeKind::Dark,
             crate::theme::Mode::Light => markdown::ThemeKind::Light,
@@ -943,10 +946,19 @@ impl Pane for ExercisesPane {
         } else if let Some(e) = &self.watch_error {
             spans.push(Span::styled(format!(" · not watching: {e}"), theme.error));
         }
-        f.render_widget(Paragraph::new(Line::from(spans)), head);
+        f.render_widget(
+            Paragraph::new(Line::from(crate::tui::text::truncate_spans(
+                spans,
+                usize::from(head.width),
+            ))),
+            head,
+        );
 
-        let [list, right] =
-            Layout::horizontal([Constraint::Length(LIST_WIDTH), Constraint::Min(10)]).areas(body);
+        let [list, right] = Layout::horizontal([
+            Constraint::Length(list_width(body.width)),
+            Constraint::Min(10),
+        ])
+        .areas(body);
         self.draw_list(f, list, theme);
         let result_height = (right.height / 2).clamp(3, 16);
         let [doc, result] =
@@ -979,6 +991,17 @@ impl Pane for ExercisesPane {
 }
 
 const LIST_WIDTH: u16 = 34;
+
+/// The exercise list's width: names in full where the pane is wide, at
+/// most two fifths of it where it is narrow (80 columns with the
+/// checklist beside it), so the instructions stay readable.
+fn list_width(pane: u16) -> u16 {
+    if pane >= LIST_WIDTH + 40 {
+        LIST_WIDTH
+    } else {
+        (pane * 2 / 5).clamp(16, LIST_WIDTH)
+    }
+}
 
 impl ExercisesPane {
     fn result_view(&self, theme: &Theme) -> Vec<Line<'static>> {
@@ -1040,7 +1063,8 @@ impl ExercisesPane {
                 } else {
                     theme.text
                 };
-                let name: String = e.name.chars().take(LIST_WIDTH as usize - 5).collect();
+                let name =
+                    crate::tui::text::truncate(&e.name, usize::from(area.width.saturating_sub(4)));
                 Line::from(Span::styled(format!("{mark}{star} {name}"), style))
             })
             .collect();
@@ -1061,4 +1085,16 @@ pub(super) fn load_course<M: Send + 'static>(
         let r = Course::open_any(&data_dir, content_dir.as_deref()).map_err(|e| e.to_string());
         job.send(loaded(Box::new(r)));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_list_leaves_the_instructions_room_in_a_narrow_pane() {
+        // 80 columns with the checklist beside it leave the pane 44.
+        assert_eq!(super::list_width(44), 17);
+        assert!(44 - super::list_width(44) >= 25);
+        assert_eq!(super::list_width(120), super::LIST_WIDTH);
+        assert_eq!(super::list_width(20), 16);
+    }
 }

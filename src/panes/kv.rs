@@ -16,6 +16,7 @@ use crate::pane::{Ctx, Handled, Pane};
 use crate::theme::Theme;
 use crate::tui::console::{Console, ConsoleEvent, Tone};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
+use crate::tui::text::human_bytes;
 use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 use kv::{Engine, LogEngine, Options, Stats};
 use ratatui::Frame;
@@ -427,10 +428,11 @@ impl Pane for KvPane {
         let button_w = usize::from(a.button.width);
         f.render_widget(
             Paragraph::new(Line::styled(
-                match (running, button_w >= 29) {
+                match (running, button_w) {
                     (true, _) => "[ benchmark running… ]",
-                    (false, true) => "[ run benchmark vs sled (b) ]",
-                    (false, false) => "[ benchmark vs sled (b) ]",
+                    (false, 29..) => "[ run benchmark vs sled (b) ]",
+                    (false, 25..) => "[ benchmark vs sled (b) ]",
+                    (false, _) => "[ bench (b) ]",
                 },
                 if running {
                     theme.dim
@@ -565,33 +567,7 @@ impl KvPane {
 /// A label and its value in `width` columns: on one row when they fit,
 /// else the value wraps by word under the label, indented.
 fn kvline(k: &str, v: String, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    use unicode_width::UnicodeWidthStr;
-    if 12 + v.width() <= width {
-        return vec![Line::from(vec![
-            Span::styled(format!("{k:<12}"), theme.dim),
-            Span::styled(v, theme.text),
-        ])];
-    }
-    let mut out = vec![Line::styled(k.to_string(), theme.dim)];
-    for row in crate::tui::text::wrap(&v, width.saturating_sub(2)) {
-        out.push(Line::styled(format!("  {row}"), theme.text));
-    }
-    out
-}
-
-fn human_bytes(b: u64) -> String {
-    const U: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = b as f64;
-    let mut i = 0;
-    while v >= 1024.0 && i < U.len() - 1 {
-        v /= 1024.0;
-        i += 1;
-    }
-    if i == 0 {
-        format!("{b} B")
-    } else {
-        format!("{v:.1} {}", U[i])
-    }
+    crate::tui::text::labelled(k, v, 12, width, (theme.dim, theme.text))
 }
 
 /// The ratio ours/sled per workload as horizontal bars on a log scale

@@ -359,7 +359,9 @@ impl Console {
         });
         if !drawn && !self.placeholder.is_empty() {
             f.render_widget(
-                Paragraph::new(self.placeholder.as_str()).style(theme.dim),
+                Paragraph::new(self.placeholder.as_str())
+                    .style(theme.dim)
+                    .wrap(ratatui::widgets::Wrap { trim: false }),
                 out,
             );
         }

@@ -44,6 +44,48 @@ pub fn wrapped_height(lines: &[Line], width: u16) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
+/// `label value` on one row when it fits in `width` (the label padded to
+/// `label_w`), else the label on its own row and the value wrapped under
+/// it, indented: side panels stay readable in a narrow pane.
+pub fn labelled(
+    label: &str,
+    value: String,
+    label_w: usize,
+    width: usize,
+    styles: (Style, Style),
+) -> Vec<Line<'static>> {
+    let (label_style, value_style) = styles;
+    if label_w + value.width() <= width {
+        return vec![Line::from(vec![
+            Span::styled(format!("{label:<label_w$}"), label_style),
+            Span::styled(value, value_style),
+        ])];
+    }
+    let mut out = vec![Line::styled(truncate(label, width), label_style)];
+    for row in wrap(&value, width.saturating_sub(2)) {
+        out.push(Line::styled(format!("  {row}"), value_style));
+    }
+    out
+}
+
+/// A byte count in B, KiB, MiB, GiB or TiB: one decimal, none when whole.
+pub fn human_bytes(b: u64) -> String {
+    const U: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = b as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i < U.len() - 1 {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{b} B")
+    } else if v.fract() == 0.0 {
+        format!("{v:.0} {}", U[i])
+    } else {
+        format!("{v:.1} {}", U[i])
+    }
+}
+
 /// Cut a line of styled spans to `max` columns, marking the cut with an
 /// ellipsis in the style of the span it falls in.
 pub fn truncate_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
@@ -311,6 +353,28 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_labelled_value_wraps_under_its_label_when_narrow() {
+        use ratatui::style::Style;
+        let plain = (Style::default(), Style::default());
+        let rows = |v: Vec<ratatui::text::Line<'static>>| -> Vec<String> {
+            v.iter()
+                .map(|l| l.spans.iter().map(|s| s.content.to_string()).collect())
+                .collect()
+        };
+        assert_eq!(
+            rows(super::labelled("pages", "2 × 4 KiB".into(), 11, 30, plain)),
+            ["pages      2 × 4 KiB"]
+        );
+        assert_eq!(
+            rows(super::labelled("pages", "2 × 4 KiB".into(), 11, 13, plain)),
+            ["pages", "  2 × 4 KiB"]
+        );
+        assert_eq!(super::human_bytes(16), "16 B");
+        assert_eq!(super::human_bytes(8192), "8 KiB");
+        assert_eq!(super::human_bytes(1536), "1.5 KiB");
+    }
+
     #[test]
     fn spans_are_cut_with_an_ellipsis_even_at_a_span_boundary() {
         use ratatui::text::Span;

@@ -13,7 +13,8 @@
 //! only reads. Loading the exercise bank is a `load` job, and so is the
 //! first computation of the statistics (a `stats` job): with years of
 //! history it costs milliseconds the first frame should not wait for, so
-//! that frame says they are being read. Later refreshes compute them in
+//! that frame shows the goal and streak from `DATA/status.json` when it is
+//! for today, or says they are being read. Later refreshes compute them in
 //! place, so what the view shows follows every change at once.
 
 use crate::content::Roadmap;

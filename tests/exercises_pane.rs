@@ -346,3 +346,67 @@ fn today_shows_the_status_files_figures_until_its_statistics_arrive() {
     assert!(first.contains("reading the statistics…"), "{first}");
     app.shutdown();
 }
+
+/// `R` in the pane imports rustlings' progress as `megarepo exercise
+/// import-rustlings` does, and the header says how many are done; a wrong
+/// folder is a one-line error that imports nothing.
+#[test]
+fn r_imports_rustlings_progress_from_a_typed_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (content, data) = (tmp.path().join("content"), tmp.path().join("data"));
+    tiny_content(&content);
+    let rustlings = tmp.path().join("rustlings");
+    write(
+        &rustlings.join(".rustlings-state.txt"),
+        "DON'T EDIT THIS FILE!\n\nvariables3\n\nintro1\nintro2\nvariables1\n",
+    );
+    let store = Store::open(&data).unwrap();
+    let mut h = Harness::with(store, Content::load(Some(&content))).unwrap();
+    let clock: Arc<dyn Clock + Send + Sync> = Arc::new(SystemClock::new());
+    let mut pane = ExercisesPane::new(clock);
+    h.call(&mut pane, |p, cx| p.on_show(cx));
+    pump(&mut h, &mut pane, 60, "the course loaded", |p| {
+        p.is_loaded()
+    });
+    // What the status bar is told after enter.
+    let type_in = |h: &Harness, pane: &mut ExercisesPane, text: &str| -> (String, bool) {
+        key(h, pane, 'R');
+        assert!(pane.captures_text(), "R opens the folder input");
+        assert!(draw(pane).contains("rustlings folder: "));
+        for c in text.chars() {
+            key(h, pane, c);
+        }
+        let (_, requests) = h.key(pane, KeyCode::Enter);
+        assert!(!pane.captures_text());
+        requests
+            .into_iter()
+            .find_map(|r| match r {
+                megarepo::pane::Request::Status(m, e) => Some((m, e)),
+                _ => None,
+            })
+            .expect("a status line")
+    };
+    // A folder without the state file: nothing imported, said why.
+    let (msg, error) = type_in(&h, &mut pane, tmp.path().to_str().unwrap());
+    assert!(error && msg.contains(".rustlings-state.txt"), "{msg}");
+    let state = |data: &Path| {
+        std::fs::read_to_string(data.join("exercises/state.json")).unwrap_or_default()
+    };
+    assert!(!state(&data).contains("intro2"));
+    assert!(!draw(&mut pane).contains("rustlings 3 done"));
+    // The real folder: three done, shown in the header, kept in the state.
+    let (msg, error) = type_in(&h, &mut pane, rustlings.to_str().unwrap());
+    assert_eq!(
+        (msg.as_str(), error),
+        ("rustlings: 3 exercises done, on variables3", false)
+    );
+    assert!(
+        draw(&mut pane).contains("rustlings 3 done"),
+        "{}",
+        draw(&mut pane)
+    );
+    let course = Course::open_any(&data, Some(&content)).unwrap();
+    let imported = course.workspace.state.rustlings.expect("imported");
+    assert_eq!(imported.done, ["intro1", "intro2", "variables1"]);
+    assert_eq!(imported.current.as_deref(), Some("variables3"));
+}

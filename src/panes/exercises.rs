@@ -28,6 +28,7 @@ use crate::pane::{Ctx, Foreground, Handled, Pane, Request, Selection};
 use crate::store::ItemProgress;
 use crate::study::clock::Clock;
 use crate::theme::Theme;
+use crate::tui::input::{InputEvent, LineInput};
 use crate::tui::keymap::{Key, KeyHelp, Keymap, bind};
 use crossterm::event::{KeyCode, KeyEvent};
 use jiff::Timestamp;
@@ -76,6 +77,7 @@ enum Cmd {
     ScrollDown,
     ScrollUp,
     Platform(usize),
+    Rustlings,
 }
 
 impl Cmd {
@@ -167,6 +169,23 @@ const KEYS: Keymap<Cmd> = Keymap::new(&[
         "count one LeetCode problem on the roadmap",
         Cmd::Platform(2),
     ),
+    bind(
+        &[Key::ch('R')],
+        "R",
+        "import your rustlings progress (asks for its folder)",
+        Cmd::Rustlings,
+    ),
+]);
+
+/// While the rustlings folder is typed (the line editor's keys besides).
+const FOLDER_KEYS: Keymap<()> = Keymap::new(&[
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        "enter",
+        "import from this folder",
+        (),
+    ),
+    bind(&[Key::code(KeyCode::Esc)], "esc", "cancel", ()),
 ]);
 
 /// While a reset waits for its confirmation: `y` resets, anything else
@@ -232,6 +251,8 @@ pub struct ExercisesPane {
     results: HashMap<String, CheckResult>,
     /// Waiting for `y` to reset this exercise.
     confirm_reset: Option<String>,
+    /// The rustlings folder being typed (`R`).
+    rustlings_input: Option<LineInput>,
     /// An exercise another pane asked for before the course was loaded.
     pending_open: Option<String>,
     shown: Shown,
@@ -259,6 +280,7 @@ impl ExercisesPane {
             running: None,
             results: HashMap::new(),
             confirm_reset: None,
+            rustlings_input: None,
             pending_open: None,
             shown: Shown::Readme,
             scroll: 0,
@@ -626,8 +648,34 @@ impl ExercisesPane {
         }
     }
 
+    /// Read rustlings' progress from `folder` (its checkout, or the
+    /// `.rustlings-state.txt` in it) into the workspace, as `megarepo
+    /// exercise import-rustlings` does; `~/` is the home folder.
+    fn import_rustlings(&mut self, folder: &str, cx: &mut Ctx) {
+        if folder.is_empty() {
+            return cx.info("nothing imported: no folder given");
+        }
+        let path = match (folder.strip_prefix("~/"), std::env::var_os("HOME")) {
+            (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+            _ => std::path::PathBuf::from(folder),
+        };
+        let today = self.clock.today();
+        let Some(course) = &mut self.course else {
+            return;
+        };
+        match course.import_rustlings(&path, today) {
+            Ok(p) => cx.info(format!(
+                "rustlings: {} exercises done{}",
+                p.done.len(),
+                p.current.map(|c| format!(", on {c}")).unwrap_or_default()
+            )),
+            Err(e) => cx.error(format!("rustlings: {e}")),
+        }
+    }
+
     fn run(&mut self, cmd: Cmd, cx: &mut Ctx) {
         match cmd {
+            Cmd::Rustlings => self.rustlings_input = Some(LineInput::new()),
             Cmd::Down => self.select(self.selected + 1),
             Cmd::Up => self.select(self.selected.saturating_sub(1)),
             Cmd::Check => self.check_now(cx),
@@ -791,7 +839,24 @@ impl Pane for ExercisesPane {
         if self.confirm_reset.is_some() {
             return CONFIRM_KEYS.help();
         }
+        if self.rustlings_input.is_some() {
+            return FOLDER_KEYS.help();
+        }
         KEYS.help()
+    }
+
+    fn captures_text(&self) -> bool {
+        self.rustlings_input.is_some()
+    }
+
+    fn handle_paste(&mut self, text: &str, _cx: &mut Ctx) -> Handled {
+        match &mut self.rustlings_input {
+            Some(input) => {
+                input.insert_str(text.trim());
+                Handled::Yes
+            }
+            None => Handled::No,
+        }
     }
 
     fn handle_key(&mut self, key: KeyEvent, cx: &mut Ctx) -> Handled {
@@ -802,6 +867,20 @@ impl Pane for ExercisesPane {
                     self.confirm_reset = None;
                     cx.info("kept your file");
                 }
+            }
+            return Handled::Yes;
+        }
+        if let Some(input) = &mut self.rustlings_input {
+            match input.handle_key(key) {
+                InputEvent::Submit(folder) => {
+                    self.rustlings_input = None;
+                    self.import_rustlings(folder.trim(), cx);
+                }
+                InputEvent::Cancel => {
+                    self.rustlings_input = None;
+                    cx.info("nothing imported");
+                }
+                InputEvent::Edited | InputEvent::Unhandled => {}
             }
             return Handled::Yes;
         }
@@ -921,6 +1000,9 @@ impl Pane for ExercisesPane {
             format!("{solved}/{} solved", self.entries.len()),
             theme.title,
         )];
+        if let Some(r) = &course.workspace.state.rustlings {
+            spans.push(Span::raw(format!(" · rustlings {} done", r.done.len())));
+        }
         if let Some(d) = &self.daily {
             let done = course
                 .workspace
@@ -946,13 +1028,14 @@ impl Pane for ExercisesPane {
         } else if let Some(e) = &self.watch_error {
             spans.push(Span::styled(format!(" · not watching: {e}"), theme.error));
         }
-        f.render_widget(
-            Paragraph::new(Line::from(crate::tui::text::truncate_spans(
+        let head_line = match &self.rustlings_input {
+            Some(input) => input.line("rustlings folder: ", head.width, theme.text),
+            None => Line::from(crate::tui::text::truncate_spans(
                 spans,
                 usize::from(head.width),
-            ))),
-            head,
-        );
+            )),
+        };
+        f.render_widget(Paragraph::new(head_line), head);
 
         let [list, right] = Layout::horizontal([
             Constraint::Length(list_width(body.width)),

@@ -212,19 +212,26 @@ fn hog_bars(screen: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
-    let d = tempfile::tempdir().unwrap();
+/// The app on the Kernel tab, for a test that boots QEMU (which must be
+/// installed), with ticks off so only the app's own wake-ups redraw.
+fn kernel_tab_without_ticks(dir: &std::path::Path) -> Harness {
     assert!(
         kernel_runner::suite::qemu_available(),
         "this test boots the kernel: install QEMU ({})",
         kernel_runner::qemu::INSTALL_QEMU
     );
-    let mut h = Harness::new(d.path());
-    // No ticks at all: everything below reaches the screen because the
-    // serial output woke the app.
+    let mut h = Harness::new(dir);
     h.ticks = false;
     h.show("Kernel");
+    h
+}
+
+#[test]
+fn kernel_pane_boots_in_qemu_and_takes_typed_input() {
+    let d = tempfile::tempdir().unwrap();
+    // No ticks at all: everything below reaches the screen because the
+    // serial output woke the app.
+    let mut h = kernel_tab_without_ticks(d.path());
     // showing the tab boots nothing; it says what enter will do
     let s = h.screen();
     assert!(s.contains("enter or r will"), "{s}");
@@ -386,14 +393,7 @@ fn showing_or_cycling_through_the_kernel_tab_starts_no_build() {
 #[test]
 fn leaving_the_kernel_tab_stops_qemu_unless_the_learner_keeps_it() {
     let d = tempfile::tempdir().unwrap();
-    assert!(
-        kernel_runner::suite::qemu_available(),
-        "this test boots the kernel: install QEMU ({})",
-        kernel_runner::qemu::INSTALL_QEMU
-    );
-    let mut h = Harness::new(d.path());
-    h.ticks = false;
-    h.show("Kernel");
+    let mut h = kernel_tab_without_ticks(d.path());
     // by default: the pane says what leaving does, and leaving stops it
     assert!(h.kernel_head().contains("leaving this tab stops QEMU"));
     h.key(KeyCode::Char('r'));

@@ -276,20 +276,15 @@ impl StatsPane {
     /// from the status file when it is today's, the timer from the store.
     fn snapshot_from_file(&self) -> StatusSnapshot {
         let clock = self.timer.clock();
-        let (now, zone) = (clock.now(), clock.zone());
-        let path = crate::study::status::path(self.store.data_dir());
-        let file = std::fs::read(path)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<crate::study::status::StatusFile>(&b).ok())
-            .filter(|f| {
-                f.date == clock.today() && f.zone == crate::study::timefmt::zone_name(&zone, now)
-            });
+        let now = clock.now();
         let mut snap = self.snapshot(None);
-        if let Some(f) = file {
-            let counts = f.today.total() >= i64::from(f.threshold_minutes) * 60 || f.solved_today;
-            snap.today_minutes = f.today.total() / 60;
+        // The file's figures as of now, as `megarepo status` and Today's
+        // first frame read them.
+        if let Ok(f) = crate::study::status::read_file(self.store.data_dir(), now, &clock.zone()) {
+            let (today, streak, _) = f.figures_at(now);
+            snap.today_minutes = today.total;
             snap.goal_minutes = f.goal_minutes;
-            snap.streak = f.run_before_today + u32::from(counts);
+            snap.streak = streak;
         }
         snap
     }
